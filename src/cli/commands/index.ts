@@ -1,0 +1,6 @@
+import type { CommandModule } from 'yargs';
+import { monitorCommand } from './monitor.js';
+
+// Every subcommand is one module here; each is a thin shell over a source, a job or the store.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [monitorCommand];

@@ -1,0 +1,120 @@
+import type { Status, Thresholds } from '../events.js';
+
+/** What a rule sees of one subsystem: the same numbers the summary prints. */
+export interface SubsystemStats {
+  name: string;
+  events: number;
+  alerts: number;
+  rate_per_s: number;
+  peak_per_s: number;
+  worst_us: number | null;
+  p50_us: number | null;
+  p99_us: number | null;
+  worst_severity: 'info' | 'warning' | 'critical' | null;
+  by_key: Record<string, number>;
+}
+
+export interface Finding {
+  subsystem: string;
+  status: Status;
+  message: string;
+  advice: string;
+}
+
+/**
+ * One row per subsystem: how its status is decided and what to tell the user. Subsystems with no row
+ * (kernel-log findings, Xid) take the worst severity of their events.
+ */
+export interface Rule {
+  subsystem: string;
+  judge(s: SubsystemStats, t: Thresholds): Finding | null;
+}
+
+function latencyRule(subsystem: string, what: string, warnKey: keyof Thresholds, advice: string): Rule {
+  return {
+    subsystem,
+    judge(s, t) {
+      const warn = t[warnKey];
+      if (s.p99_us === null) return null;
+      const status: Status = s.p99_us >= 10 * warn ? 'CRITICAL' : s.p99_us >= warn ? 'WARNING' : 'OK';
+      if (status === 'OK' && s.alerts === 0) return null;
+      const message =
+        status === 'OK'
+          ? `${s.alerts} ${what} above ${warn} us (worst ${s.worst_us} us), p99 ${s.p99_us} us is within the threshold`
+          : `${what} p99 ${s.p99_us} us is above ${warn} us (worst ${s.worst_us} us, ${s.alerts} events above the threshold)`;
+      return { subsystem, status, message, advice };
+    },
+  };
+}
+
+/** Drop reasons that mean the host is losing traffic it wanted, rather than policy or normal teardown. */
+export const TROUBLE_DROP_REASONS: ReadonlySet<string> = new Set([
+  'SOCKET_RCVBUFF',
+  'SOCKET_BACKLOG',
+  'PROTO_MEM',
+  'CPU_BACKLOG',
+  'QDISC_DROP',
+  'FULL_RING',
+  'NOMEM',
+  'TCP_CSUM',
+  'UDP_CSUM',
+  'IP_CSUM',
+  'SKB_CSUM',
+  'DEV_READY',
+  'TC_INGRESS',
+  'XDP',
+  'TCP_OFO_DROP',
+  'TCP_OFO_QUEUE_PRUNE',
+  'TCP_RFC7323_PAWS',
+  'PKT_TOO_BIG',
+  'IP_OUTNOROUTES',
+  'NEIGH_FAILED',
+  'NEIGH_QUEUEFULL',
+]);
+
+export const RULES: readonly Rule[] = [
+  latencyRule('sched', 'run-queue latency', 'sched_warn_us', 'tasks wait for a CPU: check CPU saturation (more runnable tasks than cores), isolcpus/nohz_full for latency-critical tasks, IRQ affinity, and RT throttling'),
+  latencyRule('bio', 'block I/O latency', 'bio_warn_us', 'slow block requests: check the device (iostat -x, SMART/NVMe health), the I/O scheduler and queue depth, and whether a noisy neighbour saturates it'),
+  latencyRule('vfs', 'read/write latency', 'vfs_warn_us', 'slow reads/writes: check page-cache pressure, the backing device and network filesystems'),
+  {
+    subsystem: 'oom',
+    judge: (s) =>
+      s.events > 0
+        ? { subsystem: 'oom', status: 'CRITICAL', message: `${s.events} OOM kill(s)`, advice: 'a cgroup or the host ran out of memory: check memory.max/limits of the victim\'s cgroup, memory leaks, and overcommit' }
+        : null,
+  },
+  {
+    subsystem: 'tcp_retrans',
+    judge: (s) => {
+      if (s.events === 0) return null;
+      const status: Status = s.rate_per_s >= 1 ? 'WARNING' : 'OK';
+      return { subsystem: 'tcp_retrans', status, message: `${s.events} TCP retransmits (${s.rate_per_s.toFixed(2)}/s)`, advice: 'packet loss or congestion on a path: check interface errors (ip -s link), drops, and the peer' };
+    },
+  },
+  {
+    subsystem: 'drops',
+    judge: (s) => {
+      const trouble = Object.entries(s.by_key).filter(([k]) => TROUBLE_DROP_REASONS.has(k));
+      const n = trouble.reduce((a, [, v]) => a + v, 0);
+      if (n === 0) return null;
+      const top = trouble.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k}=${v}`).join(', ');
+      return { subsystem: 'drops', status: 'WARNING', message: `${n} packet drops for reasons that mean trouble (${top})`, advice: 'buffers or queues overflow: check socket buffer sizes, netdev_max_backlog, ring sizes (ethtool -g) and checksums' };
+    },
+  },
+  {
+    subsystem: 'faults',
+    // The source turns each second whose major-fault count crosses the threshold into an alert.
+    judge: (s, t) =>
+      s.alerts > 0
+        ? { subsystem: 'faults', status: 'WARNING', message: `major page faults above ${t.major_faults_warn_per_s}/s in ${s.alerts} second(s) (${s.by_key.major ?? 0} major of ${s.events} faults)`, advice: 'pages are read back from disk: check memory pressure, swap activity and working-set size' }
+        : null,
+  },
+];
+
+export const STATUS_RANK: Record<Status, number> = { OK: 0, WARNING: 1, CRITICAL: 2 };
+
+export function worstStatus(statuses: Iterable<Status>): Status {
+  let w: Status = 'OK';
+  for (const s of statuses) if (STATUS_RANK[s] > STATUS_RANK[w]) w = s;
+  return w;
+}

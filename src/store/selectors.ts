@@ -1,0 +1,105 @@
+import type { Log2Bucket, ProbeFamily, ProbeStatusEvent, Status } from '../events.js';
+import { PROBE_FAMILIES } from '../events.js';
+import { quantile, toBuckets } from './histogram.js';
+import { RULES, worstStatus, type Finding, type SubsystemStats } from './rules.js';
+import type { StoreState, SubsystemState } from './state.js';
+
+export interface SubsystemRow extends SubsystemStats {
+  /** Events in the last complete second, and per second over the last 10 s. */
+  rate_1s: number;
+  rate_10s: number;
+  p95_us: number | null;
+  status: Status;
+}
+
+export function durationS(state: StoreState): number {
+  return Math.max(0, (state.now_ms - state.started_ms) / 1000);
+}
+
+function windowRates(s: SubsystemState, now_ms: number): { rate_1s: number; rate_10s: number } {
+  const nowSec = Math.floor(now_ms / 1000);
+  let last = 0;
+  let ten = 0;
+  for (let i = 0; i < s.counts.length; i++) {
+    const sec = s.second_base + i;
+    if (sec === nowSec - 1) last = s.counts[i];
+    if (sec >= nowSec - 10 && sec < nowSec) ten += s.counts[i];
+  }
+  return { rate_1s: last, rate_10s: ten / 10 };
+}
+
+export function statsOf(s: SubsystemState, duration_s: number): SubsystemStats {
+  return {
+    name: s.name,
+    events: s.events,
+    alerts: s.alerts,
+    rate_per_s: duration_s > 0 ? s.events / duration_s : s.events,
+    peak_per_s: s.peak_per_s,
+    worst_us: s.worst_us,
+    p50_us: quantile(s.hist_us, 0.5),
+    p99_us: quantile(s.hist_us, 0.99),
+    worst_severity: s.worst_severity,
+    by_key: s.by_key,
+  };
+}
+
+const SEVERITY_STATUS = { info: 'OK', warning: 'WARNING', critical: 'CRITICAL' } as const;
+
+export function judge(stats: SubsystemStats, state: StoreState): { status: Status; finding: Finding | null } {
+  const rule = RULES.find((r) => r.subsystem === stats.name);
+  if (rule) {
+    const finding = rule.judge(stats, state.thresholds);
+    return { status: finding?.status ?? 'OK', finding };
+  }
+  const status: Status = stats.worst_severity ? SEVERITY_STATUS[stats.worst_severity] : 'OK';
+  return { status, finding: null };
+}
+
+/** Order: probe families in catalog order, then other subsystems by name. */
+function orderedSubsystems(state: StoreState): SubsystemState[] {
+  const fams = PROBE_FAMILIES.filter((f) => state.subsystems.has(f)).map((f) => state.subsystems.get(f)!);
+  const others = [...state.subsystems.values()].filter((s) => !PROBE_FAMILIES.includes(s.name as ProbeFamily)).sort((a, b) => a.name.localeCompare(b.name));
+  return [...fams, ...others];
+}
+
+export function selectSubsystems(state: StoreState): SubsystemRow[] {
+  const d = durationS(state);
+  return orderedSubsystems(state).map((s) => {
+    const stats = statsOf(s, d);
+    return { ...stats, ...windowRates(s, state.now_ms), p95_us: quantile(s.hist_us, 0.95), status: judge(stats, state).status };
+  });
+}
+
+export function selectFindings(state: StoreState): Finding[] {
+  const d = durationS(state);
+  const out: Finding[] = [];
+  for (const s of orderedSubsystems(state)) {
+    const { finding } = judge(statsOf(s, d), state);
+    if (finding) out.push(finding);
+  }
+  // A probe that failed is something the user must know: what was not measured cannot be OK.
+  for (const p of state.probes.values()) {
+    if (p.state === 'FAILED') out.push({ subsystem: p.family, status: 'WARNING', message: `probe ${p.family} failed: ${p.reason ?? 'unknown reason'}`, advice: 'see `kerntop probes` for what this host supports' });
+  }
+  return out;
+}
+
+export function selectOverallStatus(state: StoreState): Status {
+  const rows = selectSubsystems(state).map((r) => r.status);
+  const probeFailed = [...state.probes.values()].some((p) => p.state === 'FAILED');
+  return worstStatus([...rows, probeFailed ? 'WARNING' : 'OK']);
+}
+
+export function selectProbes(state: StoreState): ProbeStatusEvent[] {
+  return PROBE_FAMILIES.filter((f) => state.probes.has(f)).map((f) => state.probes.get(f)!);
+}
+
+/** Latency histograms (µs) of the families that have data. */
+export function selectHistograms(state: StoreState): Record<string, Log2Bucket[]> {
+  const out: Record<string, Log2Bucket[]> = {};
+  for (const s of orderedSubsystems(state)) {
+    const b = toBuckets(s.hist_us);
+    if (b.length > 0) out[s.name] = b;
+  }
+  return out;
+}
