@@ -43,8 +43,10 @@ export interface ProbeTickEvent {
   hist_us?: Log2Bucket[];
   /** Largest latency seen in the interval, in µs. */
   max_us?: number;
-  /** Counts by a family-specific key: drop reason, fault kind, op, device, process. */
+  /** Counts by a family-specific key: drop reason, fault kind, op, device. */
   by_key?: Record<string, number>;
+  /** Top processes by count in the interval (comm -> count). */
+  by_comm?: Record<string, number>;
 }
 
 /**

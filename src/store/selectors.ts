@@ -28,6 +28,12 @@ function windowRates(s: SubsystemState, now_ms: number): { rate_1s: number; rate
   return { rate_1s: last, rate_10s: ten / 10 };
 }
 
+/** A log2 bucket's upper edge can exceed the largest value actually seen; never report more than that. */
+function q(s: SubsystemState, p: number): number | null {
+  const v = quantile(s.hist_us, p);
+  return v !== null && s.worst_us !== null ? Math.min(v, s.worst_us) : v;
+}
+
 export function statsOf(s: SubsystemState, duration_s: number): SubsystemStats {
   return {
     name: s.name,
@@ -36,8 +42,8 @@ export function statsOf(s: SubsystemState, duration_s: number): SubsystemStats {
     rate_per_s: duration_s > 0 ? s.events / duration_s : s.events,
     peak_per_s: s.peak_per_s,
     worst_us: s.worst_us,
-    p50_us: quantile(s.hist_us, 0.5),
-    p99_us: quantile(s.hist_us, 0.99),
+    p50_us: q(s, 0.5),
+    p99_us: q(s, 0.99),
     worst_severity: s.worst_severity,
     by_key: s.by_key,
   };
@@ -66,7 +72,7 @@ export function selectSubsystems(state: StoreState): SubsystemRow[] {
   const d = durationS(state);
   return orderedSubsystems(state).map((s) => {
     const stats = statsOf(s, d);
-    return { ...stats, ...windowRates(s, state.now_ms), p95_us: quantile(s.hist_us, 0.95), status: judge(stats, state).status };
+    return { ...stats, ...windowRates(s, state.now_ms), p95_us: q(s, 0.95), status: judge(stats, state).status };
   });
 }
 

@@ -36,6 +36,7 @@ export interface SubsystemState {
   peak_per_s: number;
   worst_severity: Severity | null;
   by_key: Record<string, number>;
+  by_comm: Record<string, number>;
   first_ms: number;
   last_ms: number;
 }
@@ -84,6 +85,7 @@ function subsystem(state: StoreState, name: string, ts_ms: number): SubsystemSta
       peak_per_s: 0,
       worst_severity: null,
       by_key: {},
+      by_comm: {},
       first_ms: ts_ms,
       last_ms: ts_ms,
     };
@@ -113,10 +115,10 @@ function countAt(s: SubsystemState, ts_ms: number, n: number): void {
   if (ts_ms > s.last_ms) s.last_ms = ts_ms;
 }
 
-function addKeys(s: SubsystemState, by_key: Record<string, number>): void {
-  for (const [k, v] of Object.entries(by_key)) {
-    if (k in s.by_key || Object.keys(s.by_key).length < MAX_KEYS) s.by_key[k] = (s.by_key[k] ?? 0) + v;
-    else s.by_key.other = (s.by_key.other ?? 0) + v;
+function addKeys(into: Record<string, number>, add: Record<string, number>): void {
+  for (const [k, v] of Object.entries(add)) {
+    if (k in into || Object.keys(into).length < MAX_KEYS) into[k] = (into[k] ?? 0) + v;
+    else into.other = (into.other ?? 0) + v;
   }
 }
 
@@ -149,7 +151,8 @@ export function apply(state: StoreState, ev: KerntopEvent): StoreState {
       countAt(s, ev.ts_ms, ev.count);
       if (ev.hist_us) addBuckets(s.hist_us, ev.hist_us);
       if (ev.max_us !== undefined && (s.worst_us === null || ev.max_us > s.worst_us)) s.worst_us = ev.max_us;
-      if (ev.by_key) addKeys(s, ev.by_key);
+      if (ev.by_key) addKeys(s.by_key, ev.by_key);
+      if (ev.by_comm) addKeys(s.by_comm, ev.by_comm);
       break;
     }
     case 'kernel.event': {

@@ -1,0 +1,82 @@
+import type { ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+
+// Every child kerntop starts is tracked here, so that no way out (quit, signals, a crash) leaves one
+// running. SIGKILL of kerntop itself is covered by the parent-death signal set when spawning.
+const children = new Set<ChildProcess>();
+
+export function trackChild(child: ChildProcess): void {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
+/** Kills every tracked child and its process group, synchronously (safe inside process 'exit'). */
+export function killAllChildren(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const c of children) {
+    if (c.pid === undefined || c.exitCode !== null || c.signalCode !== null) continue;
+    try {
+      process.kill(-c.pid, signal);
+    } catch {
+      try {
+        c.kill(signal);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+process.on('exit', () => killAllChildren('SIGKILL'));
+
+let setprivPath: string | null | undefined;
+
+/**
+ * Command prefix that makes the kernel SIGKILL the child when kerntop dies, even by SIGKILL:
+ * util-linux `setpriv --pdeathsig KILL`. Empty when setpriv is missing (children are still killed on
+ * every other way out).
+ */
+export function pdeathsigPrefix(): string[] {
+  if (setprivPath === undefined) {
+    setprivPath = null;
+    for (const dir of ['/usr/bin', '/bin', '/usr/sbin', '/sbin', ...(process.env.PATH ?? '').split(':')]) {
+      try {
+        accessSync(`${dir}/setpriv`, constants.X_OK);
+        setprivPath = `${dir}/setpriv`;
+        break;
+      } catch {
+        // keep looking
+      }
+    }
+  }
+  return setprivPath ? [setprivPath, '--pdeathsig', 'KILL', '--'] : [];
+}
+
+/**
+ * Runs cleanup once on SIGINT, SIGTERM, SIGHUP, an uncaught error or an unhandled rejection, then exits
+ * with the conventional code. cleanup gets a few seconds; children are killed regardless.
+ */
+export function onShutdown(cleanup: (why: string) => Promise<void> | void, timeoutMs = 3000): void {
+  let done = false;
+  const run = (why: string, code: number, err?: unknown) => {
+    if (done) return;
+    done = true;
+    if (err) process.stderr.write(`kerntop: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    const timer = setTimeout(() => {
+      killAllChildren('SIGKILL');
+      process.exit(code);
+    }, timeoutMs);
+    timer.unref();
+    Promise.resolve()
+      .then(() => cleanup(why))
+      .catch((e: unknown) => process.stderr.write(`kerntop: cleanup failed: ${String(e)}\n`))
+      .finally(() => {
+        killAllChildren('SIGKILL');
+        process.exit(process.exitCode ?? code);
+      });
+  };
+  process.on('SIGINT', () => run('SIGINT', 130));
+  process.on('SIGTERM', () => run('SIGTERM', 143));
+  process.on('SIGHUP', () => run('SIGHUP', 129));
+  process.on('uncaughtException', (e) => run('uncaughtException', 3, e));
+  process.on('unhandledRejection', (e) => run('unhandledRejection', 3, e));
+}

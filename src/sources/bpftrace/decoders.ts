@@ -1,0 +1,176 @@
+import type { KernelEvent, Log2Bucket, ProbeFamily, ProbeTickEvent, Severity, Thresholds } from '../../events.js';
+import { TCP_STATES } from '../../knowledge/drop-reasons.js';
+import { TROUBLE_DROP_REASONS } from '../../store/rules.js';
+
+export type MapValue = number | Record<string, number> | Log2Bucket[];
+
+export interface DecodeContext {
+  thresholds: Thresholds;
+  dropReasons: ReadonlyMap<number, string>;
+  /** Block device name for major:minor (e.g. "loop3"), if known. */
+  deviceName(major: number, minor: number): string | undefined;
+}
+
+/** How one family's bpftrace output becomes events: a table row per family. */
+export interface FamilyDecoder {
+  family: ProbeFamily;
+  /** An `EV <family> ...` line. */
+  event?(f: string[], ctx: DecodeContext, ts_ms: number): KernelEvent | null;
+  /** The family's maps printed in one interval. */
+  tick(maps: ReadonlyMap<string, MapValue>, ctx: DecodeContext, ts_ms: number, interval_ms: number): { tick: ProbeTickEvent; events: KernelEvent[] };
+}
+
+const scalar = (v: MapValue | undefined): number => (typeof v === 'number' ? v : 0);
+const keyed = (v: MapValue | undefined): Record<string, number> => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+const hist = (v: MapValue | undefined): Log2Bucket[] | undefined => (Array.isArray(v) ? v : undefined);
+const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
+const int = (s: string | undefined): number => (s !== undefined && /^-?\d+$/.test(s) ? Number(s) : NaN);
+const nonEmpty = (r: Record<string, number>) => (Object.keys(r).length ? r : undefined);
+
+/** Latency above the threshold is a warning; ten times above it is critical. */
+function latencySeverity(us: number, warn: number): Severity {
+  return us >= 10 * warn ? 'critical' : 'warning';
+}
+
+function baseTick(family: ProbeFamily, ts_ms: number, interval_ms: number, count: number): ProbeTickEvent {
+  return { type: 'probe.tick', ts_ms, family, interval_ms, count };
+}
+
+/** "tracepoint:syscalls:sys_exit_pread64" or "kretfunc:vfs_read" -> "pread64" / "read". */
+export function vfsOp(probe: string): string {
+  const m = /(?:sys_exit_|sys_enter_|vfs_)(\w+)$/.exec(probe);
+  return m ? m[1] : probe;
+}
+
+function devKey(dev: number, ctx: DecodeContext): string {
+  const major = Math.floor(dev / 2 ** 20);
+  const minor = dev % 2 ** 20;
+  const name = ctx.deviceName(major, minor);
+  return name ? `${major}:${minor} ${name}` : `${major}:${minor}`;
+}
+
+function dropReasonName(code: string, ctx: DecodeContext): string {
+  const n = int(code);
+  return Number.isNaN(n) ? code : (ctx.dropReasons.get(n) ?? `reason_${n}`);
+}
+
+export const DECODERS: readonly FamilyDecoder[] = [
+  {
+    family: 'sched',
+    event([us, pid, ...comm], ctx, ts_ms) {
+      const value_us = int(us);
+      if (Number.isNaN(value_us)) return null;
+      const name = comm.join(' ');
+      return { type: 'kernel.event', ts_ms, source: 'sched', subsystem: 'sched', severity: latencySeverity(value_us, ctx.thresholds.sched_warn_us), title: `run-queue latency ${value_us} us: ${name}[${pid}]`, pid: int(pid), comm: name, value_us, in_tick: true };
+    },
+    tick(maps, _ctx, ts_ms, interval_ms) {
+      const tick = baseTick('sched', ts_ms, interval_ms, scalar(maps.get('sched_n')));
+      tick.hist_us = hist(maps.get('sched_lat_us'));
+      if (maps.has('sched_max_us')) tick.max_us = scalar(maps.get('sched_max_us'));
+      tick.by_comm = nonEmpty(keyed(maps.get('sched_comm')));
+      return { tick, events: [] };
+    },
+  },
+  {
+    family: 'bio',
+    event([us, major, minor, sector, rwbs], ctx, ts_ms) {
+      const value_us = int(us);
+      if (Number.isNaN(value_us)) return null;
+      const device = ctx.deviceName(int(major), int(minor));
+      const dev = `${major}:${minor}`;
+      return { type: 'kernel.event', ts_ms, source: 'bio', subsystem: 'bio', severity: latencySeverity(value_us, ctx.thresholds.bio_warn_us), title: `block I/O ${value_us} us on ${device ?? dev} (${dev}) ${rwbs ?? ''} sector ${sector}`.trim(), value_us, in_tick: true, fields: { major: int(major), minor: int(minor), dev, device: device ?? null, sector: int(sector), rwbs: rwbs ?? '' } };
+    },
+    tick(maps, ctx, ts_ms, interval_ms) {
+      const byDev = keyed(maps.get('bio_dev'));
+      const tick = baseTick('bio', ts_ms, interval_ms, sum(byDev));
+      tick.hist_us = hist(maps.get('bio_lat_us'));
+      if (maps.has('bio_max_us')) tick.max_us = scalar(maps.get('bio_max_us'));
+      const by_key: Record<string, number> = {};
+      for (const [dev, n] of Object.entries(byDev)) by_key[devKey(int(dev), ctx)] = n;
+      tick.by_key = nonEmpty(by_key);
+      return { tick, events: [] };
+    },
+  },
+  {
+    family: 'vfs',
+    event([us, probe, pid, ...comm], ctx, ts_ms) {
+      const value_us = int(us);
+      if (Number.isNaN(value_us)) return null;
+      const name = comm.join(' ');
+      const op = vfsOp(probe ?? '');
+      return { type: 'kernel.event', ts_ms, source: 'vfs', subsystem: 'vfs', severity: latencySeverity(value_us, ctx.thresholds.vfs_warn_us), title: `${op} ${value_us} us: ${name}[${pid}]`, pid: int(pid), comm: name, value_us, in_tick: true, fields: { op } };
+    },
+    tick(maps, _ctx, ts_ms, interval_ms) {
+      const by_key: Record<string, number> = {};
+      for (const [probe, n] of Object.entries(keyed(maps.get('vfs_op')))) by_key[vfsOp(probe)] = (by_key[vfsOp(probe)] ?? 0) + n;
+      const tick = baseTick('vfs', ts_ms, interval_ms, sum(by_key));
+      tick.hist_us = hist(maps.get('vfs_lat_us'));
+      if (maps.has('vfs_max_us')) tick.max_us = scalar(maps.get('vfs_max_us'));
+      tick.by_key = nonEmpty(by_key);
+      return { tick, events: [] };
+    },
+  },
+  {
+    family: 'oom',
+    event([pid, anon, file, shmem, adj, ...comm], _ctx, ts_ms) {
+      if (Number.isNaN(int(pid))) return null;
+      const name = comm.join(' ');
+      return { type: 'kernel.event', ts_ms, source: 'oom', subsystem: 'oom', severity: 'critical', title: `OOM kill: ${name}[${pid}] anon-rss ${anon} kB, file-rss ${file} kB, oom_score_adj ${adj}`, pid: int(pid), comm: name, fields: { anon_rss_kb: int(anon), file_rss_kb: int(file), shmem_rss_kb: int(shmem), oom_score_adj: int(adj) } };
+    },
+    tick: (_maps, _ctx, ts_ms, interval_ms) => ({ tick: baseTick('oom', ts_ms, interval_ms, 0), events: [] }),
+  },
+  {
+    family: 'tcp_retrans',
+    event([state, sport, dport, saddr, daddr], _ctx, ts_ms) {
+      if (Number.isNaN(int(sport))) return null;
+      const st = TCP_STATES[int(state)] ?? `state_${state}`;
+      return { type: 'kernel.event', ts_ms, source: 'tcp_retrans', subsystem: 'tcp_retrans', severity: 'info', title: `TCP retransmit ${saddr}:${sport} -> ${daddr}:${dport} ${st}`, in_tick: true, fields: { saddr: saddr ?? '', sport: int(sport), daddr: daddr ?? '', dport: int(dport), state: st } };
+    },
+    tick: (maps, _ctx, ts_ms, interval_ms) => ({ tick: baseTick('tcp_retrans', ts_ms, interval_ms, scalar(maps.get('tcp_retrans_n'))), events: [] }),
+  },
+  {
+    family: 'drops',
+    tick(maps, ctx, ts_ms, interval_ms) {
+      const by_key: Record<string, number> = {};
+      for (const [code, n] of Object.entries(keyed(maps.get('drops_reason')))) by_key[dropReasonName(code, ctx)] = (by_key[dropReasonName(code, ctx)] ?? 0) + n;
+      const where: Record<string, string> = {};
+      for (const [k] of Object.entries(keyed(maps.get('drops_where'))).sort((a, b) => b[1] - a[1])) {
+        const comma = k.indexOf(',');
+        const reason = dropReasonName(k.slice(0, comma), ctx);
+        where[reason] ??= k.slice(comma + 1);
+      }
+      const tick = baseTick('drops', ts_ms, interval_ms, scalar(maps.get('drops_n')) || sum(by_key));
+      tick.by_key = nonEmpty(by_key);
+      const events: KernelEvent[] = Object.entries(by_key)
+        .filter(([reason]) => TROUBLE_DROP_REASONS.has(reason))
+        .map(([reason, n]) => ({ type: 'kernel.event', ts_ms, source: 'drops', subsystem: 'drops', severity: 'warning', title: `${n} packet drop(s): ${reason}${where[reason] ? ` at ${where[reason]}` : ''}`, in_tick: true, fields: { reason, count: n, location: where[reason] ?? null } }));
+      return { tick, events };
+    },
+  },
+  {
+    family: 'faults',
+    tick(maps, ctx, ts_ms, interval_ms) {
+      const total = scalar(maps.get('faults_n'));
+      const major = scalar(maps.get('faults_major'));
+      const tick = baseTick('faults', ts_ms, interval_ms, total);
+      tick.by_key = nonEmpty({ ...(total - major > 0 ? { minor: total - major } : {}), ...(major ? { major } : {}), ...(maps.has('faults_kernel') && scalar(maps.get('faults_kernel')) ? { kernel: scalar(maps.get('faults_kernel')) } : {}) });
+      tick.by_comm = nonEmpty(keyed(maps.get('faults_comm')));
+      const perS = (major * 1000) / Math.max(1, interval_ms);
+      const events: KernelEvent[] =
+        perS >= ctx.thresholds.major_faults_warn_per_s
+          ? [{ type: 'kernel.event', ts_ms, source: 'faults', subsystem: 'faults', severity: 'warning', title: `major page faults ${Math.round(perS)}/s (threshold ${ctx.thresholds.major_faults_warn_per_s}/s)`, in_tick: true, fields: { major_per_s: Math.round(perS) } }]
+          : [];
+      return { tick, events };
+    },
+  },
+];
+
+const BY_FAMILY = new Map(DECODERS.map((d) => [d.family, d]));
+export const decoderFor = (f: ProbeFamily): FamilyDecoder | undefined => BY_FAMILY.get(f);
+
+/** Family of a map name: the longest family that prefixes it ("tcp_retrans_n" -> tcp_retrans). */
+export function familyOfMap(name: string): ProbeFamily | null {
+  let best: ProbeFamily | null = null;
+  for (const d of DECODERS) if (name.startsWith(`${d.family}_`) && (!best || d.family.length > best.length)) best = d.family;
+  return best;
+}

@@ -1,0 +1,260 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KerntopEvent, ProbeFamily, Thresholds } from '../../events.js';
+import { pdeathsigPrefix, trackChild } from '../../lifecycle.js';
+import type { Emit, EventSource } from '../source.js';
+import { OutputAssembler } from './assembler.js';
+import type { ProbeDecision } from './capability.js';
+import type { Strategy } from './catalog.js';
+import { blame, compose, type Composed } from './compose.js';
+import type { DecodeContext } from './decoders.js';
+import { LineSplitter } from './parser.js';
+
+export interface BpftraceSourceOptions {
+  bpftrace: string;
+  decisions: ProbeDecision[];
+  thresholds: Thresholds;
+  ctx: DecodeContext;
+  /** Most one-by-one events per family per second; more are only counted. */
+  events_per_s?: number;
+  /** Restart delays after a child dies: doubles from min to max, reset after a stable minute. */
+  backoff_min_ms?: number;
+  backoff_max_ms?: number;
+  now?: () => number;
+}
+
+/** bpftrace prints this on every run where it cannot raise RLIMIT_MEMLOCK; since 5.11 BPF memory is memcg-charged, so it is harmless. */
+const MEMLOCK_NOISE = /couldn't set RLIMIT_MEMLOCK/;
+
+interface Active {
+  strategy: Strategy;
+  fallbacks: Strategy[];
+}
+
+/** First meaningful error lines of a bpftrace stderr, for a status reason. */
+export function errorSummary(stderr: string): string {
+  const lines = stderr.split('\n').filter((l) => l.trim() && !MEMLOCK_NOISE.test(l) && !/^\s*~+\s*$/.test(l));
+  const errs = lines.filter((l) => /ERROR|error|FATAL/.test(l));
+  const pick = (errs.length ? errs : lines).slice(0, 2).map((l) => l.replace(/^.*?\.bt:[\d:-]+:\s*/, '').trim());
+  return pick.join('; ') || 'bpftrace exited without a message';
+}
+
+/**
+ * All selected probe families in one bpftrace child. A family whose probes fail to attach is blamed
+ * from bpftrace's error, moved to its next strategy or marked FAILED, and the rest restart without it.
+ * A child that dies later is restarted with backoff while every family shows why.
+ */
+export class BpftraceSource implements EventSource {
+  readonly name = 'bpftrace';
+  private emit: Emit = () => {};
+  private active = new Map<ProbeFamily, Active>();
+  private child: ChildProcess | null = null;
+  private dir: string | null = null;
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private backoffMs: number;
+  private exited: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+
+  constructor(private readonly opts: BpftraceSourceOptions) {
+    this.backoffMs = opts.backoff_min_ms ?? 1000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The bpftrace child's pid, for tests. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  async start(emit: Emit): Promise<void> {
+    this.emit = emit;
+    for (const d of this.opts.decisions) {
+      if (d.attach && d.strategy) this.active.set(d.family, { strategy: d.strategy, fallbacks: [...d.fallbacks] });
+      else this.status(d.family, 'SKIPPED', d.method, d.reason);
+    }
+    this.dir = mkdtempSync(join(tmpdir(), 'kerntop-bpf-'));
+    this.launch();
+  }
+
+  private status(family: ProbeFamily, state: 'STARTING' | 'ATTACHED' | 'SKIPPED' | 'FAILED', method?: string, reason?: string): void {
+    this.emit({ type: 'probe.status', ts_ms: this.now(), family, state, ...(method ? { method } : {}), ...(reason ? { reason } : {}) });
+  }
+
+  private launch(): void {
+    if (this.stopping || this.active.size === 0) return;
+    const chosen = [...this.active].map(([family, a]) => ({ family, strategy: a.strategy }));
+    let composed: Composed;
+    try {
+      composed = compose(chosen, { thresholds: this.opts.thresholds, events_per_s: this.opts.events_per_s ?? 50, kerntop_pid: process.pid });
+    } catch (err) {
+      for (const { family, strategy } of chosen) this.status(family, 'FAILED', strategy.method, `cannot build the bpftrace program: ${(err as Error).message}`);
+      this.active.clear();
+      return;
+    }
+    const file = join(this.dir!, 'kerntop.bt');
+    writeFileSync(file, composed.program, { mode: 0o600 });
+    for (const { family, strategy } of chosen) this.status(family, 'STARTING', strategy.method);
+
+    const argv = [...pdeathsigPrefix(), this.opts.bpftrace, '-f', 'json', file];
+    // Own process group: the terminal's Ctrl+C reaches kerntop only, which then stops bpftrace in order.
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.child = child;
+    trackChild(child);
+    const families = chosen.map((c) => c.family);
+    const assembler = new OutputAssembler(families, this.opts.ctx, this.now);
+    const splitter = new LineSplitter();
+    let ready = false;
+    let readyAt = 0;
+    let stderr = '';
+    let malformed = 0;
+
+    const onLine = (line: string) => {
+      const r = assembler.feed(line);
+      if (r.ready && !ready) {
+        ready = true;
+        readyAt = this.now();
+        for (const { family, strategy } of chosen) this.status(family, 'ATTACHED', strategy.method);
+      }
+      if (r.malformed) {
+        malformed++;
+        this.emit({ type: 'parse.error', ts_ms: this.now(), source: 'bpftrace', count: 1, sample: r.malformed.slice(0, 200) });
+      }
+      for (const ev of r.events) this.emit(ev);
+    };
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => {
+      for (const l of splitter.push(chunk)) onLine(l);
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      // Bounded: only the start of stderr matters for a reason.
+      if (stderr.length < 16_384) stderr += chunk;
+      if (MEMLOCK_NOISE.test(chunk)) this.emit({ type: 'source.diag', ts_ms: this.now(), source: 'bpftrace', level: 'info', message: 'bpftrace could not raise RLIMIT_MEMLOCK (harmless on kernels >= 5.11, where BPF memory is charged to the memory cgroup)' });
+    });
+    child.on('error', (err) => {
+      stderr += `\nERROR: ${err.message}`;
+    });
+    this.exited = new Promise((resolve) => {
+      child.once('close', (code, signal) => {
+        for (const l of splitter.end()) onLine(l);
+        if (this.child === child) this.child = null;
+        resolve();
+        if (this.stopping) return;
+        if (!ready) {
+          this.attachFailed(composed, errorSummary(stderr), `${code ?? signal}`);
+          return;
+        }
+        const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
+        const reason = `bpftrace ${how}${stderr.trim() ? `: ${errorSummary(stderr)}` : ''}; restarting in ${Math.round(this.backoffMs / 1000)} s`;
+        for (const { family, strategy } of chosen) this.status(family, 'FAILED', strategy.method, reason);
+        if (this.now() - readyAt > 60_000) this.backoffMs = this.opts.backoff_min_ms ?? 1000;
+        this.scheduleRestart();
+        void malformed;
+      });
+    });
+  }
+
+  private scheduleRestart(): void {
+    const delay = this.backoffMs;
+    this.backoffMs = Math.min(this.opts.backoff_max_ms ?? 30_000, this.backoffMs * 2);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      this.launch();
+    }, delay);
+  }
+
+  /** Moves a family to its next strategy, or drops it as FAILED with bpftrace's reason. */
+  private demote(family: ProbeFamily, reason: string): void {
+    const a = this.active.get(family);
+    if (!a) return;
+    const next = a.fallbacks.shift();
+    if (next) {
+      this.emit({ type: 'source.diag', ts_ms: this.now(), source: family, level: 'warning', message: `${family}: ${a.strategy.method} (${a.strategy.script}) failed (${reason}); trying ${next.method} (${next.script})` });
+      a.strategy = next;
+    } else {
+      this.active.delete(family);
+      this.status(family, 'FAILED', a.strategy.method, reason);
+    }
+  }
+
+  private attachFailed(composed: Composed, reason: string, how: string): void {
+    const family = blame(reason, composed) ?? (this.active.size === 1 ? [...this.active.keys()][0] : null);
+    if (family) {
+      this.demote(family, reason);
+      this.launch();
+      return;
+    }
+    // Not attributable: find the culprits by starting each family alone.
+    void this.isolate(reason, how);
+  }
+
+  private async isolate(reason: string, how: string): Promise<void> {
+    const failed: ProbeFamily[] = [];
+    for (const [family, a] of [...this.active]) {
+      if (this.stopping) return;
+      const trial = await this.trial(family, a.strategy);
+      if (trial !== null) failed.push(family), this.demote(family, trial);
+    }
+    if (failed.length === 0) {
+      // Each family starts alone but not together: report it on all and retry later.
+      for (const [family, a] of this.active) this.status(family, 'FAILED', a.strategy.method, `bpftrace failed (${how}): ${reason}; retrying`);
+      this.scheduleRestart();
+      return;
+    }
+    this.launch();
+  }
+
+  /** Starts one family alone until READY or exit; returns its error, or null when it attached. */
+  private trial(family: ProbeFamily, strategy: Strategy): Promise<string | null> {
+    const composed = compose([{ family, strategy }], { thresholds: this.opts.thresholds, events_per_s: 1, kerntop_pid: process.pid });
+    const file = join(this.dir!, `trial-${family}.bt`);
+    writeFileSync(file, composed.program, { mode: 0o600 });
+    const argv = [...pdeathsigPrefix(), this.opts.bpftrace, '-f', 'json', file];
+    return new Promise((resolve) => {
+      const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      trackChild(child);
+      let err = '';
+      let out = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('READY')) child.kill('SIGKILL');
+      });
+      child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+      child.once('close', () => {
+        clearTimeout(timer);
+        resolve(out.includes('READY') ? null : errorSummary(err));
+      });
+      child.once('error', (e) => resolve(e.message));
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      // SIGINT lets bpftrace detach cleanly (END clears the maps, so nothing more is printed).
+      try {
+        process.kill(-child.pid, 'SIGINT');
+      } catch {
+        child.kill('SIGINT');
+      }
+      const killer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }, 1500);
+      await this.exited;
+      clearTimeout(killer);
+    }
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
+  }
+}
+
+export type { KerntopEvent };

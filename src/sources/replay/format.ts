@@ -1,0 +1,20 @@
+import type { Thresholds } from '../../events.js';
+
+/** First line of a recording. Bump RECORDING_VERSION when an event changes shape incompatibly. */
+export const RECORDING_VERSION = 1;
+
+export interface RecordingHeader {
+  kerntop_recording: number;
+  host: string;
+  kernel_release: string;
+  /** Wall-clock ms when recording started. */
+  start_ms: number;
+  start: string;
+  thresholds: Thresholds;
+  /** Probe families asked for, as given to --probes (absent: the default set). */
+  probes?: string[];
+}
+
+export function isHeader(v: unknown): v is RecordingHeader {
+  return !!v && typeof v === 'object' && typeof (v as RecordingHeader).kerntop_recording === 'number';
+}
