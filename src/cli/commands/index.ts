@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { monitorCommand } from './monitor.js';
+import { probesCommand } from './probes.js';
 
 // Every subcommand is one module here; each is a thin shell over a source, a job or the store.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [monitorCommand];
+export const commands: CommandModule<any, any>[] = [monitorCommand, probesCommand];
