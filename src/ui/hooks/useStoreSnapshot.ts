@@ -1,0 +1,56 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Store } from '../../store/index.js';
+import { takeSnapshot, type Snapshot } from '../snapshot.js';
+
+/** Redraw at most this often, however fast events come: the eye does not need more than 10 frames/s. */
+export const SNAPSHOT_INTERVAL_MS = 100;
+
+/**
+ * The store seen at a capped rate. A dispatch only marks the store dirty and arms a timer; when it
+ * fires, the selectors run once if state.version moved. While paused no snapshot is taken at all,
+ * so the view stays frozen while the sources keep counting.
+ */
+export function useStoreSnapshot(store: Store, paused: boolean, intervalMs = SNAPSHOT_INTERVAL_MS, refresh = 0): Snapshot {
+  const [snap, setSnap] = useState<Snapshot>(() => takeSnapshot(store.state));
+  const seen = useRef(snap.version);
+  const lastFlush = useRef(0);
+  // `refresh` changes when the user acts on the store (clear): show the result even while paused.
+  useEffect(() => {
+    if (refresh === 0) return;
+    seen.current = store.state.version;
+    setSnap(takeSnapshot(store.state));
+  }, [store, refresh]);
+  useEffect(() => {
+    if (paused) return;
+    let timer: NodeJS.Timeout | null = null;
+    const flush = () => {
+      timer = null;
+      if (store.state.version === seen.current) return;
+      seen.current = store.state.version;
+      lastFlush.current = Date.now();
+      setSnap(takeSnapshot(store.state));
+    };
+    const schedule = () => {
+      if (timer) return;
+      timer = setTimeout(flush, Math.max(0, intervalMs - (Date.now() - lastFlush.current)));
+    };
+    const unsubscribe = store.subscribe(schedule);
+    // Catch up with what arrived while paused or before mounting.
+    schedule();
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, [store, paused, intervalMs]);
+  return snap;
+}
+
+/** Re-renders every periodMs (the header clock), independent of events. */
+export function useTick(periodMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), periodMs);
+    return () => clearInterval(t);
+  }, [periodMs]);
+  return now;
+}

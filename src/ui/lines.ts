@@ -1,0 +1,137 @@
+import type { KernelEvent, KmsgRecord } from '../events.js';
+import type { Snapshot } from './snapshot.js';
+
+// The stream panes' lines, built from a snapshot: pure, so filtering and merging are tested alone.
+
+export interface EventLine {
+  id: string;
+  ev: KernelEvent;
+}
+
+export type KlogLine = { id: string; time_ms: number; kind: 'record'; rec: KmsgRecord } | { id: string; time_ms: number; kind: 'finding'; ev: KernelEvent };
+
+/** Sources whose events belong to the kernel log pane: Xid reports and log findings (soft lockups, OOM, Oops). */
+export const KLOG_SOURCES: ReadonlySet<string> = new Set(['xid', 'log', 'kmsg']);
+
+export function isXid(ev: KernelEvent): boolean {
+  return ev.source === 'xid' || ev.subsystem === 'xid';
+}
+
+function matcher(filter: string): ((hay: string) => boolean) | null {
+  const f = filter.trim().toLowerCase();
+  if (f === '') return null;
+  return (hay) => hay.toLowerCase().includes(f);
+}
+
+function eventText(ev: KernelEvent): string {
+  const fields = ev.fields ? Object.values(ev.fields).join(' ') : '';
+  return `${ev.severity} ${ev.subsystem} ${ev.source} ${ev.title} ${ev.comm ?? ''} ${ev.pid ?? ''} ${fields}`;
+}
+
+export function eventLines(s: Snapshot, filter: string): EventLine[] {
+  const base = s.recentTotal - s.recent.length;
+  const m = matcher(filter);
+  const out: EventLine[] = [];
+  for (let i = 0; i < s.recent.length; i++) {
+    const ev = s.recent[i];
+    if (m && !m(eventText(ev))) continue;
+    out.push({ id: `e${base + i}`, ev });
+  }
+  return out;
+}
+
+/** Wall-clock time of a record: when it was read live, else its dmesg -T time. */
+export function recordTime(rec: KmsgRecord): number | null {
+  if (rec.arrival_ms !== undefined) return rec.arrival_ms;
+  if (rec.wall) {
+    const t = Date.parse(rec.wall);
+    if (Number.isFinite(t)) return t;
+  }
+  return null;
+}
+
+/**
+ * Raw kernel log records and the findings drawn from them (log and Xid events), merged by time; a
+ * record comes before a finding of the same millisecond, since the finding is read from it.
+ */
+export function klogLines(s: Snapshot, filter: string): KlogLine[] {
+  const m = matcher(filter);
+  const recs: KlogLine[] = [];
+  let last = 0;
+  for (const rec of s.kmsgRecords) {
+    const t = recordTime(rec) ?? last;
+    last = t;
+    if (m && !m(`${rec.text} ${rec.subsystem ?? ''} ${rec.device ?? ''}`)) continue;
+    recs.push({ id: `r${rec.seq}`, time_ms: t, kind: 'record', rec });
+  }
+  const base = s.recentTotal - s.recent.length;
+  const finds: KlogLine[] = [];
+  for (let i = 0; i < s.recent.length; i++) {
+    const ev = s.recent[i];
+    if (!KLOG_SOURCES.has(ev.source)) continue;
+    if (m && !m(eventText(ev))) continue;
+    finds.push({ id: `e${base + i}`, time_ms: ev.ts_ms, kind: 'finding', ev });
+  }
+  const out: KlogLine[] = [];
+  let a = 0;
+  let b = 0;
+  while (a < recs.length || b < finds.length) {
+    if (b >= finds.length || (a < recs.length && recs[a].time_ms <= finds[b].time_ms)) out.push(recs[a++]);
+    else out.push(finds[b++]);
+  }
+  return out;
+}
+
+export interface XidRow {
+  id: string;
+  ts_ms: number;
+  gpu: string;
+  xid: string;
+  name: string;
+  action: string;
+  severity: KernelEvent['severity'];
+}
+
+function field(ev: KernelEvent, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = ev.fields?.[n];
+    if (v !== undefined && v !== null && v !== '') return String(v);
+  }
+  return undefined;
+}
+
+/** The Xid feed, newest last: one row per Xid event, read from its fields (names tolerated in a few spellings). */
+export function xidRows(s: Snapshot, filter: string): XidRow[] {
+  const m = matcher(filter);
+  const base = s.recentTotal - s.recent.length;
+  const out: XidRow[] = [];
+  for (let i = 0; i < s.recent.length; i++) {
+    const ev = s.recent[i];
+    if (!isXid(ev)) continue;
+    if (m && !m(eventText(ev))) continue;
+    out.push({
+      id: `x${base + i}`,
+      ts_ms: ev.ts_ms,
+      gpu: field(ev, 'gpu', 'pci', 'bus_id', 'device', 'dev') ?? '?',
+      xid: field(ev, 'xid', 'code') ?? '?',
+      name: field(ev, 'name', 'xid_name', 'mnemonic', 'description') ?? ev.title,
+      action: field(ev, 'action', 'recovery', 'resolution') ?? '',
+      severity: ev.severity,
+    });
+  }
+  return out;
+}
+
+const ATTENTION: Record<string, number> = { CRITICAL: 0, FAILED: 0, WARNING: 1, STARTING: 2 };
+
+/**
+ * When a pane cannot show every row, the rows that need attention (CRITICAL, WARNING, FAILED) come
+ * first so they are never the ones cut off; otherwise the given order is kept.
+ */
+export function attentionFirst<R>(rows: readonly R[], room: number, stateOf: (r: R) => string): R[] {
+  if (rows.length <= room) return rows.slice();
+  return rows
+    .map((r, i) => ({ r, i, rank: ATTENTION[stateOf(r)] ?? 3 }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i)
+    .map((x) => x.r);
+}

@@ -1,0 +1,72 @@
+import React from 'react';
+import { Text } from 'ink';
+import type { Snapshot } from '../snapshot.js';
+import { fitSegments, type Segment } from '../segments.js';
+import { formatClock, formatDuration, truncate } from '../text.js';
+import { useTheme } from '../theme.js';
+
+export interface HostInfo {
+  host: string;
+  kernel_release: string;
+  /** Host uptime in seconds when live; unknown for a replay. */
+  uptime_s?: number;
+}
+
+export interface HeaderProps {
+  snapshot: Snapshot;
+  width: number;
+  /** 2 puts the alerts on their own line; 1 folds a count of them into the status line. */
+  lines: number;
+  wallMs: number;
+  paused: boolean;
+  /** Events that arrived while paused and are not on screen yet. */
+  pending: number;
+  host: HostInfo;
+}
+
+/** What the user must not miss: probes that failed, kernel log records lost, unparsable lines. */
+export function alertsOf(s: Snapshot): string[] {
+  const out: string[] = [];
+  const failed = s.probes.filter((p) => p.state === 'FAILED').map((p) => p.family);
+  if (failed.length > 0) out.push(`probe${failed.length > 1 ? 's' : ''} ${failed.join(', ')} FAILED`);
+  if (s.kmsgLost > 0) out.push(`${s.kmsgLost} kmsg record${s.kmsgLost > 1 ? 's' : ''} lost`);
+  if (s.parseErrors > 0) out.push(`${s.parseErrors} unparsable line${s.parseErrors > 1 ? 's' : ''}`);
+  return out;
+}
+
+export function Header({ snapshot: s, width, lines, wallMs, paused, pending, host }: HeaderProps) {
+  const theme = useTheme();
+  const replay = s.session?.replay === true;
+  const alerts = alertsOf(s);
+  const hostName = s.session?.host ?? host.host;
+  const kernel = s.session?.kernel_release ?? host.kernel_release;
+  const segs: Segment[] = [
+    { text: 'kerntop', priority: 1, style: theme.accent },
+    { text: hostName, priority: 3, style: { bold: true } },
+    { text: kernel, priority: 5 },
+    ...(host.uptime_s !== undefined && !replay ? [{ text: `up ${formatDuration(host.uptime_s)}`, priority: 6 }] : []),
+    { text: s.overall, priority: 1, style: theme.status(s.overall) },
+    replay ? { text: `replay ${formatClock(s.now_ms)}`, priority: 2, style: theme.accent } : { text: formatClock(wallMs), priority: 2 },
+    { text: `watching ${formatDuration(s.duration_s)}`, priority: 7, style: theme.dim },
+    ...(paused ? [{ text: pending > 0 ? `PAUSED +${pending}` : 'PAUSED', priority: 1, style: { ...theme.alert, inverse: true } }] : []),
+    ...(lines < 2 && alerts.length > 0 ? [{ text: `! ${alerts.length} alert${alerts.length > 1 ? 's' : ''}`, priority: 2, style: theme.alert }] : []),
+  ];
+  const shown = fitSegments(segs, width);
+  return (
+    <>
+      <Text wrap="truncate">
+        {shown.map((seg, i) => (
+          <React.Fragment key={i}>
+            {i > 0 ? '  ' : ''}
+            <Text {...seg.style}>{seg.text}</Text>
+          </React.Fragment>
+        ))}
+      </Text>
+      {lines >= 2 ? (
+        <Text wrap="truncate" {...theme.alert}>
+          {truncate(alerts.length > 0 ? `! ${alerts.join(` ${theme.glyphs.dot} `)}` : '', width, theme.glyphs.ellipsis)}
+        </Text>
+      ) : null}
+    </>
+  );
+}
