@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS, PROBE_FAMILIES } from '../../src/events.js';
+import type { HostCapabilities } from '../../src/sources/bpftrace/capability.js';
+import { decide } from '../../src/sources/bpftrace/capability.js';
+import { CATALOG, catalogEntry } from '../../src/sources/bpftrace/catalog.js';
+import { blame, compose, mapNames, splitInterval } from '../../src/sources/bpftrace/compose.js';
+import { errorSummary } from '../../src/sources/bpftrace/runner.js';
+
+const params = { thresholds: DEFAULT_THRESHOLDS, events_per_s: 50, kerntop_pid: 4242 };
+const all = CATALOG.map((c) => ({ family: c.family, strategy: c.strategies[0] }));
+
+describe('composing one bpftrace program', () => {
+  const c = compose(all, params);
+
+  it('has one BEGIN, one merged interval ending in TICK, and an END clearing every map', () => {
+    expect(c.program.match(/^BEGIN/gm)).toHaveLength(1);
+    expect(c.program.match(/interval:s:1/g)).toHaveLength(1);
+    expect(c.program).toMatch(/printf\("TICK\\n"\);\n\}/);
+    const end = c.program.slice(c.program.indexOf('END\n'));
+    for (const m of mapNames(c.program)) expect(end).toContain(`clear(@${m});`);
+  });
+
+  it('fills thresholds and leaves no placeholder', () => {
+    expect(c.program).toContain('$us > 1000');
+    expect(c.program).toContain('pid != 4242');
+    expect(c.program).not.toMatch(/\{\{/);
+    expect(() => compose(all, params, () => '{{nope}}')).toThrow(/unknown placeholder/);
+  });
+
+  it('every map of every fragment starts with its family name', () => {
+    for (const entry of CATALOG)
+      for (const s of entry.strategies) {
+        const one = compose([{ family: entry.family, strategy: s }], params);
+        for (const m of mapNames(one.program)) expect(m.startsWith(`${entry.family}_`), `${s.script}: @${m}`).toBe(true);
+      }
+  });
+
+  it('blames a real bpftrace 0.17 attach error on its family', () => {
+    // Captured on this kernel: kfunc is unsupported.
+    const err = `/tmp/k.bt:58-62: ERROR: kfunc/kretfunc not available for your kernel version.\n/tmp/k.bt:62:16-32: ERROR: kfunc/kretfunc not available for your kernel version.\nkfunc:vfs_read, kfunc:vfs_write\n               ~~~~~~~~~~~~~~~~\n`;
+    expect(blame(err, c)).toBe('vfs');
+    expect(blame("ERROR: Error attaching probe: 'tracepoint:block:block_rq_issue'", c)).toBe('bio');
+    expect(blame('ERROR: something unrelated', c)).toBeNull();
+    expect(errorSummary(`ERROR: Unknown error -1: couldn't set RLIMIT_MEMLOCK for bpftrace.\n${err}`)).toBe('ERROR: kfunc/kretfunc not available for your kernel version.; ERROR: kfunc/kretfunc not available for your kernel version.');
+  });
+
+  it('splits out the interval block', () => {
+    expect(splitInterval('a\ninterval:s:1 { x; { y; } }\nb')).toEqual({ probes: 'a\n\nb', tick: ' x; { y; } ' });
+  });
+});
+
+describe('choosing a strategy per family', () => {
+  const host: HostCapabilities = { bpftrace: { path: '/usr/bin/bpftrace', version: 'v0.17.0' }, root: true, bpfCapable: true, btf: true, tracefs: '/sys/kernel/tracing', kprobes: false, kfunc: false, problems: [], notes: [] };
+
+  it('falls back to tracepoints where kprobes and kfunc do not work, and keeps syscall vfs opt-in', () => {
+    const d = decide(host);
+    expect(d.find((x) => x.family === 'sched')).toMatchObject({ attach: true, method: 'tracepoint' });
+    const vfs = d.find((x) => x.family === 'vfs')!;
+    expect(vfs.attach).toBe(false);
+    expect(vfs.reason).toMatch(/kfunc.*kprobe.*--probes \+vfs/);
+    expect(decide(host, { added: new Set(['vfs']) }).find((x) => x.family === 'vfs')).toMatchObject({ attach: true, method: 'tracepoint' });
+  });
+
+  it('honours --probes lists and explains missing privileges and bpftrace', () => {
+    expect(decide(host, { requested: new Set(['oom']) }).filter((x) => x.attach).map((x) => x.family)).toEqual(['oom']);
+    expect(decide(host, { removed: new Set(['faults']) }).find((x) => x.family === 'faults')?.attach).toBe(false);
+    expect(decide({ ...host, bpfCapable: false }).every((x) => !x.attach && /root/.test(x.reason))).toBe(true);
+    expect(decide({ ...host, bpftrace: null, bpftraceProblem: 'bpftrace is not installed: install it' })[0].reason).toMatch(/apt|install/);
+  });
+
+  it('prefers a richer strategy where the host has it', () => {
+    expect(catalogEntry('vfs').strategies.map((s) => s.method)).toEqual(['kfunc', 'kprobe', 'tracepoint']);
+    expect(PROBE_FAMILIES).toHaveLength(CATALOG.length);
+  });
+});
