@@ -12,6 +12,7 @@ import type {
 import { DEFAULT_THRESHOLDS } from '../events.js';
 import { addBuckets, addValue, emptyHist, type Log2Hist } from './histogram.js';
 import { Ring } from './ring.js';
+import { applyXid, createXidState, type XidState } from './xid.js';
 
 /** Seconds of per-second counts kept for the 1 s and 10 s rates and the peak rate. */
 const RATE_WINDOW_S = 10;
@@ -52,6 +53,8 @@ export interface StoreState {
   diags: Ring<SourceDiagEvent>;
   parse_errors: Record<string, number>;
   kmsg: { records: Ring<KmsgRecord>; lost: number; last_seq: number | null };
+  /** Xid counts per GPU and per Xid in a sliding window (see xid.ts). */
+  xid: XidState;
   /** Bumped by every apply; views compare it to skip redraws. */
   version: number;
 }
@@ -67,6 +70,7 @@ export function createState(thresholds: Thresholds = DEFAULT_THRESHOLDS, now_ms 
     diags: new Ring(DIAGS),
     parse_errors: {},
     kmsg: { records: new Ring(KMSG_RECORDS), lost: 0, last_seq: null },
+    xid: createXidState(),
     version: 0,
   };
 }
@@ -135,6 +139,7 @@ export function worseSeverity(a: Severity | null, b: Severity): Severity {
  */
 export function apply(state: StoreState, ev: KerntopEvent): StoreState {
   state.version++;
+  applyXid(state.xid, ev);
   if (ev.ts_ms > state.now_ms) state.now_ms = ev.ts_ms;
   switch (ev.type) {
     case 'session.info':
@@ -193,6 +198,7 @@ export function clearCounters(state: StoreState, now_ms: number): StoreState {
   state.recent.clear();
   state.parse_errors = {};
   state.kmsg.lost = 0;
+  state.xid.rows.clear();
   state.started_ms = now_ms;
   state.version++;
   return state;

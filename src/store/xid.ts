@@ -1,0 +1,194 @@
+import type { KerntopEvent, Severity } from '../events.js';
+
+/**
+ * The Xid slice of the store: per GPU and per Xid, how many in a sliding window, how many in all,
+ * and when last seen, so a storm of one Xid is one row with a count (xN) rather than N lines.
+ * Fed by the KernelEvents of source "xid" (their fields carry xid, pci, uuid, ...).
+ */
+export const XID_WINDOW_MS = 60 * 60 * 1000;
+/** Bounded memory: timestamps kept per row, and rows kept in all. */
+const MAX_TIMES = 4096;
+const MAX_ROWS = 1024;
+
+export interface XidRowState {
+  key: string;
+  pci: string | null;
+  uuid: string | null;
+  gpu_index: number | null;
+  gpu_name: string | null;
+  xid: number;
+  name: string;
+  class: string;
+  severity: Severity;
+  action: string;
+  total: number;
+  /** Event times (ms) still inside the window, oldest first. */
+  times_ms: number[];
+  first_ms: number;
+  last_ms: number;
+  last_message: string;
+  last_pid: number | null;
+  last_comm: string | null;
+}
+
+export interface XidState {
+  window_ms: number;
+  rows: Map<string, XidRowState>;
+}
+
+export function createXidState(window_ms = XID_WINDOW_MS): XidState {
+  return { window_ms, rows: new Map() };
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/** Reducer: in place, no I/O, no clock (times come from the events). */
+export function applyXid(s: XidState, ev: KerntopEvent): XidState {
+  if (ev.type !== 'kernel.event' || ev.source !== 'xid' || !ev.fields) return s;
+  const f = ev.fields;
+  const xid = typeof f.xid === 'number' ? f.xid : Number(f.xid);
+  if (!Number.isFinite(xid)) return s;
+  const pci = str(f.pci);
+  const key = `${pci ?? 'unknown'}|${xid}`;
+  let row = s.rows.get(key);
+  if (!row) {
+    if (s.rows.size >= MAX_ROWS) {
+      // Forget the row seen longest ago.
+      let oldest: XidRowState | null = null;
+      for (const r of s.rows.values()) if (!oldest || r.last_ms < oldest.last_ms) oldest = r;
+      if (oldest) s.rows.delete(oldest.key);
+    }
+    row = {
+      key,
+      pci,
+      uuid: null,
+      gpu_index: null,
+      gpu_name: null,
+      xid,
+      name: str(f.name) ?? `Xid ${xid}`,
+      class: str(f.class) ?? 'hardware',
+      severity: ev.severity,
+      action: str(f.action) ?? '',
+      total: 0,
+      times_ms: [],
+      first_ms: ev.ts_ms,
+      last_ms: ev.ts_ms,
+      last_message: '',
+      last_pid: null,
+      last_comm: null,
+    };
+    s.rows.set(key, row);
+  }
+  row.total++;
+  if (str(f.uuid)) row.uuid = str(f.uuid);
+  if (typeof f.gpu_index === 'number') row.gpu_index = f.gpu_index;
+  if (str(f.gpu_name)) row.gpu_name = str(f.gpu_name);
+  // Xid 154 and NVLink5 severities vary per event: the row shows the latest advice and severity.
+  row.severity = ev.severity;
+  if (str(f.action)) row.action = str(f.action)!;
+  row.last_message = str(f.message) ?? row.last_message;
+  row.last_pid = ev.pid ?? null;
+  row.last_comm = ev.comm ?? null;
+  if (ev.ts_ms < row.first_ms) row.first_ms = ev.ts_ms;
+  if (ev.ts_ms >= row.last_ms) row.last_ms = ev.ts_ms;
+  // Keep times sorted (backlog events can arrive out of order across sources).
+  const t = row.times_ms;
+  if (t.length === 0 || ev.ts_ms >= t[t.length - 1]) t.push(ev.ts_ms);
+  else t.splice(lowerBound(t, ev.ts_ms), 0, ev.ts_ms);
+  if (t.length > MAX_TIMES) t.splice(0, t.length - MAX_TIMES);
+  return s;
+}
+
+function lowerBound(a: number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export interface XidRow {
+  xid: number;
+  name: string;
+  class: string;
+  severity: Severity;
+  action: string;
+  /** Occurrences inside the window ending at now_ms. */
+  count_window: number;
+  total: number;
+  first_ms: number;
+  last_ms: number;
+  last_message: string;
+  last_pid: number | null;
+  last_comm: string | null;
+}
+
+export interface XidGpu {
+  pci: string | null;
+  uuid: string | null;
+  index: number | null;
+  name: string | null;
+  rows: XidRow[];
+}
+
+export interface XidSummary {
+  window_ms: number;
+  now_ms: number;
+  total: number;
+  count_window: number;
+  worst_severity: Severity | null;
+  gpus: XidGpu[];
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+/** Pure view of the slice at now_ms: GPUs by index (then PCI), rows by last seen, newest first. */
+export function summarizeXid(s: XidState, now_ms: number): XidSummary {
+  const from = now_ms - s.window_ms;
+  const byGpu = new Map<string, XidGpu>();
+  let total = 0;
+  let inWindow = 0;
+  let worst: Severity | null = null;
+  for (const r of s.rows.values()) {
+    const gk = r.pci ?? 'unknown';
+    let g = byGpu.get(gk);
+    if (!g) {
+      g = { pci: r.pci, uuid: r.uuid, index: r.gpu_index, name: r.gpu_name, rows: [] };
+      byGpu.set(gk, g);
+    }
+    g.uuid ??= r.uuid;
+    g.index ??= r.gpu_index;
+    g.name ??= r.gpu_name;
+    const count_window = r.times_ms.length - lowerBound(r.times_ms, from + 1e-9);
+    total += r.total;
+    inWindow += count_window;
+    if (worst === null || RANK[r.severity] > RANK[worst]) worst = r.severity;
+    g.rows.push({
+      xid: r.xid,
+      name: r.name,
+      class: r.class,
+      severity: r.severity,
+      action: r.action,
+      count_window,
+      total: r.total,
+      first_ms: r.first_ms,
+      last_ms: r.last_ms,
+      last_message: r.last_message,
+      last_pid: r.last_pid,
+      last_comm: r.last_comm,
+    });
+  }
+  const gpus = [...byGpu.values()].sort((a, b) => (a.index ?? 1e9) - (b.index ?? 1e9) || String(a.pci).localeCompare(String(b.pci)));
+  for (const g of gpus) g.rows.sort((a, b) => b.last_ms - a.last_ms || a.xid - b.xid);
+  return { window_ms: s.window_ms, now_ms, total, count_window: inWindow, worst_severity: worst, gpus };
+}
+
+/** Selector over the whole store state (which holds the slice as state.xid). */
+export function selectXid(state: { xid: XidState; now_ms: number }): XidSummary {
+  return summarizeXid(state.xid, state.now_ms);
+}
