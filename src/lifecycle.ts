@@ -55,7 +55,7 @@ export function pdeathsigPrefix(): string[] {
  * Runs cleanup once on SIGINT, SIGTERM, SIGHUP, an uncaught error or an unhandled rejection, then exits
  * with the conventional code. cleanup gets a few seconds; children are killed regardless.
  */
-export function onShutdown(cleanup: (why: string) => Promise<void> | void, timeoutMs = 3000): void {
+export function onShutdown(cleanup: (why: string) => Promise<number | void> | number | void, timeoutMs = 3000): void {
   let done = false;
   const run = (why: string, code: number, err?: unknown) => {
     if (done) return;
@@ -66,12 +66,15 @@ export function onShutdown(cleanup: (why: string) => Promise<void> | void, timeo
       process.exit(code);
     }, timeoutMs);
     timer.unref();
+    // cleanup may choose the exit code (quiet mode: the status); a crash always exits 3.
+    let chosen: number | void = undefined;
     Promise.resolve()
       .then(() => cleanup(why))
+      .then((c) => (chosen = c))
       .catch((e: unknown) => process.stderr.write(`kerntop: cleanup failed: ${String(e)}\n`))
       .finally(() => {
         killAllChildren('SIGKILL');
-        process.exit(process.exitCode ?? code);
+        process.exit(err === undefined && typeof chosen === 'number' ? chosen : code);
       });
   };
   process.on('SIGINT', () => run('SIGINT', 130));

@@ -15,7 +15,7 @@ export async function planProbes(sel: ProbeSelection, thresholds: Thresholds): P
   const host = await checkHost();
   const decisions = decide(host, sel);
   const source =
-    host.bpftrace && decisions.length
+    host.bpftrace && decisions.some((d) => d.attach)
       ? new BpftraceSource({
           bpftrace: host.bpftrace.path,
           decisions,

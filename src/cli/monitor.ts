@@ -79,8 +79,8 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
 
   const { sources, replay, probeFamilies } = await buildSources(a, store, thresholds, emit);
   if (sources.length === 0) {
-    say('nothing to run: no probe can attach here and no other source was asked for (see the messages above, or `kerntop probes`).');
-    if (!a.quiet) return 3;
+    say('nothing to run: no probe can attach here and no other source is available (see the messages above, or `kerntop probes`).');
+    return 3;
   }
   if (a.record) {
     recorder = new Recorder(a.record, { kerntop_recording: RECORDING_VERSION, host: hostname(), kernel_release: release(), start_ms: store.state.started_ms, start: new Date(store.state.started_ms).toISOString(), thresholds, ...(probeFamilies ? { probes: probeFamilies } : {}) });
@@ -106,7 +106,9 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
     return ended;
   };
   onShutdown(async (why) => {
-    process.exitCode = await end(why);
+    const code = await end(why);
+    // A summary was asked for: its status is the answer. Otherwise the signal's conventional code.
+    return a.quiet ? code : undefined;
   });
 
   for (const s of sources) {
@@ -120,6 +122,10 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
       }
     }
   }
+
+  // Lets tests prove that a crash leaves no child behind (see test/e2e/lifecycle.test.ts).
+  const crashAfter = Number(process.env.KERNTOP_CRASH_AFTER_MS);
+  if (crashAfter > 0) setTimeout(() => { throw new Error('crash requested by KERNTOP_CRASH_AFTER_MS'); }, crashAfter);
 
   const stops: Promise<string>[] = [];
   if (a.duration) stops.push(new Promise((r) => setTimeout(() => r('duration'), a.duration! * 1000)));

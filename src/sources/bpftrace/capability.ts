@@ -100,7 +100,8 @@ export async function checkHost(): Promise<HostCapabilities> {
   }
   if (bpftraceProblem) problems.push(bpftraceProblem);
   if (!bpfCapable) problems.push('not privileged for eBPF: run kerntop as root (sudo kerntop), or grant CAP_BPF and CAP_PERFMON; in a container use --privileged');
-  if (!tracefs) problems.push('tracefs is not mounted, so no tracepoint can attach: mount -t tracefs nodev /sys/kernel/tracing (in a container, bind-mount /sys/kernel/tracing from the host)');
+  if (!tracefs && root) problems.push('tracefs is not mounted, so no tracepoint can attach: mount -t tracefs nodev /sys/kernel/tracing (in a container, bind-mount /sys/kernel/tracing from the host)');
+  else if (!tracefs && bpfCapable) problems.push('tracefs (/sys/kernel/tracing) is not readable by this user: run kerntop as root');
   if (!btf) notes.push('no BTF (/sys/kernel/btf/vmlinux): kfunc probes are unavailable; tracepoints still work');
   const kprobes = tracefs !== null && existsSync(`${tracefs}/kprobe_events`);
   return { bpftrace, bpftraceProblem, root, bpfCapable, btf, tracefs, kprobes, kfunc, problems, notes };

@@ -33,12 +33,14 @@ interface Active {
   fallbacks: Strategy[];
 }
 
+const NO_MESSAGE = 'bpftrace exited without a message';
+
 /** First meaningful error lines of a bpftrace stderr, for a status reason. */
 export function errorSummary(stderr: string): string {
   const lines = stderr.split('\n').filter((l) => l.trim() && !MEMLOCK_NOISE.test(l) && !/^\s*~+\s*$/.test(l));
   const errs = lines.filter((l) => /ERROR|error|FATAL/.test(l));
   const pick = (errs.length ? errs : lines).slice(0, 2).map((l) => l.replace(/^.*?\.bt:[\d:-]+:\s*/, '').trim());
-  return pick.join('; ') || 'bpftrace exited without a message';
+  return pick.join('; ') || NO_MESSAGE;
 }
 
 /**
@@ -108,7 +110,6 @@ export class BpftraceSource implements EventSource {
     let ready = false;
     let readyAt = 0;
     let stderr = '';
-    let malformed = 0;
 
     const onLine = (line: string) => {
       const r = assembler.feed(line);
@@ -118,7 +119,6 @@ export class BpftraceSource implements EventSource {
         for (const { family, strategy } of chosen) this.status(family, 'ATTACHED', strategy.method);
       }
       if (r.malformed) {
-        malformed++;
         this.emit({ type: 'parse.error', ts_ms: this.now(), source: 'bpftrace', count: 1, sample: r.malformed.slice(0, 200) });
       }
       for (const ev of r.events) this.emit(ev);
@@ -147,11 +147,11 @@ export class BpftraceSource implements EventSource {
           return;
         }
         const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-        const reason = `bpftrace ${how}${stderr.trim() ? `: ${errorSummary(stderr)}` : ''}; restarting in ${Math.round(this.backoffMs / 1000)} s`;
+        const said = errorSummary(stderr);
+        const reason = `bpftrace ${how}${said === NO_MESSAGE ? '' : `: ${said}`}; restarting in ${Math.round(this.backoffMs / 1000)} s`;
         for (const { family, strategy } of chosen) this.status(family, 'FAILED', strategy.method, reason);
         if (this.now() - readyAt > 60_000) this.backoffMs = this.opts.backoff_min_ms ?? 1000;
         this.scheduleRestart();
-        void malformed;
       });
     });
   }
