@@ -23,6 +23,8 @@ export interface AppProps {
   /** Show only this pane, filling the terminal (--pane). */
   pane?: PaneName;
   host: HostInfo;
+  /** Fed from a recording (also known from a session.info with replay: true). */
+  replay?: boolean;
   /** Called once when the user quits (q, Ctrl+C); the app then unmounts. */
   onQuit?: () => void;
   /** Fixed size for tests; by default the terminal's, following resizes. */
@@ -67,7 +69,7 @@ function buildView(s: Snapshot, size: TerminalSize, pane: PaneName | undefined, 
   return { plan, events: eventLines(s, filter), klog: klogLines(s, filter), xids: xidRows(s, filter), family, boxes };
 }
 
-export function App({ store, pane, host, onQuit, size: sizeOverride, snapshotIntervalMs = SNAPSHOT_INTERVAL_MS }: AppProps) {
+export function App({ store, pane, host, replay, onQuit, size: sizeOverride, snapshotIntervalMs = SNAPSHOT_INTERVAL_MS }: AppProps) {
   const theme = useTheme();
   const { exit } = useApp();
   const size = useTerminalSize(sizeOverride);
@@ -274,7 +276,7 @@ export function App({ store, pane, host, onQuit, size: sizeOverride, snapshotInt
 
   return (
     <Box flexDirection="column" width={plan.columns} height={plan.height} overflow="hidden">
-      <Header snapshot={snapshot} width={plan.columns} lines={plan.header} wallMs={wallMs} paused={paused} pending={pending} host={host} />
+      <Header snapshot={snapshot} width={plan.columns} lines={plan.header} wallMs={wallMs} paused={paused} pending={pending} host={host} replay={replay} />
       {main}
       <Footer width={plan.columns} editing={editing} filter={filter} message={message && message.until > wallMs ? message.text : null} />
     </Box>

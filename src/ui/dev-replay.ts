@@ -1,57 +1,15 @@
 // Replays a recording into a store and runs the interactive UI over it, for trying the UI without root:
 //   npx tsx src/ui/dev-replay.ts fixtures/sessions/<file>.jsonl [--speed 4] [--pane events] [--loop]
 // `--speed 0` dispatches everything at once; `--rate N` paces at N events per second instead.
-import { readFileSync } from 'node:fs';
-import type { KerntopEvent, SessionInfoEvent, Thresholds } from '../events.js';
-import { DEFAULT_THRESHOLDS } from '../events.js';
+import type { KerntopEvent, SessionInfoEvent } from '../events.js';
+import { readRecording } from '../sources/replay/player.js';
+import type { RecordingHeader } from '../sources/replay/format.js';
 import { createStore, type Store } from '../store/index.js';
 import { runTui } from './run.js';
 
-export interface Recording {
-  header: { host: string; kernel_release: string; start_ms: number; thresholds: Thresholds };
-  events: KerntopEvent[];
-}
-
-/** Reads a kerntop JSON-lines recording; lines that are not valid JSON events are skipped and counted. */
-export function loadRecording(path: string): Recording & { skipped: number } {
-  const lines = readFileSync(path, 'utf8').split('\n');
-  const first = lines.findIndex((l) => l.trim() !== '');
-  let head: Record<string, unknown>;
-  try {
-    head = JSON.parse(lines[first] ?? '');
-  } catch {
-    throw new Error(`${path}: the first line is not a kerntop recording header (JSON with "kerntop_recording")`);
-  }
-  if (typeof head !== 'object' || head === null || !('kerntop_recording' in head)) {
-    throw new Error(`${path}: the first line is not a kerntop recording header (JSON with "kerntop_recording")`);
-  }
-  const events: KerntopEvent[] = [];
-  let skipped = 0;
-  for (const line of lines.slice(first + 1)) {
-    if (line.trim() === '') continue;
-    try {
-      const ev = JSON.parse(line) as KerntopEvent;
-      if (typeof ev?.type === 'string' && typeof ev.ts_ms === 'number') events.push(ev);
-      else skipped++;
-    } catch {
-      skipped++;
-    }
-  }
-  const start = typeof head.start_ms === 'number' ? head.start_ms : (events[0]?.ts_ms ?? Date.now());
-  return {
-    header: {
-      host: String(head.host ?? 'unknown'),
-      kernel_release: String(head.kernel_release ?? 'unknown'),
-      start_ms: start,
-      thresholds: { ...DEFAULT_THRESHOLDS, ...((head.thresholds as Partial<Thresholds>) ?? {}) },
-    },
-    events,
-    skipped,
-  };
-}
-
-export function sessionEvent(rec: Recording): SessionInfoEvent {
-  return { type: 'session.info', ts_ms: rec.header.start_ms, host: rec.header.host, kernel_release: rec.header.kernel_release, thresholds: rec.header.thresholds, replay: true };
+/** The session event a replay starts with: the recording's header, marked as a replay. */
+export function sessionEvent(h: RecordingHeader): SessionInfoEvent {
+  return { type: 'session.info', ts_ms: h.start_ms, host: h.host, kernel_release: h.kernel_release, thresholds: h.thresholds, replay: true };
 }
 
 export interface Pacer {
@@ -110,16 +68,16 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('usage: dev-replay <recording.jsonl> [--speed N] [--rate EVENTS_PER_S] [--pane NAME] [--loop]\n');
     return 3;
   }
-  const rec = loadRecording(file);
+  const rec = await readRecording(file);
   const store = createStore(rec.header.thresholds, rec.header.start_ms);
-  store.dispatch(sessionEvent(rec));
+  store.dispatch(sessionEvent(rec.header));
   const pacer = pace(store, rec.events, {
     speed: opt('speed') !== undefined ? Number(opt('speed')) : 1,
     rate: opt('rate') !== undefined ? Number(opt('rate')) : undefined,
     loop: argv.includes('--loop'),
   });
   try {
-    await runTui(store, { pane: opt('pane') });
+    await runTui(store, { pane: opt('pane'), replay: true });
   } finally {
     pacer.stop();
   }

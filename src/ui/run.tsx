@@ -16,6 +16,8 @@ export interface TuiOptions {
   pane?: string;
   /** Called once when the user quits or a signal ends the UI, before runTui resolves. */
   onQuit?: (exit: TuiExit) => void;
+  /** The store is fed from a recording: the header shows the recording's clock, not this host's. */
+  replay?: boolean;
   /** Header facts when the store has no session.info event (live); a replay's own header wins. */
   host?: Partial<HostInfo>;
   stdout?: NodeJS.WriteStream;
@@ -113,7 +115,7 @@ export async function runTui(store: Store, opts: TuiOptions = {}): Promise<TuiEx
     try {
       instance = render(
         <ThemeContext.Provider value={theme}>
-          <App store={store} pane={pane} host={host} snapshotIntervalMs={opts.snapshotIntervalMs} />
+          <App store={store} pane={pane} host={host} replay={opts.replay} snapshotIntervalMs={opts.snapshotIntervalMs} />
         </ThemeContext.Provider>,
         {
           stdout,

@@ -22,6 +22,7 @@ export interface HeaderProps {
   /** Events that arrived while paused and are not on screen yet. */
   pending: number;
   host: HostInfo;
+  replay?: boolean;
 }
 
 /** What the user must not miss: probes that failed, kernel log records lost, unparsable lines. */
@@ -34,9 +35,9 @@ export function alertsOf(s: Snapshot): string[] {
   return out;
 }
 
-export function Header({ snapshot: s, width, lines, wallMs, paused, pending, host }: HeaderProps) {
+export function Header({ snapshot: s, width, lines, wallMs, paused, pending, host, replay: replayProp }: HeaderProps) {
   const theme = useTheme();
-  const replay = s.session?.replay === true;
+  const replay = replayProp === true || s.session?.replay === true;
   const alerts = alertsOf(s);
   const hostName = s.session?.host ?? host.host;
   const kernel = s.session?.kernel_release ?? host.kernel_release;
