@@ -1,0 +1,63 @@
+# kerntop lab image: the monitor plus the tools its probes and jobs drive (bpftrace, drgn, QEMU,
+# busybox for boot-test initramfs, tmux for multi-pane layouts).
+#
+#   docker compose up -d && docker exec -it kerntop kerntop
+#
+# Base images are arguments so the same file builds from Docker Hub or from a local base
+# (scripts/test-container.sh points both at a debootstrap image with Node added). Both must be
+# Debian bookworm with Node 20 on PATH; the build image also needs npm.
+ARG BUILD_IMAGE=node:20-bookworm
+ARG RUNTIME_IMAGE=node:20-bookworm-slim
+
+# --- TypeScript build ----------------------------------------------------------------------------
+FROM ${BUILD_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# `npm ls` after `npm ci`: some npm 10 releases exit 0 on a failed install ("Exit handler never
+# called"), which would otherwise surface later as a missing module.
+RUN npm ci --no-audit --no-fund --loglevel=error && npm ls --depth=0 >/dev/null
+COPY . .
+# Directories the runtime stage copies must exist even before a part of the tree lands.
+RUN npx --no-install tsc -p . && mkdir -p python fixtures/sessions bpf-scripts
+
+# --- production node_modules ---------------------------------------------------------------------
+# A stage of its own: its layer depends on the lockfile alone, native addons (if any) compile here
+# with the build image's toolchain, and the runtime image needs neither npm nor its cache.
+FROM ${BUILD_IMAGE} AS deps
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error \
+ && npm ls --omit=dev --depth=0 >/dev/null && rm -rf /root/.npm
+
+# --- runtime -------------------------------------------------------------------------------------
+FROM ${RUNTIME_IMAGE}
+ARG DEBIAN_FRONTEND=noninteractive
+# kmod: modprobe kheaders on kernels without BTF; curl, xz-utils, ca-certificates: header
+# download on such kernels; cpio, zstd: boot-test initramfs and compressed kernels.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      bpftrace python3-drgn qemu-system-x86 busybox-static tmux util-linux \
+      kmod ca-certificates curl xz-utils cpio zstd \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /usr/share/doc/* /usr/share/man/*
+
+WORKDIR /opt/kerntop
+COPY --from=deps /src/node_modules ./node_modules
+COPY --from=build /src/package.json ./
+COPY --from=build /src/bin ./bin
+COPY --from=build /src/dist ./dist
+COPY --from=build /src/bpf-scripts ./bpf-scripts
+COPY --from=build /src/python ./python
+COPY --from=build /src/fixtures/sessions ./fixtures/sessions
+COPY docker/entrypoint.sh /usr/local/sbin/kerntop-entrypoint
+COPY docker/kernel-headers.sh /usr/local/sbin/kerntop-kernel-headers
+COPY docker/kerntop.sh /usr/local/bin/kerntop
+RUN chmod 0755 /usr/local/sbin/kerntop-entrypoint /usr/local/sbin/kerntop-kernel-headers \
+      /usr/local/bin/kerntop bin/kerntop \
+ && /usr/local/bin/kerntop --version
+
+# Headers prepared for kernels without BTF survive restarts here (a named volume in compose).
+VOLUME /var/cache/kerntop
+ENTRYPOINT ["/usr/local/sbin/kerntop-entrypoint"]
+# The container only has to stay up; users come in with `docker exec -it kerntop kerntop`.
+CMD ["sleep", "infinity"]
