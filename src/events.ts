@@ -126,6 +126,8 @@ export interface JobProgressEvent {
   ts_ms: number;
   job: string;
   message: string;
+  /** Which part of the job speaks, when it has several ("boot-test": "setup" steps, then "console" lines). */
+  stage?: string;
 }
 
 export interface JobResultEvent {
