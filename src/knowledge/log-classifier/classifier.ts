@@ -1,0 +1,274 @@
+// The one state machine behind analyzeLog (whole logs), LogStream (the live kmsg feed) and the CLI:
+// it takes decoded lines one at a time, groups crash reports, and reports single-line findings.
+// Memory is bounded: one open report of at most maxReportLines lines.
+import { CRASH_FORMATS, HEADER_PREFILTER, type CrashFormat } from './formats.js';
+import { finalizeReport, type ReportLine } from './report.js';
+import { lineSeverity, lineEventKind, type LineSeverity } from './line-rules.js';
+
+export interface InputLine {
+  no: number;
+  text: string;
+  level?: number;
+  ctx?: string;
+  ts_ms?: number;
+}
+
+export interface ClassifiedReport {
+  class: string;
+  subsystem: CrashFormat['subsystem'];
+  format: string;
+  title: string;
+  function: string | null;
+  cpu: number | null;
+  pid: number | null;
+  comm: string | null;
+  tainted: string | null;
+  start_line: number;
+  end_line: number;
+  corrupted: boolean;
+  /** Messages of "Kernel panic - not syncing" lines that belong to this report (panic_on_warn, Fatal exception). */
+  panics: string[];
+  header: string;
+  ts_ms?: number;
+}
+
+export interface Sink {
+  report(r: ClassifiedReport): void;
+  line(sev: Exclude<LineSeverity, null>, no: number, text: string, rule: string | undefined): void;
+  event?(kind: { subsystem: 'io_error' | 'fs_error' | 'mce'; rule: string; dev?: string }, no: number, text: string, ts_ms?: number): void;
+  /** A "Kernel panic" line, whether it opened its own report or belongs to another. */
+  panic?(no: number, msg: string): void;
+}
+
+export interface HeaderMatch {
+  fmt: CrashFormat;
+  m: RegExpExecArray;
+}
+
+/** The first format whose header matches this line, or null. */
+export function matchHeader(text: string): HeaderMatch | null {
+  if (!HEADER_PREFILTER.test(text)) return null;
+  for (const fmt of CRASH_FORMATS) {
+    const m = fmt.header.exec(text);
+    if (!m) continue;
+    if (fmt.suppress && fmt.suppress.test(text)) return null;
+    return { fmt, m };
+  }
+  return null;
+}
+
+// Lines that belong to a report body (frames, registers, the kernel's report prose). A report stays
+// open while these keep coming; QUIET_LIMIT other lines in a row close it.
+const BODY_RE =
+  /^\s|Call Trace|Call trace|^R[A-Z0-9]{2}:|^[A-Z]{2,3}: |^E[A-Z]{2}:|Code: |Modules linked in|^CPU: |^Hardware name|^Workqueue:|^task:|^\(t=|^rcu: |^\[<|^<\/?(?:TASK|IRQ|NMI|EOI|SOFTIRQ)>|^---\[ |^Memory state|^Allocated by|^Freed by|^Last potentially|^Second to last|^The buggy address|^which belongs|^[0-9a-f]{8,16}: |^>[0-9a-f]{8,16}: |^#PF:|^PGD |^Oops|^Dumping ftrace|^NMI backtrace|^Sending NMI|^Kernel Offset|^Showing|^other info|^Chain exists|^Possible unsafe|^\d+ locks? held by|^no locks held|^stack backtrace|^irq event stamp|^hardirqs|^softirqs|^-> #\d|^={10,}|^-{10,}|^lr :|^pc :|^sp :|^x\d+ *:|^Mem abort info|^Data abort info|^ESR|^FAR|^pstate|^Tainted|^Not tainted|^Kernel panic|^Shutting down cpus|^Rebooting in|^FS:|^CS:|^DR\d|^in_atomic|^preempt_count|^Preemption disabled|^unreferenced|^page:|^flags:|^raw:|^page dumped|^page_owner|^page last|^Mem-Info|^Node \d|^active_anon|^\d+ total pagecache|^\[ *pid *\]|^\[ *\d+\]|^oom-kill:|^Out of memory|^Memory cgroup|^Tasks state|^Free swap|^Total swap|^\d+ pages|^lowmem_reserve|^Unreclaimable|^memory: usage|^swap: usage|^kmem: usage|^Read of size|^Write of size|^Uninit was|^Local variable|^Bytes \d|^CPU#?\d|^\s*\d+-\.\.\.|^\s*\(detected by|^Task dump|^rcu_|^INFO: lockdep|^The task|^the existing dependency|^but task is already|^which lock already|^ *\*\*\* DEADLOCK|^ *lock\(|^ *CPU\d|^ *----|^ +|^{\d+}|^\[Hardware Error\]|^mce: |^shift exponent|^index \d+ is out of range|^signed integer overflow|^load of value|^member access|^division by zero|^.*is trying to acquire|^.*just changed|^.*takes:|^.*at: [A-Za-z_]|^IP:|^PC is at|^LR is at|^NIP|^LR |^epc :|^ ra :|^status:|^badaddr:|^cause:|^usercopy:|^list_(?:add|del) corruption|^kasan: |^KASAN |^BUG: |^WARNING: |^INFO: |^Disabling lock debugging|^Kernel BUG|^kernel BUG|^invalid opcode|^Internal error|^Process |^Stack: |^Call trace|^ +\(/;
+const END_RE = /^---\[ end (?:trace|Kernel panic)/;
+const SEPARATOR_RE = /^={20,}\s*$/;
+const EVIDENCE_RE = /Call Trace:|Call trace:|^\s*RIP: |^\s*pc : |^CPU: \d+ (?:UID: \d+ )?PID: \d+|^Hardware name: |^\s*backtrace:|Modules linked in:|^\s*\[<[0-9a-f]+>\]|^\s*[A-Za-z_][\w.]*\+0x[0-9a-f]+\/0x[0-9a-f]+/;
+
+const QUIET_LIMIT = 30;
+/** After "---[ end trace ]---": lines in which a panic/continuation still belongs to the report. */
+const TAIL_LIMIT = 40;
+const EVIDENCE_WINDOW = 15;
+/** A live report whose next line comes this much later is over. */
+const GAP_MS = 10_000;
+
+interface Open {
+  hm: HeaderMatch;
+  lines: ReportLine[];
+  start: number;
+  end: number;
+  quiet: number;
+  tail: number; // -1: in body; >=0: lines seen after the end marker
+  evidence: boolean;
+  held: Array<[Exclude<LineSeverity, null>, number, string, string | undefined]>; // line hits held until evidence decides
+  panics: string[];
+  ctx?: string;
+  cpuTraceback: boolean;
+  ts_ms?: number;
+  last_ts_ms?: number;
+  dropped: number;
+}
+
+export class Classifier {
+  private open: Open | null = null;
+  private readonly maxLines: number;
+
+  constructor(
+    private readonly sink: Sink,
+    opts: { maxReportLines?: number } = {},
+  ) {
+    this.maxLines = Math.max(20, opts.maxReportLines ?? 400);
+  }
+
+  push(l: InputLine): void {
+    const o = this.open;
+    if (o && l.ts_ms !== undefined && o.last_ts_ms !== undefined && l.ts_ms - o.last_ts_ms > GAP_MS) this.close();
+    const hm = matchHeader(l.text);
+    if (hm) {
+      const isPanic = hm.fmt.subsystem === 'panic' && hm.fmt.class === 'panic';
+      const msg = isPanic ? (hm.m.groups?.msg ?? '') : '';
+      if (isPanic) this.sink.panic?.(l.no, msg);
+      const cur = this.open;
+      if (cur && hm.fmt.continuation) {
+        if (isPanic) cur.panics.push(msg);
+        cur.tail = -1;
+        cur.quiet = 0;
+        this.append(cur, l, true);
+        return;
+      }
+      if (cur) this.close();
+      this.start(hm, l);
+      return;
+    }
+    const cur = this.open;
+    if (!cur) {
+      this.lineOutside(l);
+      return;
+    }
+    if (!cur.evidence) {
+      if (EVIDENCE_RE.test(l.text)) cur.evidence = true;
+      else if (l.no - cur.start > EVIDENCE_WINDOW) {
+        this.discard();
+        this.lineOutside(l);
+        return;
+      }
+    }
+    if (cur.tail >= 0) {
+      // After the end marker only continuation headers (handled above) extend the report.
+      cur.tail++;
+      if (cur.tail > TAIL_LIMIT) {
+        this.close();
+        this.lineOutside(l);
+        return;
+      }
+      this.lineQuietly(l);
+      return;
+    }
+    if (END_RE.test(l.text) || (SEPARATOR_RE.test(l.text) && cur.lines.length >= 3 && cur.hm.fmt.class !== 'lockdep')) {
+      this.append(cur, l, true);
+      cur.tail = 0;
+      return;
+    }
+    if (cur.ctx && l.ctx && l.ctx !== cur.ctx) {
+      if (/Sending NMI from CPU|NMI backtrace for cpu/.test(l.text)) cur.cpuTraceback = true;
+      // Interleaved output of another task: not part of this report, and not a report line either.
+      if (!(cur.cpuTraceback && l.ctx.startsWith('C'))) {
+        this.lineOutside(l);
+        return;
+      }
+    }
+    if (/Sending NMI from CPU/.test(l.text)) cur.cpuTraceback = true;
+    if (BODY_RE.test(l.text)) {
+      cur.quiet = 0;
+      this.append(cur, l, true);
+    } else {
+      cur.quiet++;
+      if (cur.quiet > QUIET_LIMIT) {
+        this.close();
+        this.lineOutside(l);
+        return;
+      }
+      this.append(cur, l, false);
+      this.lineQuietly(l);
+    }
+    if (cur.lines.length >= this.maxLines && this.open === cur) this.close();
+  }
+
+  /** Ends the open report, if any (end of input, or a quiet period on a live feed). */
+  flush(): void {
+    if (this.open) this.close();
+  }
+
+  get hasOpenReport(): boolean {
+    return this.open !== null;
+  }
+
+  private start(hm: HeaderMatch, l: InputLine): void {
+    const isPanic = hm.fmt.class === 'panic';
+    this.open = {
+      hm,
+      lines: [{ no: l.no, text: l.text, ctx: l.ctx }],
+      start: l.no,
+      end: l.no,
+      quiet: 0,
+      tail: -1,
+      evidence: !hm.fmt.needsEvidence,
+      held: [],
+      panics: isPanic ? [hm.m.groups?.msg ?? ''] : [],
+      ctx: l.ctx,
+      cpuTraceback: false,
+      ts_ms: l.ts_ms,
+      last_ts_ms: l.ts_ms,
+      dropped: 0,
+    };
+  }
+
+  private append(o: Open, l: InputLine, content: boolean): void {
+    if (o.lines.length < this.maxLines) o.lines.push({ no: l.no, text: l.text, ctx: l.ctx });
+    else o.dropped++;
+    if (content) o.end = l.no;
+    if (l.ts_ms !== undefined) o.last_ts_ms = l.ts_ms;
+  }
+
+  /** A line outside any report: error/warning verdict and live-feed line events. */
+  private lineOutside(l: InputLine): void {
+    const v = lineSeverity(l.text, l.level);
+    if (v.sev) this.sink.line(v.sev, l.no, l.text, v.rule);
+    if (this.sink.event) {
+      const k = lineEventKind(l.text);
+      if (k) this.sink.event(k, l.no, l.text, l.ts_ms);
+    }
+  }
+
+  /** A non-body line inside a report (interleaved output): still an error/warning in its own right when confirmed. */
+  private lineQuietly(l: InputLine): void {
+    const o = this.open!;
+    const v = lineSeverity(l.text, l.level);
+    if (!v.sev) return;
+    if (!o.evidence) o.held.push([v.sev, l.no, l.text, v.rule]);
+    // In a confirmed report, a prose line at err level is part of the report: not counted again.
+  }
+
+  private discard(): void {
+    const o = this.open!;
+    this.open = null;
+    // Not a kernel report after all ("BUG: start networkManagement" from user space): its header and
+    // held lines are judged as ordinary lines.
+    const h = o.lines[0];
+    const v = lineSeverity(h.text, undefined);
+    if (v.sev) this.sink.line(v.sev, h.no, h.text, v.rule);
+    for (const [sev, no, text, rule] of o.held) this.sink.line(sev, no, text, rule);
+  }
+
+  private close(): void {
+    const o = this.open!;
+    if (!o.evidence) {
+      this.discard();
+      return;
+    }
+    this.open = null;
+    const lines =
+      o.ctx === undefined ? o.lines : o.lines.filter((x) => !x.ctx || x.ctx === o.ctx || (o.cpuTraceback && x.ctx.startsWith('C')));
+    const f = finalizeReport(o.hm.fmt, o.hm.m, lines);
+    const fmt = o.hm.fmt;
+    // A "Fatal exception" panic with no report before it: the report it ends was lost.
+    const corrupted = f.corrupted || o.dropped > 0 && f.function === null;
+    this.sink.report({
+      class: fmt.class,
+      subsystem: fmt.subsystem,
+      format: fmt.id,
+      title: f.title,
+      function: f.function,
+      cpu: f.cpu,
+      pid: f.pid,
+      comm: f.comm,
+      tainted: f.tainted,
+      start_line: o.start,
+      end_line: o.end,
+      corrupted,
+      panics: o.panics,
+      header: o.lines[0].text,
+      ts_ms: o.ts_ms,
+    });
+  }
+}
