@@ -51,6 +51,8 @@ function isoMs(date: string, frac: string | undefined, tz: string): number {
 export class TextLogParser {
   private seq = 0;
   private pending: { raw: string } | null = null;
+  /** The last record, held until the next line shows whether it continues (multi-line records). */
+  private last: { rec: TextLogRecord; offset: number } | null = null;
 
   constructor(private readonly year = new Date().getFullYear()) {}
 
@@ -63,18 +65,37 @@ export class TextLogParser {
         this.pending.raw += line + '\n';
         return [];
       }
-      const out = this.flush();
+      const out = this.flushKmsg();
       return out.concat(this.push(line));
     }
-    if (RE_KMSG.test(line)) {
-      this.pending = { raw: line + '\n' };
+    // dmesg and journalctl print the later lines of a multi-line record indented under its text.
+    if (this.last && this.last.offset > 0 && line.charCodeAt(0) === 0x20 && line.trim() !== '') {
+      const lead = line.length - line.trimStart().length;
+      this.last.rec.text += '\n' + line.slice(Math.min(lead, this.last.offset));
       return [];
     }
+    const out = this.takeLast();
+    if (RE_KMSG.test(line)) {
+      this.pending = { raw: line + '\n' };
+      return out;
+    }
     const r = this.parseLine(line);
-    return r ? [r] : [];
+    if (r) this.last = { rec: r, offset: r.form === 'plain' ? 0 : line.length - r.text.length };
+    return out;
   }
 
   flush(): TextLogRecord[] {
+    return this.takeLast().concat(this.flushKmsg());
+  }
+
+  private takeLast(): TextLogRecord[] {
+    if (!this.last) return [];
+    const r = this.last.rec;
+    this.last = null;
+    return [r];
+  }
+
+  private flushKmsg(): TextLogRecord[] {
     if (!this.pending) return [];
     const raw = this.pending.raw;
     this.pending = null;
