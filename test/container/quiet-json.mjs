@@ -3,12 +3,17 @@
 import { readFileSync } from 'node:fs';
 
 const text = readFileSync(0, 'utf8').trim();
+// One document (possibly pretty-printed), or JSON lines of which the last is the summary.
 let doc;
 try {
-  doc = JSON.parse(text.split('\n').filter(Boolean).at(-1) ?? '');
-} catch (err) {
-  console.error(`not JSON: ${String(err)}: ${text.slice(0, 500)}`);
-  process.exit(1);
+  doc = JSON.parse(text);
+} catch {
+  try {
+    doc = JSON.parse(text.split('\n').filter(Boolean).at(-1) ?? '');
+  } catch (err) {
+    console.error(`not JSON: ${String(err)}: ${text.slice(0, 500)}`);
+    process.exit(1);
+  }
 }
 const found = [];
 const walk = (v) => {
@@ -25,4 +30,6 @@ if (attached.length === 0) {
   console.error(`no attached probe in ${JSON.stringify(found).slice(0, 800) || 'the output'}`);
   process.exit(1);
 }
-console.log(`${attached.length} probe(s) attached of ${found.length}`);
+const label = (p) => p?.family ?? p?.name ?? '?';
+const others = found.filter((p) => !attached.includes(p)).map((p) => `${label(p)} ${p?.state ?? p?.status ?? ''}`.trim());
+console.log(`attached: ${attached.map(label).join(', ')}${others.length ? `; not: ${others.join(', ')}` : ''}`);
