@@ -148,7 +148,14 @@ export interface SessionInfoEvent {
   replay?: boolean;
 }
 
+/** Time passing with nothing else to say (end of a run): lets durations and rates reach "now". */
+export interface ClockEvent {
+  type: 'clock';
+  ts_ms: number;
+}
+
 export type KerntopEvent =
+  | ClockEvent
   | ProbeStatusEvent
   | ProbeTickEvent
   | KernelEvent

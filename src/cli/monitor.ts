@@ -5,8 +5,11 @@ import { STATUS_EXIT_CODE, summaryJson, summaryText } from '../report/summary.js
 import { ReplaySource } from '../sources/replay/player.js';
 import { Recorder } from '../sources/replay/recorder.js';
 import { RECORDING_VERSION } from '../sources/replay/format.js';
+import { KmsgSource } from '../sources/kmsg/source.js';
+import { LogStream } from '../knowledge/log-classifier/index.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
+import { runTui } from '../ui/run.js';
 import { planProbes } from './live-sources.js';
 import { parseProbeList, thresholdsFrom } from './options.js';
 
@@ -46,6 +49,9 @@ async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType
   const sources: EventSource[] = [];
   if (plan.source) sources.push(plan.source);
   else for (const d of plan.decisions) emit({ type: 'probe.status', ts_ms: now, family: d.family, state: 'SKIPPED', ...(d.method ? { method: d.method } : {}), reason: d.reason });
+  // The kernel log from now on: records already in the buffer happened before this run and would
+  // otherwise be judged as if they were current (`kerntop kmsg` shows the whole buffer).
+  if (a.kmsg) sources.push(new KmsgSource({ source: 'auto', follow: true, start: 'end', cursor: null, classify: new LogStream() }));
   void store;
   return { sources, replay: null, probeFamilies: a.probes?.split(',') };
 }
@@ -94,6 +100,7 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
     ended ??= (async () => {
       void why;
       await Promise.all(sources.map((s) => s.stop().catch(() => undefined)));
+      if (!replay) emit({ type: 'clock', ts_ms: Date.now() });
       await recorder?.close();
       if (recorder?.error) say(`could not write the recording ${a.record}: ${recorder.error.message}`);
       if (a.quiet) {
@@ -131,8 +138,7 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
   if (a.duration) stops.push(new Promise((r) => setTimeout(() => r('duration'), a.duration! * 1000)));
   if (replay && !interactive) stops.push(replay.done.then(() => 'replay done'));
   if (interactive) {
-    const { runTui } = (await import('../ui/run.js' as string)) as { runTui: (store: Store, opts: { pane?: string }) => Promise<void> };
-    stops.push(runTui(store, { pane: a.pane }).then(() => 'quit'));
+    stops.push(runTui(store, { pane: a.pane, replay: !!replay }).then((x) => x.reason));
   }
   if (stops.length === 0) stops.push(new Promise(() => {})); // until a signal
   const why = await Promise.race(stops);

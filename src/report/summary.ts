@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import type { ProbeStatusEvent, Status } from '../events.js';
 import { durationS, selectFindings, selectHistograms, selectOverallStatus, selectProbes, selectSubsystems, type StoreState, type SubsystemRow } from '../store/index.js';
 import type { Finding } from '../store/index.js';
+import { selectXid } from '../store/xid.js';
 import { histogramLines } from './histogram-text.js';
+import { xidSection } from './xid-section.js';
 
 /**
  * The quiet-mode summary as a stable object. Documented in README ("Quiet mode"); fields are only
@@ -41,16 +43,23 @@ export interface SummaryJson {
 
 export const STATUS_EXIT_CODE: Record<Status, number> = { OK: 0, WARNING: 1, CRITICAL: 2 };
 
-/** Sections other parts of kerntop add to the summary (Xid per GPU, ...): text lines and a JSON value. */
-export interface SummarySection {
+/** Sections beyond the subsystem table, each with text lines and a JSON value. */
+interface SummarySection {
   name: string;
   text(state: StoreState): string[];
   json(state: StoreState): unknown;
 }
-const sections: SummarySection[] = [];
-export function registerSummarySection(s: SummarySection): void {
-  if (!sections.some((x) => x.name === s.name)) sections.push(s);
-}
+const sections: SummarySection[] = [
+  {
+    name: 'xid',
+    // On hosts without NVIDIA GPUs the text says nothing rather than "none seen".
+    text: (state) => {
+      const x = selectXid(state);
+      return x.total ? xidSection(x).lines : [];
+    },
+    json: (state) => xidSection(selectXid(state)).json,
+  },
+];
 
 function top(r: Record<string, number>, n: number): Record<string, number> | undefined {
   const e = Object.entries(r).sort((a, b) => b[1] - a[1]).slice(0, n);

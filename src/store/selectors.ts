@@ -61,6 +61,23 @@ export function judge(stats: SubsystemStats, state: StoreState): { status: Statu
   return { status, finding: null };
 }
 
+/**
+ * A subsystem judged by its events (kernel log, Xid): the finding is its worst recent event, and the
+ * advice the action that event carries, if any.
+ */
+function eventFinding(state: StoreState, s: SubsystemState, status: Status): Finding {
+  const recent = state.recent.toArray().filter((e) => e.subsystem === s.name);
+  const rank = { info: 0, warning: 1, critical: 2 } as const;
+  const worst = recent.reduce<(typeof recent)[number] | undefined>((w, e) => (!w || rank[e.severity] >= rank[w.severity] ? e : w), undefined);
+  const action = worst?.fields?.action;
+  return {
+    subsystem: s.name,
+    status,
+    message: `${s.alerts} event(s)${worst ? `; worst: ${worst.title}` : ''}`,
+    advice: typeof action === 'string' && action ? action : 'see the kernel log (kerntop kmsg) around these events',
+  };
+}
+
 /** Order: probe families in catalog order, then other subsystems by name. */
 function orderedSubsystems(state: StoreState): SubsystemState[] {
   const fams = PROBE_FAMILIES.filter((f) => state.subsystems.has(f)).map((f) => state.subsystems.get(f)!);
@@ -80,8 +97,9 @@ export function selectFindings(state: StoreState): Finding[] {
   const d = durationS(state);
   const out: Finding[] = [];
   for (const s of orderedSubsystems(state)) {
-    const { finding } = judge(statsOf(s, d), state);
+    const { status, finding } = judge(statsOf(s, d), state);
     if (finding) out.push(finding);
+    else if (status !== 'OK') out.push(eventFinding(state, s, status));
   }
   // A probe that failed is something the user must know: what was not measured cannot be OK.
   for (const p of state.probes.values()) {

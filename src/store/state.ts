@@ -187,6 +187,7 @@ export function apply(state: StoreState, ev: KerntopEvent): StoreState {
       break;
     case 'job.progress':
     case 'job.result':
+    case 'clock':
       break;
   }
   return state;
