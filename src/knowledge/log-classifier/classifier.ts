@@ -220,13 +220,19 @@ export class Classifier {
     }
   }
 
-  /** A non-body line inside a report (interleaved output): still an error/warning in its own right when confirmed. */
+  /**
+   * A line inside a report's span that is not report text (interleaved output of other CPUs or
+   * user space): judged on its own, as outside a report. Before the report is confirmed by kernel
+   * evidence, its verdict is held and given out only if the report turns out not to be one.
+   */
   private lineQuietly(l: InputLine): void {
     const o = this.open!;
+    if (o.evidence) {
+      this.lineOutside(l);
+      return;
+    }
     const v = lineSeverity(l.text, l.level);
-    if (!v.sev) return;
-    if (!o.evidence) o.held.push([v.sev, l.no, l.text, v.rule]);
-    // In a confirmed report, a prose line at err level is part of the report: not counted again.
+    if (v.sev) o.held.push([v.sev, l.no, l.text, v.rule]);
   }
 
   private discard(): void {

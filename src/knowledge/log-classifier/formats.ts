@@ -279,6 +279,13 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     example: 'NMI watchdog: Watchdog detected hard LOCKUP on cpu 1',
   },
   {
+    id: 'rcu-tasks-stall', class: 'rcu_stall', subsystem: 'rcu_stall',
+    header: /^\s*(?:rcu: )?INFO: rcu_tasks(?:_trace|_rude)? detected stalls on tasks/,
+    title: 'INFO: rcu detected stall in {FUNC}',
+    stack: { parts: ['trace'], extractor: 'stall' },
+    example: 'INFO: rcu_tasks detected stalls on tasks:',
+  },
+  {
     id: 'rcu-stall', class: 'rcu_stall', subsystem: 'rcu_stall',
     header: /^\s*(?:rcu: )?INFO: rcu_(?:preempt|sched|bh|tasks)\w* (?:self-)?detected(?: expedited)? stalls?/,
     title: 'INFO: rcu detected stall in {FUNC}',
@@ -289,13 +296,6 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
       extractor: 'stall',
     },
     example: 'rcu: INFO: rcu_preempt self-detected stall on CPU',
-  },
-  {
-    id: 'rcu-tasks-stall', class: 'rcu_stall', subsystem: 'rcu_stall',
-    header: /^\s*(?:rcu: )?INFO: rcu_tasks(?:_trace|_rude)? detected stalls on tasks/,
-    title: 'INFO: rcu detected stall in {FUNC}',
-    stack: { parts: ['trace'], extractor: 'stall' },
-    example: 'INFO: rcu_tasks detected stalls on tasks:',
   },
   {
     id: 'hung-task', class: 'hung_task', subsystem: 'hung_task',
@@ -599,7 +599,7 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     title: 'BUG: {what}',
     stack: IP_TRACE,
     needsEvidence: true,
-    example: 'BUG: Bad page cache in process syz-executor pfn:2b0c8',
+    example: 'BUG: workqueue leaked lock or atomic: kworker/0:1/0x00000000/12',
   },
   {
     id: 'warning-generic', class: 'warning', subsystem: 'warning',

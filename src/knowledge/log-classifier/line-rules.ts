@@ -18,7 +18,7 @@ export const BENIGN_LINES: ReadonlyArray<{ id: string; re: RegExp; example: stri
   { id: 'acpi-osc-pdc', re: /_OSC evaluation for CPUs failed, trying _PDC/, example: 'ACPI: _OSC evaluation for CPUs failed, trying _PDC' },
   { id: 'nmi-took-too-long', re: /(?:handler|interrupt) .*took too long to run|perf: interrupt took too long/, example: 'INFO: NMI handler (perf_event_nmi_handler) took too long to run: 1.076 msecs' },
   { id: 'lockdep-off', re: /INFO: lockdep is turned off|Disabling lock debugging due to kernel taint/, example: 'Disabling lock debugging due to kernel taint' },
-  { id: 'ext4-no-journal-checksum', re: /EXT4-fs \([\w-]+\): mounted filesystem .* (?:with ordered data mode|r\/w)/, example: 'EXT4-fs (vda1): mounted filesystem with ordered data mode. Quota mode: none.' },
+  { id: 'ext4-mounted', re: /EXT4-fs \([\w-]+\): mounted filesystem\b/, example: 'EXT4-fs (vda1): mounted filesystem with ordered data mode. Quota mode: none.' },
   { id: 'command-line', re: /^(?:Kernel )?[Cc]ommand line: /, example: 'Command line: console=ttyS0 panic=-1 labaction=lkdtm labtypes=WARNING,BUG,EXCEPTION' },
   { id: 'unknown-param', re: /Unknown kernel command line parameters .* will be passed to user space|Unknown command line parameters/, example: 'Unknown kernel command line parameters "labaction=lkdtm", will be passed to user space.' },
   { id: 'ima-no-tpm', re: /ima: No TPM chip found, activating TPM-bypass/, example: 'ima: No TPM chip found, activating TPM-bypass!' },
@@ -27,7 +27,7 @@ export const BENIGN_LINES: ReadonlyArray<{ id: string; re: RegExp; example: stri
   { id: 'iommu-invalidation', re: /TLB invalidation policy/, example: 'iommu: DMA domain TLB invalidation policy: lazy mode' },
   { id: 'taint-module', re: /module verification failed: signature and\/or required key missing - tainting kernel|loading out-of-tree module taints kernel/, example: 'kvm: module verification failed: signature and/or required key missing - tainting kernel' },
   { id: 'random-crng', re: /random: \S+ urandom read .* uninitialized|crng init done/, example: 'random: crng init done' },
-  { id: 'systemd-journald-rate', re: /systemd-journald\[\d+\]: .*(?:Suppressed|missed) \d+ (?:messages|kernel messages)/, example: 'systemd-journald[123]: Missed 5 kernel messages' },
+  { id: 'systemd-journald-rate', re: /systemd-journald\[\d+\]: .*(?:Suppressed|missed) \d+ (?:messages|kernel messages)/i, example: 'systemd-journald[123]: Missed 5 kernel messages' },
   { id: 'spectre-advice', re: /Spectre V2 : WARNING: Unprivileged eBPF is enabled|Spectre V2 : Spectre BHI mitigation|MDS CPU bug present and SMT on|MMIO Stale Data CPU bug present/, example: 'Spectre V2 : WARNING: Unprivileged eBPF is enabled with eIBRS on, data leaks possible via Spectre v2 BHB attacks!' },
   { id: 'printk-dropped', re: /printk messages dropped|callbacks suppressed/, example: 'net_ratelimit: 12 callbacks suppressed' },
 ];
@@ -39,23 +39,23 @@ const WARN_RE = /\b(?:warning|warn|deprecated|not supported|unsupported|taint(?:
 
 /** I/O errors on block devices (live-feed rows "io_error"). */
 export const IO_ERROR_RULES: ReadonlyArray<{ id: string; re: RegExp; example: string }> = [
+  { id: 'end-request', re: /end_request: (?:critical )?(?:I\/O|medium) error, dev (?<dev>[\w-]+), sector (?<sector>\d+)/, example: 'end_request: I/O error, dev sda, sector 12345' },
   { id: 'blk-io-error', re: /\bI\/O error, dev (?<dev>[\w-]+), sector (?<sector>\d+)/, example: 'I/O error, dev sda, sector 2048 op 0x1:(WRITE) flags 0x800 phys_seg 1 prio class 0' },
   { id: 'buffer-io-error', re: /Buffer I\/O error on dev(?:ice)? (?<dev>[\w-]+), logical block (?<block>\d+)/, example: 'Buffer I/O error on dev sda1, logical block 0, async page read' },
   { id: 'medium-error', re: /critical (?:medium|target|nexus|space allocation|protection|transport) error, dev (?<dev>[\w-]+), sector (?<sector>\d+)/, example: 'critical medium error, dev sdb, sector 1953525160 op 0x0:(READ) flags 0x0 phys_seg 1 prio class 0' },
   { id: 'scsi-failed', re: /^\s*sd \d+:\d+:\d+:\d+: \[(?<dev>\w+)\] tag#\d+ FAILED Result: /, example: 'sd 2:0:0:0: [sdb] tag#0 FAILED Result: hostbyte=DID_OK driverbyte=DRIVER_OK cmd_age=0s' },
   { id: 'ata-failed-command', re: /^\s*ata(?<dev>\d+(?:\.\d+)?): failed command: /, example: 'ata1.00: failed command: READ FPDMA QUEUED' },
   { id: 'nvme-timeout', re: /^\s*nvme (?<dev>nvme\d+): I\/O (?:tag )?\d+ (?:\(\w+\) )?QID \d+ timeout/, example: 'nvme nvme0: I/O 123 QID 4 timeout, aborting' },
-  { id: 'end-request', re: /end_request: (?:critical )?(?:I\/O|medium) error, dev (?<dev>[\w-]+), sector (?<sector>\d+)/, example: 'end_request: I/O error, dev sda, sector 12345' },
 ];
 
 /** Filesystem errors (live-feed rows "fs_error"). */
 export const FS_ERROR_RULES: ReadonlyArray<{ id: string; re: RegExp; example: string }> = [
-  { id: 'ext4-error', re: /^\s*EXT[234]-fs (?:error|critical|warning \(device [\w-]+\): ext4_\w+:\d+: .*(?:corrupt|error))|^\s*EXT[234]-fs error \(device (?<dev>[\w-]+)\)/, example: 'EXT4-fs error (device sda1): ext4_lookup:1785: inode #2: comm ls: deleted inode referenced: 12' },
+  { id: 'ext4-error', re: /^\s*EXT[234]-fs (?:error|critical)(?: \(device (?<dev>[\w-]+)\))?/, example: 'EXT4-fs error (device sda1): ext4_lookup:1785: inode #2: comm ls: deleted inode referenced: 12' },
   { id: 'ext4-remount-ro', re: /^\s*EXT[234]-fs \((?<dev>[\w-]+)\): Remounting filesystem read-only/, example: 'EXT4-fs (sda1): Remounting filesystem read-only' },
   { id: 'jbd2-abort', re: /Aborting journal on device (?<dev>[\w-]+)/, example: 'Aborting journal on device sda1-8.' },
   { id: 'xfs-error', re: /^\s*XFS \((?<dev>[\w-]+)\): (?:Corruption|Metadata corruption|metadata I\/O error|Internal error|log I\/O error|Filesystem has been shut down|xfs_do_force_shutdown|Please unmount the filesystem)/, example: 'XFS (dm-0): Metadata corruption detected at xfs_dinode_verify+0x1a0/0x560 [xfs], inode 0x2043 dinode' },
   { id: 'btrfs-error', re: /^\s*BTRFS (?:error|critical|fatal) \(device (?<dev>[\w-]+)/, example: 'BTRFS error (device sdb1): bdev /dev/sdb1 errs: wr 0, rd 1, flush 0, corrupt 0, gen 0' },
-  { id: 'f2fs-error', re: /^\s*F2FS-fs \((?<dev>[\w-]+)\): .*(?:error|corrupt|inconsistent)/i, example: 'F2FS-fs (loop0): Mismatch start address, segment0(512) cp_blkaddr(605)' },
+  { id: 'f2fs-error', re: /^\s*F2FS-fs \((?<dev>[\w-]+)\): .*(?:error|corrupt|inconsistent|Can't find valid|Mismatch)/i, example: "F2FS-fs (loop0): Can't find valid F2FS filesystem in 1th superblock" },
   { id: 'fat-error', re: /^\s*FAT-fs \((?<dev>[\w-]+)\): error/, example: 'FAT-fs (sdb1): error, fat_get_cluster: invalid cluster chain (i_pos 0)' },
   { id: 'squashfs-error', re: /^\s*SQUASHFS error: /, example: 'SQUASHFS error: Unable to read metadata cache entry [4e7]' },
   { id: 'nfs-not-responding', re: /^\s*nfs: server (?<dev>\S+) not responding/, example: 'nfs: server 10.0.0.1 not responding, still trying' },
@@ -103,7 +103,7 @@ export function lineSeverity(text: string, level: number | undefined): { sev: Li
 /** Live-feed single-line events: I/O, filesystem and corrected hardware errors. */
 export function lineEventKind(text: string): { subsystem: 'io_error' | 'fs_error' | 'mce'; rule: string; dev?: string } | null {
   // Quick reject: all rules need one of these words.
-  if (!/error|Error|ERROR|FAILED|failed command|timeout|read-only|Aborting|corrupt|Corrupt|not responding|CE |Machine check|Mismatch/.test(text)) return null;
+  if (!/error|Error|ERROR|FAILED|failed command|timeout|read-only|Aborting|corrupt|Corrupt|not responding|CE |Machine check|Mismatch|find valid/.test(text)) return null;
   for (const r of IO_ERROR_RULES) {
     const m = r.re.exec(text);
     if (m) return { subsystem: 'io_error', rule: r.id, dev: m.groups?.dev };
