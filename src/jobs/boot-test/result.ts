@@ -52,6 +52,7 @@ export function summarize(r: BootTestResult): string {
   if (r.cancelled) parts.push('cancelled');
   else if (r.timeout_occurred) parts.push(`timed out after ${r.settings.timeout_s} s`);
   else if (r.boot_completed) parts.push(`booted in ${r.timings_s.boot.toFixed(1)} s`);
+  else if (r.counts.panics > 0) parts.push('kernel panic before the boot completed');
   else parts.push('did not boot');
   parts.push(`${r.kernel_version ?? 'unknown kernel'} (${r.kernel.arch}, ${r.runner}/${r.accel})`);
   const c = r.counts;

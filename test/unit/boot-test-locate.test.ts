@@ -1,0 +1,107 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { archInfo, hostArch } from '../../src/jobs/boot-test/arch.js';
+import { BootTestSetupError } from '../../src/jobs/boot-test/errors.js';
+import { archFromConfig, inspectImage, locateKernel } from '../../src/jobs/boot-test/kernel-locate.js';
+
+const fx = (name: string) => new URL(`../../fixtures/boot-test/${name}`, import.meta.url).pathname;
+const head = readFileSync(fx('vmlinuz-6.1.0-56-cloud-amd64.head'));
+const tmp = mkdtempSync(join(tmpdir(), 'kerntop-locate-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function setupError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(BootTestSetupError);
+    return (e as Error).message;
+  }
+  throw new Error('no error thrown');
+}
+
+describe('inspectImage', () => {
+  it("reads arch and version from Debian's bzImage header", () => {
+    expect(inspectImage(head)).toEqual({ arch: 'x86_64', version: '6.1.0-56-cloud-amd64' });
+  });
+  it('knows the arm64 Image and riscv Image magics and ELF machines', () => {
+    const arm64 = Buffer.alloc(64);
+    arm64.write('ARM\x64', 0x38, 'latin1');
+    expect(inspectImage(arm64).arch).toBe('arm64');
+    const rv = Buffer.alloc(64);
+    rv.write('RSC\x05', 0x38, 'latin1');
+    expect(inspectImage(rv).arch).toBe('riscv64');
+    const elf = Buffer.alloc(64);
+    elf.write('\x7fELF', 0, 'latin1');
+    elf[4] = 2;
+    elf[5] = 1;
+    elf.writeUInt16LE(0xb7, 0x12);
+    expect(inspectImage(elf).arch).toBe('arm64');
+    expect(inspectImage(Buffer.from('garbage')).arch).toBeNull();
+  });
+});
+
+describe('archFromConfig', () => {
+  it("takes x86_64 from the Debian kernel's config", () => {
+    expect(archFromConfig(readFileSync(fx('config-6.1.0-56-cloud-amd64.excerpt'), 'utf8'))).toBe('x86_64');
+  });
+  it('tells a cross-compiled arm64 or riscv64 tree apart', () => {
+    expect(archFromConfig('CONFIG_ARM64=y\nCONFIG_64BIT=y\n')).toBe('arm64');
+    expect(archFromConfig('CONFIG_RISCV=y\nCONFIG_64BIT=y\n')).toBe('riscv64');
+    expect(archFromConfig('# nothing\n')).toBeNull();
+  });
+});
+
+describe('locateKernel', () => {
+  it('takes an image file and its header version', () => {
+    const img = join(tmp, 'vmlinuz');
+    copyFileSync(fx('vmlinuz-6.1.0-56-cloud-amd64.head'), img);
+    const k = locateKernel({ kernel: img });
+    expect(k).toMatchObject({ image: img, origin: 'file', version: '6.1.0-56-cloud-amd64', archFrom: 'image' });
+    expect(k.arch.name).toBe('x86_64');
+  });
+
+  it('refuses an --arch that contradicts the image', () => {
+    const img = join(tmp, 'vmlinuz');
+    copyFileSync(fx('vmlinuz-6.1.0-56-cloud-amd64.head'), img);
+    expect(setupError(() => locateKernel({ kernel: img, arch: 'arm64' }))).toMatch(/x86_64 kernel but --arch arm64.*use --arch x86_64/);
+  });
+
+  it("finds a built tree's image and kernel.release", () => {
+    const tree = join(tmp, 'linux');
+    mkdirSync(join(tree, 'arch', 'x86', 'boot'), { recursive: true });
+    mkdirSync(join(tree, 'include', 'config'), { recursive: true });
+    writeFileSync(join(tree, 'Makefile'), '');
+    copyFileSync(fx('config-6.1.0-56-cloud-amd64.excerpt'), join(tree, '.config'));
+    copyFileSync(fx('vmlinuz-6.1.0-56-cloud-amd64.head'), join(tree, 'arch', 'x86', 'boot', 'bzImage'));
+    writeFileSync(join(tree, 'include', 'config', 'kernel.release'), '6.1.192-custom\n');
+    const k = locateKernel({ kernel: tree });
+    expect(k).toMatchObject({ origin: 'tree', version: '6.1.192-custom', archFrom: 'config' });
+    expect(k.image).toBe(join(tree, 'arch', 'x86', 'boot', 'bzImage'));
+  });
+
+  it('says how to build a tree that has no image, cross-compiling for a foreign arch', () => {
+    const tree = join(tmp, 'linux-arm64');
+    mkdirSync(join(tree, 'arch'), { recursive: true });
+    writeFileSync(join(tree, 'Makefile'), '');
+    writeFileSync(join(tree, '.config'), 'CONFIG_ARM64=y\n');
+    const msg = setupError(() => locateKernel({ kernel: tree }));
+    expect(msg).toContain('arch/arm64/boot/Image');
+    if (hostArch() !== 'arm64') expect(msg).toContain('make ARCH=arm64 CROSS_COMPILE=');
+  });
+
+  it('names the fix for a missing path, no kernel at all, and a missing host kernel', () => {
+    expect(setupError(() => locateKernel({ kernel: join(tmp, 'nope') }))).toMatch(/does not exist/);
+    expect(setupError(() => locateKernel({}))).toMatch(/--kernel PATH.*--host-kernel/);
+    if (!existsSync(`/boot/vmlinuz-${release()}`)) {
+      expect(setupError(() => locateKernel({ hostKernel: true }))).toMatch(new RegExp(`/boot/vmlinuz-${release().replace(/\./g, '\\.')} does not exist.*--kernel PATH`));
+    }
+  });
+
+  it('knows aliases', () => {
+    expect(archInfo('aarch64')?.qemu).toBe('qemu-system-aarch64');
+    expect(archInfo('amd64')?.name).toBe('x86_64');
+    expect(archInfo('mips')).toBeUndefined();
+  });
+});
