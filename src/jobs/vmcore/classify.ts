@@ -1,25 +1,7 @@
 // The panic reason comes from the project's log classifier (src/knowledge/log-classifier), fed the
-// log text the dump holds. It is loaded when first needed so that a report still comes out, with
-// the collector's ranked panic line, if the classifier fails on some log.
-
-/** The part of the classifier's LogAnalysis a vmcore report uses. */
-export interface LogReport {
-  class?: string;
-  title?: string;
-  function?: string;
-  cpu?: number;
-  pid?: number;
-  comm?: string;
-}
-
-export interface LogAnalysisLike {
-  crashed: boolean;
-  type?: string;
-  title?: string;
-  function?: string;
-  reports: LogReport[];
-  summary?: string;
-}
+// log text the dump holds: it names the first report's class, title and guilty function. The
+// collector's ranked panic line (drgn's panic_message() order) stays as the kernel's own words.
+import { type LogAnalysis, analyzeLog } from '../../knowledge/log-classifier/index.js';
 
 export interface PanicReason {
   /** The kernel's own panic line ("Kernel panic - not syncing: sysrq triggered crash"). */
@@ -33,34 +15,19 @@ export interface PanicReason {
   classifier_error?: string;
 }
 
-const CLASSIFIER = '../../knowledge/log-classifier/index.js';
-
-type Analyze = (text: string) => LogAnalysisLike;
-let analyzeCache: Promise<Analyze | null> | null = null;
-
-async function loadAnalyze(): Promise<Analyze | null> {
-  // A computed specifier: the classifier is built alongside and may be absent in a partial install.
-  const spec = CLASSIFIER;
-  const mod = (await import(spec)) as { analyzeLog?: Analyze };
-  return typeof mod.analyzeLog === 'function' ? mod.analyzeLog : null;
-}
-
 export function reasonFromPanicLine(line: string | null): string | null {
   if (!line) return null;
   const m = /Kernel panic - not syncing:\s*(.*)$/.exec(line);
   return (m ? m[1] : line).trim() || null;
 }
 
-export async function panicReason(logText: string, rankedLine: string | null): Promise<PanicReason> {
+export function panicReason(logText: string, rankedLine: string | null): PanicReason {
   const out: PanicReason = {
     line: rankedLine, reason: reasonFromPanicLine(rankedLine), title: null, class: null, function: null,
     source: rankedLine ? 'collector ranking' : 'none',
   };
   try {
-    analyzeCache ??= loadAnalyze();
-    const analyze = await analyzeCache;
-    if (!analyze) throw new Error('log classifier exports no analyzeLog');
-    const a = analyze(logText);
+    const a: LogAnalysis = analyzeLog(logText);
     const first = a.reports?.[0];
     out.title = a.title ?? first?.title ?? null;
     out.class = first?.class ?? a.type ?? null;

@@ -161,8 +161,9 @@ export async function decompressTo(path: string, dir: string, signal?: AbortSign
   if (path.endsWith('.gz')) {
     await pipeline(createReadStream(path), createGunzip(), createWriteStream(out, { mode: 0o600 }), { signal });
   } else {
-    const tool = path.endsWith('.xz') ? ['xz', '-dc', '-T0'] : ['zstd', '-dcq'];
-    await execa(tool[0], [...tool.slice(1), path], { stdout: { file: out }, cancelSignal: signal, forceKillAfterDelay: 1000 });
+    // Straight to the file: a vmlinux is hundreds of MB and must not pass through this process.
+    const tool = path.endsWith('.xz') ? 'xz -dc -T0' : 'zstd -dcq';
+    await execa('sh', ['-c', `umask 077; ${tool} -- "$1" > "$2"`, 'sh', path, out], { cancelSignal: signal, forceKillAfterDelay: 1000 });
   }
   return out;
 }

@@ -52,7 +52,7 @@ export interface JobHooks {
 const NO_COLLECTOR = new Set(['not_found', 'permission', 'not_a_file', 'empty', 'not_vmcore', 'flattened', 'unreadable']);
 
 const OPEN_KIND_FIX: Record<string, string> = {
-  no_vmcoreinfo: 'the dump has no VMCOREINFO (see above for how to get one)',
+  no_vmcoreinfo: 'the dump has no VMCOREINFO note',
   not_core: 'drgn does not recognise the file as a core dump',
   permission: 'permission denied: run as root',
 };
@@ -126,7 +126,9 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
             opened = ev.ok;
             if (ev.ok) log(`drgn opened the dump in ${ev.time_s} s`, true);
             else {
-              const msg = `drgn could not open the dump: ${ev.error}${ev.kind && OPEN_KIND_FIX[ev.kind] ? ` (${OPEN_KIND_FIX[ev.kind]})` : ''}`;
+              // The header check usually said it already, with the fix; repeat only what is new.
+              const known = ev.kind && dump.problems.some((p) => p.kind === ev.kind);
+              const msg = `drgn could not open the dump: ${ev.error}${!known && ev.kind && OPEN_KIND_FIX[ev.kind] ? ` (${OPEN_KIND_FIX[ev.kind]})` : ''}`;
               log(msg, true);
               problems.push(msg);
             }
@@ -196,8 +198,16 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
       for (const s of res.stray) log(`collector printed: ${s}`);
     }
     for (const r of runs.values()) {
-      if (r.status === 'not_run' && !runCollectorAtAll) r.reason = 'the dump could not be read';
-      else if (r.status === 'not_run' && !opened) r.reason = 'drgn could not open the dump';
+      if (r.status !== 'not_run') continue;
+      if (!runCollectorAtAll) r.reason = 'the dump could not be read';
+      else if (!drgn) r.reason = 'drgn is not available';
+      else if (!opened) r.reason = 'drgn could not open the dump';
+    }
+    // A fault reading a truncated dump is the truncation, not a bug in the plugin: say so.
+    if (dump.problems.some((p) => p.kind === 'truncated')) {
+      for (const r of runs.values()) {
+        if (r.status === 'failed' && /FaultError|short read/.test(r.error ?? '')) r.error += ' (memory past the end of the truncated dump)';
+      }
     }
 
     // 4. Interpretation: facts, panic reason through the log classifier.
@@ -207,7 +217,7 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
     let logText: string = (pdata?.log_text as string | undefined) ?? '';
     if (!logText) logText = await readFile(join(collect, 'plugins', 'dmesg', 'dmesg.txt'), 'utf8').catch(() => '');
     if (pdata) delete pdata.log_text; // the whole log is in plugins/dmesg; not repeated in sos.json
-    const reason = await panicReason(logText, (pdata?.panic_line as string | undefined) ?? null);
+    const reason = panicReason(logText, (pdata?.panic_line as string | undefined) ?? null);
     if (reason.classifier_error) log(`log classifier unavailable: ${reason.classifier_error}`);
     const kernel: KernelFacts = {
       release: kdata?.uts?.release ?? dump.release,
@@ -225,7 +235,9 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
     // 5. The archive.
     const compression = opts.build ? 'none' : await resolveCompression(opts.compression ?? 'auto');
     const nodename = kernel.nodename && kernel.nodename !== '(none)' ? kernel.nodename : null;
-    const name = archiveName(nodename ?? (dump.vmcoreinfo_text ? 'unknown' : hostname()), opts.label, start);
+    // The crashed machine's name; a dump kdump left under /var/crash is this machine's own.
+    const local = dump.path.startsWith('/var/crash/') ? hostname() : 'unknown';
+    const name = archiveName(nodename ?? local, opts.label, start);
     const fatal = !opened;
     const failed = plugins.some((p) => p.status === 'failed' || p.status === 'not_run');
     const exit_code: 0 | 1 | 3 = fatal ? 3 : failed || problems.length ? 1 : 0;

@@ -16,6 +16,7 @@ export function formatFrame(f: Frame): string {
 
 /** The last n lines of the log, ending at the panic's end marker when there is one. */
 export function logTail(logText: string, n = LOG_TAIL_LINES): string[] {
+  if (!logText.trim()) return [];
   const lines = logText.replace(/\n+$/, '').split('\n');
   return lines.slice(Math.max(0, lines.length - n));
 }

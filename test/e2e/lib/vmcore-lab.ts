@@ -1,8 +1,9 @@
 // A real crash dump to test against: Debian's cloud kernel boots under QEMU (TCG, one vCPU) from a
 // busybox initramfs, loads qemu_fw_cfg.ko so the dump carries VMCOREINFO, sets TAINT_WARN, crashes
 // with sysrq-c, and QEMU writes the guest's memory as an ELF core with paging on (the only QEMU 7.2
-// format Debian's drgn 0.0.22 reads without workarounds). Everything is cached under
-// /var/cache/kerntop/vmcore-lab/<ABI>/, keyed by the kernel ABI, so only the first run pays.
+// format Debian's drgn 0.0.22 reads without workarounds). The kernel packages come through
+// debian-cloud-kernel.ts (/var/cache/kerntop/kernels/<ABI>/); the dumps and a zstd'd vmlinux are
+// cached under /var/cache/kerntop/vmcore-lab/<ABI>/, keyed by the kernel ABI, so only the first run pays.
 //
 // Why each choice (measured on this kind of machine):
 // - TCG, not KVM: /dev/kvm here is a nested PVM that hangs stock kernels.
@@ -12,11 +13,11 @@
 import { execa } from 'execa';
 import { createConnection } from 'node:net';
 import {
-  chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
-  statSync, writeFileSync,
+  chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { ensureDebianCloudKernel } from './debian-cloud-kernel.js';
 
 export const LAB_CACHE_ROOT = process.env.KERNTOP_LAB_CACHE ?? '/var/cache/kerntop/vmcore-lab';
 /** Bumped when the guest script changes, so a cached dump made by an older recipe is not reused. */
@@ -64,61 +65,16 @@ async function timed<T>(timings: Record<string, number>, name: string, fn: () =>
   }
 }
 
-/** The ABI linux-image-cloud-amd64 points at now (it changes with every point release). */
-export async function resolveCloudAbi(): Promise<string> {
-  if (process.env.KERNTOP_LAB_ABI) return process.env.KERNTOP_LAB_ABI;
-  const { stdout } = await execa('apt-cache', ['depends', 'linux-image-cloud-amd64']);
-  const m = /Depends:\s*linux-image-(\S+-cloud-amd64)/.exec(stdout);
-  if (!m) throw new Error(`apt-cache depends linux-image-cloud-amd64 named no kernel:\n${stdout}`);
-  return m[1];
-}
-
 /**
- * Downloads (once) the cloud kernel image and its -dbg package and extracts vmlinuz, qemu_fw_cfg.ko
- * and the vmlinux. Kept apart from the dump so another boot test can reuse it.
+ * A different build of the same kernel family, for "vmlinux of another kernel": the newest cloud
+ * ABI below `abi` whose -dbg package the archive still lists.
  */
-export async function ensureCloudKernel(abi: string, dir: string, timings: Record<string, number>) {
-  const debs = join(dir, 'debs');
-  mkdirSync(debs, { recursive: true });
-  const vmlinuz = join(dir, `vmlinuz-${abi}`);
-  const fwCfgKo = join(dir, 'qemu_fw_cfg.ko');
-  const vmlinux = join(dir, `vmlinux-${abi}`);
-  const vmlinuxZst = `${vmlinux}.zst`;
-  const findDeb = (suffix: string) =>
-    readdirSync(debs).find((f) => f.startsWith(`linux-image-${abi}${suffix}_`) && f.endsWith('.deb'));
-  if (!findDeb('') || !findDeb('-dbg')) {
-    await timed(timings, 'download', async () => {
-      await execa('apt-get', ['download', `linux-image-${abi}`, `linux-image-${abi}-dbg`], { cwd: debs });
-    });
-  }
-  const x = join(dir, 'x');
-  if (!existsSync(vmlinuz) || !existsSync(fwCfgKo)) {
-    await timed(timings, 'extract_image', async () => {
-      mkdirSync(x, { recursive: true });
-      await execa('sh', ['-c', `dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards './boot/vmlinuz-*' '*/qemu_fw_cfg.ko'`,
-        'sh', join(debs, findDeb('')!), x]);
-      copyFileSync(join(x, 'boot', `vmlinuz-${abi}`), vmlinuz);
-      copyFileSync(join(x, 'lib', 'modules', abi, 'kernel', 'drivers', 'firmware', 'qemu_fw_cfg.ko'), fwCfgKo);
-    });
-  }
-  if (!existsSync(vmlinux)) {
-    await timed(timings, 'extract_vmlinux', async () => {
-      mkdirSync(x, { recursive: true });
-      // Only the vmlinux: the rest of the -dbg package (module debuginfo) is not needed.
-      await execa('sh', ['-c', `dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards '*/boot/vmlinux-*'`,
-        'sh', join(debs, findDeb('-dbg')!), x]);
-      renameSync(join(x, 'usr', 'lib', 'debug', 'boot', `vmlinux-${abi}`), `${vmlinux}.part`);
-      renameSync(`${vmlinux}.part`, vmlinux);
-    });
-  }
-  if (!existsSync(vmlinuxZst)) {
-    await timed(timings, 'compress_vmlinux', async () => {
-      await execa('zstd', ['-q', '-f', '-3', '-T0', vmlinux, '-o', `${vmlinuxZst}.part`]);
-      renameSync(`${vmlinuxZst}.part`, vmlinuxZst);
-    });
-  }
-  rmSync(x, { recursive: true, force: true });
-  return { vmlinuz, fwCfgKo, vmlinux, vmlinuxZst };
+export async function resolveOtherCloudAbi(abi: string): Promise<string | null> {
+  const { stdout } = await execa('apt-cache', ['search', '--names-only', '^linux-image-[0-9.]+-[0-9]+-cloud-amd64-dbg$'], { reject: false });
+  const num = (a: string) => Number(/^[\d.]+-(\d+)-/.exec(a)?.[1] ?? -1);
+  const abis = [...stdout.matchAll(/^linux-image-(\S+-cloud-amd64)-dbg /gm)].map((m) => m[1])
+    .filter((a) => num(a) < num(abi)).sort((a, b) => num(b) - num(a));
+  return abis[0] ?? null;
 }
 
 const GUEST_INIT = `#!/bin/busybox sh
@@ -246,10 +202,20 @@ export async function crashAndDump(opts: {
 /** Everything a vmcore test needs, made once and cached by kernel ABI. */
 export async function ensureVmcoreLab(): Promise<VmcoreLab> {
   const timings: Record<string, number> = {};
-  const abi = await timed(timings, 'resolve_abi', resolveCloudAbi);
+  // Downloads live in one place (debian-cloud-kernel.ts); the lab keeps only what it derives.
+  const kernel = await ensureDebianCloudKernel({ dbg: true });
+  Object.assign(timings, kernel.timings_s);
+  const abi = kernel.abi;
   const dir = join(LAB_CACHE_ROOT, abi);
   mkdirSync(dir, { recursive: true });
-  const k = await ensureCloudKernel(abi, dir, timings);
+  const vmlinuxZst = join(dir, `vmlinux-${abi}.zst`);
+  if (!existsSync(vmlinuxZst)) {
+    await timed(timings, 'compress_vmlinux', async () => {
+      await execa('zstd', ['-q', '-f', '-3', '-T0', kernel.vmlinux!, '-o', `${vmlinuxZst}.part`]);
+      renameSync(`${vmlinuxZst}.part`, vmlinuxZst);
+    });
+  }
+  const k = { vmlinuz: kernel.vmlinuz, fwCfgKo: kernel.fwCfgKo, vmlinux: kernel.vmlinux!, vmlinuxZst };
   const dumps = join(dir, `dumps-${LAB_RECIPE}`);
   mkdirSync(dumps, { recursive: true });
   const vmcore = join(dumps, 'vmcore.elf');
@@ -273,9 +239,18 @@ export async function ensureVmcoreLab(): Promise<VmcoreLab> {
   return { abi, dir, ...k, vmcore, vmcoreNoInfo, consoleLog, timings_s: timings };
 }
 
+/** The -dbg vmlinux of another cloud kernel build (a real mismatch for the dump), or null if none is listed. */
+export async function ensureOtherVmlinux(abi: string): Promise<{ abi: string; vmlinux: string } | null> {
+  const other = await resolveOtherCloudAbi(abi);
+  if (!other) return null;
+  const k = await ensureDebianCloudKernel({ dbg: true, abi: other });
+  return { abi: other, vmlinux: k.vmlinux! };
+}
+
 // `npx tsx test/e2e/lib/vmcore-lab.ts` makes (or finds) the lab and prints where it is.
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const t0 = performance.now();
   const lab = await ensureVmcoreLab();
-  console.log(JSON.stringify({ ...lab, total_s: Math.round(performance.now() - t0) / 1000 }, null, 2));
+  const other = process.argv.includes("--other") ? await ensureOtherVmlinux(lab.abi) : null;
+  console.log(JSON.stringify({ ...lab, other, total_s: Math.round(performance.now() - t0) / 1000 }, null, 2));
 }
