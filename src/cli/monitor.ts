@@ -124,7 +124,7 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
     } catch (err) {
       say(`${s.name}: ${(err as Error).message}`);
       if (s === replay) {
-        await end('replay failed');
+        await Promise.all(sources.map((x) => x.stop().catch(() => undefined)));
         return 3;
       }
     }

@@ -143,9 +143,11 @@ export function apply(state: StoreState, ev: KerntopEvent): StoreState {
   if (ev.ts_ms > state.now_ms) state.now_ms = ev.ts_ms;
   switch (ev.type) {
     case 'session.info':
+      // A session starts the clock: for a replay that is the recording's start, not when it is watched.
       state.session = ev;
       state.thresholds = ev.thresholds;
-      if (ev.ts_ms < state.started_ms || state.version === 1) state.started_ms = ev.ts_ms;
+      state.started_ms = ev.ts_ms;
+      state.now_ms = ev.ts_ms;
       break;
     case 'probe.status':
       state.probes.set(ev.family, ev);
