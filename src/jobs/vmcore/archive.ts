@@ -4,7 +4,7 @@
 // file is 0600 and every directory 0700 whatever the umask.
 import { createHash, randomInt } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { chmod, mkdir, open, readdir, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -74,8 +74,8 @@ export async function packArchive(parent: string, name: string, outPath: string,
   const first = ['version.txt', 'sos_reports', 'sos_logs'].filter((e) => top.includes(e));
   const rest = top.filter((e) => !first.includes(e)).sort();
   const members = [...first, ...rest].map((e) => `${name}/${e}`);
-  const fh = await open(outPath, 'wx', 0o600);
-  const out = createWriteStream('', { fd: fh.fd, autoClose: true });
+  // 'wx' with mode 0600: created private (the umask can only take bits away), never over another file.
+  const out = createWriteStream(outPath, { flags: 'wx', mode: 0o600 });
   const tar = execa('tar', ['--numeric-owner', '-C', parent, '-cf', '-', '--', ...members], {
     stdout: 'pipe', cancelSignal: signal, forceKillAfterDelay: 1000, buffer: { stdout: false },
   });
