@@ -40,12 +40,14 @@ ARG DEBIAN_FRONTEND=noninteractive
 COPY docker/dpkg-slim.cfg /etc/dpkg/dpkg.cfg.d/kerntop-slim
 # kmod: modprobe kheaders on kernels without BTF; curl, xz-utils, ca-certificates: header
 # download on such kernels; cpio, zstd: boot-test initramfs and compressed kernels.
+# Python's byte-code caches (13 MB) go: Python rebuilds what it imports, in the container's layer.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       bpftrace python3-drgn qemu-system-x86 busybox-static tmux util-linux \
       kmod ca-certificates curl xz-utils cpio zstd \
  && apt-get clean \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /usr/share/doc/* /usr/share/man/*
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \
+ && find /usr/lib/python3* -depth -name __pycache__ -type d -exec rm -rf {} +
 
 COPY --from=build /out/node /usr/local/bin/node
 WORKDIR /opt/kerntop
