@@ -64,7 +64,10 @@ export const bootTestCommand: CommandModule<object, BootTestArgs> = {
     const ac = new AbortController();
     let job: Promise<unknown> | undefined;
     const spinner = createSpinner(process.stderr);
-    onShutdown(async () => {
+    // Conventional 128+N for the signal that cancelled the run.
+    let cancelCode = 130;
+    onShutdown(async (why) => {
+      cancelCode = ({ SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as Record<string, number>)[why] ?? 3;
       ac.abort();
       spinner.stop();
       await job?.catch(() => undefined);
@@ -89,7 +92,7 @@ export const bootTestCommand: CommandModule<object, BootTestArgs> = {
       spinner.stop();
       if (argv.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else printHuman(r);
-      code = r.cancelled ? 130 : bootTestExitCode(r);
+      code = r.cancelled ? cancelCode : bootTestExitCode(r);
     } catch (e) {
       spinner.stop();
       const msg = e instanceof Error ? e.message : String(e);
