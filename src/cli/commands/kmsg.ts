@@ -41,6 +41,7 @@ export async function runKmsg(argv: KmsgArgs): Promise<number> {
     start: argv.new ? 'new' : 'oldest',
     cursor,
     xid: false,
+    classify: null,
   });
   const emit = (ev: KerntopEvent) => {
     switch (ev.type) {
@@ -92,6 +93,8 @@ export const kmsgCommand: CommandModule<object, KmsgArgs> = {
       .example('kerntop kmsg --new --json', 'records since the last run, as JSON lines') as never,
   handler: async (argv) => {
     const code = await runKmsg(argv);
+    // stdout to a pipe is written asynchronously: exit only once everything has left.
+    await new Promise<void>((r) => process.stdout.write('', () => r()));
     process.exit(code);
   },
 };

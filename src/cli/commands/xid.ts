@@ -156,7 +156,7 @@ export async function runXid(argv: XidArgs): Promise<number> {
 
   const smi = await queryNvidiaSmi();
   if (smi.gpus === null) process.stderr.write(`kerntop: nvidia-smi unavailable (${smi.reason}): GPUs are named by PCI address and the UUID the driver logged\n`);
-  const src = new KmsgSource({ source: argv.source, path: argv['kmsg-path'], follow: argv.follow, start: 'oldest', cursor: null, gpus: smi.gpus ?? [], onXid });
+  const src = new KmsgSource({ source: argv.source, path: argv['kmsg-path'], follow: argv.follow, start: 'oldest', cursor: null, classify: null, gpus: smi.gpus ?? [], onXid });
   const emit = (ev: KerntopEvent) => {
     if (ev.type === 'kmsg.record') return; // the store keeps only what the Xid view needs
     if (ev.type === 'source.diag') process.stderr.write(`kerntop: ${ev.message}\n`);
@@ -191,6 +191,8 @@ export const xidCommand: CommandModule<object, XidArgs> = {
       .example('journalctl -k -b -1 | kerntop xid --input -', 'Xids of the previous boot') as never,
   handler: async (argv) => {
     const code = await runXid(argv);
+    // stdout to a pipe is written asynchronously: exit only once everything has left.
+    await new Promise<void>((r) => process.stdout.write('', () => r()));
     process.exit(code);
   },
 };

@@ -1,5 +1,6 @@
 import type { KernelEvent, KerntopEvent, KmsgRecord } from '../../events.js';
 import { XidTracker, xidToKernelEvent, type GpuInfo, type XidEvent } from '../../knowledge/xid/tracker.js';
+import { LogStream } from '../../knowledge/log-classifier/index.js';
 import type { Emit, EventSource } from '../source.js';
 import { readBootId, type CursorStore } from './cursor.js';
 import { DMESG_POLL_MS, DmesgFollower, readDmesgOnce } from './dmesg.js';
@@ -25,6 +26,7 @@ export interface KmsgSourceOptions {
   /** Turn NVRM lines into Xid events (default true). */
   xid?: boolean;
   gpus?: GpuInfo[];
+  /** The log classifier fed with every record; default: a fresh LogStream; null: none. */
   classify?: LogClassifier | null;
   dmesgBin?: string;
   bootIdPath?: string;
@@ -36,6 +38,8 @@ export interface KmsgSourceOptions {
 export type KmsgOrigin = 'kmsg' | 'dmesg';
 
 const CURSOR_SAVE_MS = 1000;
+/** A crash report ends where the log goes quiet: flush the classifier after this long without records. */
+const CLASSIFY_QUIET_MS = 1500;
 
 /**
  * The kernel log as events: kmsg.record for every record, kmsg.lost for sequence gaps, source.diag for
@@ -56,6 +60,8 @@ export class KmsgSource implements EventSource {
   private dmesgTimer: NodeJS.Timeout | null = null;
   private dmesgAbort = new AbortController();
   private stopped = false;
+  private readonly classify: LogClassifier | null;
+  private quietTimer: NodeJS.Timeout | null = null;
   private resolveDone!: () => void;
   private resolveBacklog!: (n: number) => void;
   /** Resolves when reading ends: after the backlog without follow, or after stop(). */
@@ -65,6 +71,7 @@ export class KmsgSource implements EventSource {
 
   constructor(private readonly opts: KmsgSourceOptions = {}) {
     this.xids = new XidTracker(opts.gpus ?? []);
+    this.classify = opts.classify === undefined ? new LogStream() : opts.classify;
     this.bootId = readBootId(opts.bootIdPath);
     this.done = new Promise((r) => (this.resolveDone = r));
     this.backlogDone = new Promise((r) => (this.resolveBacklog = r));
@@ -116,7 +123,10 @@ export class KmsgSource implements EventSource {
       },
       onDiag: (level, message) => this.diag(level, message),
       onParseError: (sample) => this.emit({ type: 'parse.error', ts_ms: Date.now(), source: 'kmsg', count: 1, sample }),
-      onBacklogDone: (n) => this.resolveBacklog(n),
+      onBacklogDone: (n) => {
+        this.flushClassifier();
+        this.resolveBacklog(n);
+      },
     });
     reader.start(); // throws KmsgUnavailableError before anything is read
     this.reader = reader;
@@ -140,6 +150,8 @@ export class KmsgSource implements EventSource {
     let fresh = follower.take(all);
     if (this.opts.start === 'end') fresh = [];
     for (const r of fresh) this.onRecord(r, 'dmesg', false);
+    // The end of the backlog is a quiet point: end a crash report that closes the buffer.
+    this.flushClassifier();
     this.resolveBacklog(fresh.length);
     if (!this.opts.follow) {
       this.finish();
@@ -174,13 +186,33 @@ export class KmsgSource implements EventSource {
         this.emit(xidToKernelEvent(x, now));
       }
     }
-    const c = this.opts.classify;
+    const c = this.classify;
     if (c) {
       try {
         for (const ev of c.push(rec.text, { level: rec.level, ts_ms: when, seq: rec.seq })) this.emit(ev);
       } catch (e) {
         this.emit({ type: 'parse.error', ts_ms: now, source: 'log-classifier', count: 1, sample: (e as Error).message });
       }
+      if (live) this.armQuietFlush();
+    }
+  }
+
+  private armQuietFlush(): void {
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = null;
+      this.flushClassifier();
+    }, CLASSIFY_QUIET_MS);
+    this.quietTimer.unref();
+  }
+
+  private flushClassifier(): void {
+    const c = this.classify;
+    if (!c) return;
+    try {
+      for (const ev of c.flush(Date.now())) this.emit(ev);
+    } catch {
+      // A classifier failure must not stop the log.
     }
   }
 
@@ -206,14 +238,9 @@ export class KmsgSource implements EventSource {
     if (this.cursorTimer) clearTimeout(this.cursorTimer);
     this.cursorTimer = null;
     this.saveCursor();
-    const c = this.opts.classify;
-    if (c) {
-      try {
-        for (const ev of c.flush(Date.now())) this.emit(ev);
-      } catch {
-        // A classifier failure must not stop the log.
-      }
-    }
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.quietTimer = null;
+    this.flushClassifier();
     this.resolveBacklog(0);
     this.resolveDone();
   }
