@@ -40,18 +40,17 @@ export async function readDmesgOnce(bin = 'dmesg', signal?: AbortSignal): Promis
   const p = new TextLogParser();
   const out: KmsgRecord[] = [];
   let prevKey = '';
-  for (const line of stdout.split('\n')) {
-    if (line === '') continue;
-    for (const r of p.push(line)) {
-      const key = `${r.level},${r.facility},${r.ts_us}`;
-      const prev = out[out.length - 1];
-      if (prev && key === prevKey && r.ts_us > 0) {
-        prev.text += '\n' + r.text;
-        continue;
-      }
-      prevKey = key;
-      out.push({ seq: out.length, ts_us: r.ts_us, level: r.level, facility: r.facility, flags: '-', text: r.text });
+  const lines = stdout.split('\n').filter((l) => l !== '');
+  const recs = lines.flatMap((l) => p.push(l)).concat(p.flush());
+  for (const r of recs) {
+    const key = `${r.level},${r.facility},${r.ts_us}`;
+    const prev = out[out.length - 1];
+    if (prev && key === prevKey && r.ts_us > 0) {
+      prev.text += '\n' + r.text;
+      continue;
     }
+    prevKey = key;
+    out.push({ seq: out.length, ts_us: r.ts_us, level: r.level, facility: r.facility, flags: '-', text: r.text });
   }
   return out;
 }
