@@ -3,6 +3,9 @@
 import { decodeLine } from './decode.js';
 import { Classifier, type ClassifiedReport } from './classifier.js';
 import type { CrashReport, LogAnalysis, LogLineHit } from './types.js';
+import { FS_ERROR_RULES, IO_ERROR_RULES } from './line-rules.js';
+
+const RULE_KIND = new Map<string, string>([...IO_ERROR_RULES.map((r) => [r.id, 'io_error'] as const), ...FS_ERROR_RULES.map((r) => [r.id, 'fs_error'] as const)]);
 
 /** Lists keep the first MAX_HITS entries; counts stay exact. */
 const MAX_HITS = 1000;
@@ -30,9 +33,11 @@ export class LogAnalyzer {
           // consumer that only reads errors/warnings still sees it.
           this.hit(r.class === 'warning' ? 'warning' : 'error', r.start_line, r.header, `report:${r.class}`);
         },
-        line: (sev, no, text, rule) => this.hit(sev, no, text, rule),
-        event: (k) => {
-          this.counts[k.subsystem] = (this.counts[k.subsystem] ?? 0) + 1;
+        line: (sev, no, text, rule) => {
+          this.hit(sev, no, text, rule);
+          // I/O and filesystem error lines are also counted by kind (the live feed's rows).
+          const kind = rule ? RULE_KIND.get(rule) : undefined;
+          if (kind) this.counts[kind] = (this.counts[kind] ?? 0) + 1;
         },
         panic: () => {
           this.counts.panics++;

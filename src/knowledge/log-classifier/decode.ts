@@ -36,6 +36,8 @@ const LEVEL_BY_NAME: Record<string, number> = { emerg: 0, alert: 1, crit: 2, err
 // "[  123.456789] host kernel: text".
 const JOURNAL_RE =
   /^(?:[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?|\[\s*\d+\.\d+\]) \S+ kernel: ?/;
+// dmesg --time-format=iso: "2026-11-24T19:34:09,989425+00:00 text"
+const ISO_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[,.]\d+(?:Z|[+-]\d\d:?\d\d) /;
 // Console timestamp "[   12.345678]" optionally followed by the caller "[T123]"/"[ C1]".
 const TS_RE = /^\[\s*(\d+\.\d+)\](?:\[\s*([CT]\d+)\])? ?/;
 // dmesg -T: "[Mon Nov 24 19:30:00 2026] "
@@ -47,16 +49,11 @@ const DROPPED_RE = /^\*\* \d+ printk messages dropped \*\* ?/;
 export function decodeLine(raw: string): DecodedLine {
   let s = raw;
   if (s.length && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
-  if (s.indexOf('\x1b') >= 0) s = s.replace(ANSI_RE, '');
-  // Cheap check first: most lines have no control characters at all.
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c < 32 && c !== 9) || c === 127) {
-      s = s.replace(CTRL_RE, '');
-      break;
-    }
-  }
-  const out: DecodedLine = { text: s };
+  // Escapes and stray control bytes come from serial consoles (firmware, getty), always with ESC.
+  if (s.indexOf('\x1b') >= 0) s = s.replace(ANSI_RE, '').replace(CTRL_RE, '');
+  else if (s.charCodeAt(0) === 0) s = s.replace(CTRL_RE, '');
+  // All fields present from the start: one object shape for every line.
+  const out: DecodedLine = { text: s, level: undefined, ctx: undefined, ts_s: undefined, dict: undefined };
   const c0 = s.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) {
     const m = KMSG_RE.exec(s);
@@ -71,6 +68,10 @@ export function decodeLine(raw: string): DecodedLine {
     }
     const j = JOURNAL_RE.exec(s);
     if (j) s = s.slice(j[0].length);
+    else {
+      const iso = ISO_TS_RE.exec(s);
+      if (iso) s = s.slice(iso[0].length);
+    }
   } else if (c0 === 32 && /^ [A-Z_]+=/.test(s) && !/^ {2}/.test(s)) {
     // Possible kmsg dictionary line; the caller decides (only valid right after a kmsg record).
     out.dict = true;
@@ -97,8 +98,10 @@ export function decodeLine(raw: string): DecodedLine {
       if (t[2]) out.ctx = t[2];
       s = s.slice(t[0].length);
       // journalctl -o short-monotonic puts the host and "kernel:" after the timestamp.
-      const k = /^[\w.-]+ kernel: /.exec(s);
-      if (k) s = s.slice(k[0].length);
+      if (s.indexOf(' kernel: ') > 0) {
+        const k = /^[\w.-]+ kernel: /.exec(s);
+        if (k) s = s.slice(k[0].length);
+      }
     } else {
       const h = TS_HUMAN_RE.exec(s);
       if (h) s = s.slice(h[0].length);

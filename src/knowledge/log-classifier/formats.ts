@@ -146,14 +146,14 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
   {
     id: 'arm-null-deref', class: 'null_deref', subsystem: 'oops',
     header: /^\s*Unable to handle kernel NULL pointer dereference/,
-    title: 'unable to handle kernel NULL pointer dereference in {FUNC}',
+    title: 'BUG: unable to handle kernel NULL pointer dereference in {FUNC}',
     stack: IP_TRACE,
     example: 'Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000',
   },
   {
     id: 'arm-paging-request', class: 'paging_request', subsystem: 'oops',
     header: /^\s*Unable to handle kernel (?:paging request|access to user memory|execute from non-executable memory|read from unreadable memory|write to read-only memory)/,
-    title: 'unable to handle kernel paging request in {FUNC}',
+    title: 'BUG: unable to handle kernel paging request in {FUNC}',
     stack: IP_TRACE,
     example: 'Unable to handle kernel paging request at virtual address dead000000000108',
   },
@@ -446,7 +446,7 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     header: /^\s*(?<invoker>.+?) invoked oom-killer: /,
     title: 'OOM kill of {victim}',
     details: [/(?:Out of memory|Memory cgroup out of memory): Kill(?:ed)? process (?<victim_pid>\d+) \((?<victim>[^)]*)\)/],
-    stack: { parts: ['trace'], skip: /oom|out_of_memory|alloc|page|__folio|^mem_cgroup|try_charge|charge_memcg|^filemap_fault|^handle_mm_fault|^do_user_addr_fault|^__handle_mm_fault/ },
+    stack: { parts: ['trace'], skip: /oom|out_of_memory|dump_header|alloc|page|__folio|mem_cgroup|try_charge|charge_memcg|^filemap_fault|handle_mm_fault|^do_user_addr_fault|^do_anonymous|^do_pte_missing|^do_fault/ },
     example: 'stress-ng invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=1000',
   },
   {
@@ -612,8 +612,14 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
 ];
 
 /**
- * Cheap prefilter: a line can open a report only if it contains one of these. Keeps the per-line
- * cost of the table near one regex test.
+ * Cheap prefilter: a line can open a report only if it starts (after blanks and a known prefix such
+ * as "watchdog: ") with one of these words, or names the OOM killer. Anchored, so most lines fail
+ * at their first character; keeps the per-line cost of the table near one regex test.
  */
 export const HEADER_PREFILTER =
-  /BUG|WARNING|INFO: |Oops|Kernel panic|PANIC|fault|Unable to handle|UBSAN|oom-killer|ut of memory: Kill|LOCKUP|stack overflow|overran|unreferenced object|kmemleak: \d|Hardware Error|divide|invalid opcode|stack segment|int3: |Internal error|Unhandled fault|Alignment trap|unregister_netdevice: waiting|Busy inodes|rust_kernel: panicked/;
+  /^\s*(?:(?:NMI )?watchdog: |rcu: |mce: |\{\d+\}|Oops: |traps: )?(?:BUG|WARNING|INFO: |Oops|Kernel panic|kernel BUG|Kernel BUG|PANIC|general protection|stack segment|Unable to handle|UBSAN|Out of memory|Memory cgroup out|Watchdog detected|unreferenced object|kmemleak: |\[Hardware Error\]|divide|invalid opcode|int3: |Internal error|Unhandled fault|Alignment trap|unregister_netdevice: waiting|VFS: Busy|rust_kernel: panicked|do_IRQ: stack|Thread overran|kernel stack overflow|------------\[ cut here)/;
+
+/** True when the line may open a report (see HEADER_PREFILTER). */
+export function mayBeHeader(text: string): boolean {
+  return HEADER_PREFILTER.test(text) || text.indexOf('invoked oom-killer') > 0;
+}

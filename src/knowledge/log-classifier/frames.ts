@@ -121,7 +121,7 @@ export function hungTaskExtractor(frames: Frame[]): Frame | null {
     if (f.func.startsWith('rtnl_lock')) return f;
     if (/^synchronize_(?:rcu|srcu|net|sched)/.test(f.func)) return { raw: f.raw, func: 'synchronize_rcu' };
   }
-  const skip = /sched|_lock|_slowlock|down|completion|kthread|wait|synchronize|context_switch|__switch_to|cancel_delayed_work|^io_schedule|^rwsem|^percpu_rwsem|^folio_wait|^bit_wait|^rq_qos|^__mutex/;
+  const skip = /sched|_lock|_slowlock|down|completion|kthread|wait|synchronize|context_switch|__switch_to|cancel_delayed_work|^io_schedule|^rwsem|^percpu_rwsem|folio|filemap_get|^lock_page|^__lock_page|^bit_wait|^rq_qos|^__mutex/;
   for (const f of frames) if (!skip.test(f.func)) return f;
   return null;
 }

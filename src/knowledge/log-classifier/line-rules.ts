@@ -34,8 +34,10 @@ export const BENIGN_LINES: ReadonlyArray<{ id: string; re: RegExp; example: stri
 
 // Where the input has no levels: words that make a line an error or a warning. Lines that are part
 // of a crash report are not counted again here.
-const ERROR_RE = /\b(?:error|errors|failed|failure|fault|fatal|corrupt(?:ed|ion)?|timed out|timeout|unable to|cannot|can't|critical)\b/i;
-const WARN_RE = /\b(?:warning|warn|deprecated|not supported|unsupported|taint(?:s|ed|ing)?|throttl\w+|stall\w*)\b/i;
+const ERROR_ONLY_RE = /\b(?:error|errors|failed|failure|fault|fatal|corrupt(?:ed|ion)?|timed out|timeout|unable to|cannot|can't|critical)\b/i;
+// One scan decides both: group 1 is an error word, group 2 a warning word.
+const WORD_RE =
+  /\b(?:(error|errors|failed|failure|fault|fatal|corrupt(?:ed|ion)?|timed out|timeout|unable to|cannot|can't|critical|Remounting filesystem read-only|Aborting journal|not responding)|(warning|warn|deprecated|not supported|unsupported|taint(?:s|ed|ing)?|throttl\w+|stall\w*))\b/i;
 
 /** I/O errors on block devices (live-feed rows "io_error"). */
 export const IO_ERROR_RULES: ReadonlyArray<{ id: string; re: RegExp; example: string }> = [
@@ -90,14 +92,16 @@ export function lineSeverity(text: string, level: number | undefined): { sev: Li
     for (const r of FS_ERROR_RULES) if (r.re.test(text)) return { sev: 'error', rule: r.id };
     return { sev: null };
   }
-  const e = ERROR_RE.exec(text);
-  const w = e ? null : WARN_RE.exec(text);
-  if (!e && !w) return { sev: null };
+  const m = WORD_RE.exec(text);
+  if (!m) return { sev: null };
   if (isBenign(text)) return { sev: null };
   for (const r of IO_ERROR_RULES) if (r.re.test(text)) return { sev: 'error', rule: r.id };
   for (const r of FS_ERROR_RULES) if (r.re.test(text)) return { sev: 'error', rule: r.id };
+  // The first word found decides; an error word later in the line still makes it an error.
+  if (m[1]) return { sev: 'error', rule: `word:${m[1].toLowerCase()}` };
+  const e = ERROR_ONLY_RE.exec(text);
   if (e) return { sev: 'error', rule: `word:${e[0].toLowerCase()}` };
-  return { sev: 'warning', rule: `word:${w![0].toLowerCase()}` };
+  return { sev: 'warning', rule: `word:${m[2].toLowerCase()}` };
 }
 
 /** Live-feed single-line events: I/O, filesystem and corrected hardware errors. */

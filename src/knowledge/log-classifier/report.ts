@@ -158,6 +158,8 @@ export function finalizeReport(fmt: CrashFormat, header: RegExpExecArray, lines:
       corrupted = true;
     }
   }
+  // A missing detail drops its phrase ("OOM kill of {victim}" -> "OOM kill").
+  title = title.replace(/ (?:of|in|for|at) \{(\w+)\}/g, (m, k: string) => (groups[k] !== undefined ? m : ''));
   title = title.replace(/\{(\w+)\}/g, (_m, k: string) => groups[k] ?? '');
   title = sanitizeTitle(title.replace(/ {2,}/g, ' '));
   if (/\[ *\d+\.\d+\]/.test(title)) corrupted = true;
