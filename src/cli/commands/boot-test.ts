@@ -23,12 +23,16 @@ interface BootTestArgs {
 
 function printHuman(r: BootTestResult): void {
   const out: string[] = [];
-  const verdict = r.success ? 'PASS' : 'FAIL';
+  const code = bootTestExitCode(r);
+  const verdict = !r.success || code === 2 ? 'FAIL' : code === 1 ? 'PASS with errors/warnings' : 'PASS';
   out.push(`boot-test ${verdict}: ${summarize(r)}`);
   if (r.analysis.crashed || r.analysis.title) out.push(`  first problem: ${r.analysis.title}${r.analysis.function ? ` (in ${r.analysis.function})` : ''}`);
-  for (const e of r.analysis.errors.slice(0, 5)) out.push(`  error (line ${e.line}): ${e.text}`);
-  for (const w of r.analysis.warnings.slice(0, 5)) out.push(`  warning (line ${w.line}): ${w.text}`);
-  const more = r.analysis.errors.length + r.analysis.warnings.length - Math.min(5, r.analysis.errors.length) - Math.min(5, r.analysis.warnings.length);
+  const noise = new Set(r.emulation_noise.map((h) => h.line));
+  const errors = r.analysis.errors.filter((h) => !noise.has(h.line));
+  const warnings = r.analysis.warnings.filter((h) => !noise.has(h.line));
+  for (const e of errors.slice(0, 5)) out.push(`  error (line ${e.line}): ${e.text}`);
+  for (const w of warnings.slice(0, 5)) out.push(`  warning (line ${w.line}): ${w.text}`);
+  const more = errors.length + warnings.length - Math.min(5, errors.length) - Math.min(5, warnings.length);
   if (more > 0) out.push(`  ... ${more} more (see the log or --json)`);
   for (const n of r.notes) out.push(`  note: ${n}`);
   out.push(`  console log: ${r.log_path}`);

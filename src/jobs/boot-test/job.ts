@@ -9,6 +9,7 @@ import { analyzeLog } from '../../knowledge/log-classifier/index.js';
 import { cacheDir } from './cache.js';
 import { cleanConsole, kernelVersionFromLog } from './console-clean.js';
 import { BootTestSetupError } from './errors.js';
+import { setAsideEmulationNoise } from './emulation-noise.js';
 import { COMPLETED_RE } from './initramfs.js';
 import { locateKernel } from './kernel-locate.js';
 import { type AccelChoice, type AccelDecision, chooseAccel } from './kvm-probe.js';
@@ -141,12 +142,18 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
   writeFileSync(logPath, cleaned.text, { encoding: 'latin1' });
   const analysis = analyzeLog(cleaned.text);
   const completed = COMPLETED_RE.exec(cleaned.text);
+  const errs = setAsideEmulationNoise(analysis.errors, decision.accel);
+  const warns = setAsideEmulationNoise(analysis.warnings, decision.accel);
+  const emulation_noise = [...errs.noise, ...warns.noise];
   const counts = {
     panics: analysis.counts.panics ?? 0,
     oops: analysis.counts.oops ?? 0,
-    errors: analysis.counts.errors ?? 0,
-    warnings: analysis.counts.warnings ?? 0,
+    errors: Math.max(0, (analysis.counts.errors ?? 0) - errs.noise.length),
+    warnings: Math.max(0, (analysis.counts.warnings ?? 0) - warns.noise.length),
   };
+  if (emulation_noise.length) {
+    notes.push(`${emulation_noise.length} line(s) that TCG's uneven timing causes (clock calibration) not counted; see emulation_noise`);
+  }
   const has_critical_issues = counts.panics > 0 || counts.oops > 0;
   const boot_completed = completed !== null;
   const exec_rc = completed ? Number(completed[1]) : null;
@@ -166,6 +173,7 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
     counts,
     has_critical_issues,
     analysis,
+    emulation_noise,
     log_path: logPath,
     exec_rc,
     cancelled: out.aborted,

@@ -1,5 +1,5 @@
 // The boot test's verdict, one shape for the CLI's --json, its exit code and the TUI.
-import type { LogAnalysis } from '../../knowledge/log-classifier/index.js';
+import type { LogAnalysis, LogLineHit } from '../../knowledge/log-classifier/index.js';
 
 export interface BootTestCounts {
   panics: number;
@@ -21,10 +21,17 @@ export interface BootTestResult {
   timeout_occurred: boolean;
   /** Exit status of the runner process (QEMU or vng); null when it was killed. */
   exit_code: number | null;
+  /**
+   * The classifier's counts, less the lines TCG's timing explains (emulation_noise), so a clean boot
+   * under emulation is not "booted with errors".
+   */
   counts: BootTestCounts;
   /** Panics or oopses. */
   has_critical_issues: boolean;
+  /** The classifier's whole output, unchanged. */
   analysis: LogAnalysis;
+  /** Error/warning lines set aside because emulation (TCG) causes them; see emulation-noise.ts. */
+  emulation_noise: LogLineHit[];
   log_path: string | null;
   /** Exit status of --exec inside the guest, from the completion marker; null when it never printed. */
   exec_rc: number | null;
