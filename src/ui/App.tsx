@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useReducer, useRef } from 'react';
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import type { Store } from '../store/index.js';
 import { Pane } from './components/Pane.js';
@@ -31,6 +31,41 @@ export interface AppProps {
   size?: Partial<TerminalSize>;
   snapshotIntervalMs?: number;
 }
+
+interface UiState {
+  paused: boolean;
+  /** Bumped by actions on the store (clear) so the view refreshes even while paused. */
+  refresh: number;
+  focus: PaneName;
+  /** Key of the open modal in MODALS. */
+  modal: string | null;
+  filter: string;
+  /** The filter being typed after '/', or null. */
+  editing: string | null;
+  chosenFamily: string | null;
+  histOffset: number | null;
+  eventsScroll: StreamScroll;
+  klogScroll: StreamScroll;
+  summaryOffset: number;
+  probesOffset: number;
+  message: { text: string; until: number } | null;
+}
+
+const INITIAL_UI: UiState = {
+  paused: false,
+  refresh: 0,
+  focus: 'events',
+  modal: null,
+  filter: '',
+  editing: null,
+  chosenFamily: null,
+  histOffset: null,
+  eventsScroll: FOLLOW,
+  klogScroll: FOLLOW,
+  summaryOffset: 0,
+  probesOffset: 0,
+  message: null,
+};
 
 /** Everything the panes and the key handler derive from one snapshot and the UI state. */
 interface View {
@@ -73,26 +108,24 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
   const theme = useTheme();
   const { exit } = useApp();
   const size = useTerminalSize(sizeOverride);
-  const [paused, setPaused] = useState(false);
-  const [refresh, setRefresh] = useState(0);
+  // Keys can arrive faster than React re-subscribes the input handler (two reads in one tick would
+  // both see the state of the last render), so the UI state lives in a ref every key reads at once,
+  // and a counter re-renders.
+  const ui = useRef<UiState>({ ...INITIAL_UI, focus: pane ?? 'events' });
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const set = (patch: Partial<UiState>) => {
+    ui.current = { ...ui.current, ...patch };
+    rerender();
+  };
+  const { paused, refresh, focus, modal, filter, editing, chosenFamily, histOffset, eventsScroll, klogScroll, summaryOffset, probesOffset, message } = ui.current;
   const snapshot = useStoreSnapshot(store, paused, snapshotIntervalMs, refresh);
   const wallMs = useTick(1000);
-  const [focus, setFocus] = useState<PaneName>(pane ?? 'events');
-  const [modal, setModal] = useState<string | null>(null);
-  const [filter, setFilter] = useState('');
-  const [editing, setEditing] = useState<string | null>(null);
-  const [chosenFamily, setChosenFamily] = useState<string | null>(null);
-  const [histOffset, setHistOffset] = useState<number | null>(null);
-  const [eventsScroll, setEventsScroll] = useState<StreamScroll>(FOLLOW);
-  const [klogScroll, setKlogScroll] = useState<StreamScroll>(FOLLOW);
-  const [summaryOffset, setSummaryOffset] = useState(0);
-  const [probesOffset, setProbesOffset] = useState(0);
-  const [message, setMessage] = useState<{ text: string; until: number } | null>(null);
 
   const view = buildView(snapshot, size, pane, filter, chosenFamily);
   const { plan, boxes } = view;
   const order = focusOrder(plan);
-  const focused: PaneName = order.includes(focus) ? focus : (order.find((p) => p === 'events') ?? order[0]);
+  const focusedOf = (f: PaneName): PaneName => (order.includes(f) ? f : (order.find((p) => p === 'events') ?? order[0]));
+  const focused = focusedOf(focus);
   const contentH = (p: PaneName) => Math.max(0, (boxes.get(p)?.height ?? 1) - 1);
   const klogH = () => Math.max(1, contentH('kmsg') - xidTableLines(view.xids.length, contentH('kmsg')));
 
@@ -100,107 +133,96 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
     onQuit?.();
     exit();
   };
-  const say = (text: string) => setMessage({ text, until: Date.now() + 2000 });
-  const setFilterAndReset = (f: string) => {
-    setFilter(f);
-    setEventsScroll(FOLLOW);
-    setKlogScroll(FOLLOW);
-  };
+  const withFilter = (f: string): Partial<UiState> => ({ filter: f, eventsScroll: FOLLOW, klogScroll: FOLLOW });
 
   const scroll = (move: ScrollMove) => {
-    switch (focused) {
+    const u = ui.current;
+    switch (focusedOf(u.focus)) {
       case 'events':
-        setEventsScroll((s) => streamMove(view.events, (l) => l.id, s, contentH('events'), move));
-        break;
+        return set({ eventsScroll: streamMove(view.events, (l) => l.id, u.eventsScroll, contentH('events'), move) });
       case 'kmsg':
-        setKlogScroll((s) => streamMove(view.klog, (l) => l.id, s, klogH(), move));
-        break;
+        return set({ klogScroll: streamMove(view.klog, (l) => l.id, u.klogScroll, klogH(), move) });
       case 'summary':
-        setSummaryOffset((o) => offsetMove(o, snapshot.subsystems.length, Math.max(1, contentH('summary') - 1), move));
-        break;
+        return set({ summaryOffset: offsetMove(u.summaryOffset, snapshot.subsystems.length, Math.max(1, contentH('summary') - 1), move) });
       case 'probes':
-        setProbesOffset((o) => offsetMove(o, snapshot.probes.length, Math.max(1, contentH('probes') - 1), move));
-        break;
+        return set({ probesOffset: offsetMove(u.probesOffset, snapshot.probes.length, Math.max(1, contentH('probes') - 1), move) });
       case 'hist': {
         const n = snapshot.histograms[view.family]?.length ?? 0;
-        const rows = Math.max(1, contentH('hist') - 1);
-        setHistOffset((o) => offsetMove(o ?? 0, n, rows, move));
-        break;
+        return set({ histOffset: offsetMove(u.histOffset ?? 0, n, Math.max(1, contentH('hist') - 1), move) });
       }
     }
   };
 
-  const chooseFamily = (f: string) => {
-    setChosenFamily(f);
-    setHistOffset(null);
-  };
-
   useInput((input, key) => {
     if (key.ctrl && input === 'c') return quit();
-    if (modal !== null) {
-      if (key.escape || input === modal) setModal(null);
+    // Several characters in one read: a paste, or keys typed faster than a frame (Ink splits escape
+    // sequences but not text). Taken one by one, as if typed.
+    const plain = !key.ctrl && !key.meta && !key.tab && !key.return && !key.escape;
+    if (plain && input.length > 1) {
+      for (const ch of input) {
+        if (ch === '\r' || ch === '\n') onKey('', { ...key, return: true });
+        else if (ch === '\u007f' || ch === '\b') onKey('', { ...key, backspace: true });
+        else if (ch >= ' ') onKey(ch, key);
+      }
       return;
     }
-    if (editing !== null) {
-      if (key.escape) {
-        setEditing(null);
-        setFilterAndReset('');
-      } else if (key.return) {
-        setEditing(null);
-      } else if (key.backspace || key.delete) {
-        const next = editing.slice(0, -1);
-        setEditing(next);
-        setFilterAndReset(next);
+    onKey(input, key);
+  });
+
+  function onKey(input: string, key: Key): void {
+    const u = ui.current;
+    if (u.modal !== null) {
+      if (key.escape || input === u.modal) set({ modal: null });
+      return;
+    }
+    if (u.editing !== null) {
+      if (key.escape) set({ editing: null, ...withFilter('') });
+      else if (key.return) set({ editing: null });
+      else if (key.backspace || key.delete) {
+        const next = u.editing.slice(0, -1);
+        set({ editing: next, ...withFilter(next) });
       } else if (input && !key.ctrl && !key.meta && !key.tab) {
-        const next = editing + input;
-        setEditing(next);
-        setFilterAndReset(next);
+        const next = u.editing + input;
+        set({ editing: next, ...withFilter(next) });
       }
       return;
     }
     if (input === 'q') return quit();
     if (key.escape) {
-      if (filter) setFilterAndReset('');
+      if (u.filter) set(withFilter(''));
       return;
     }
     if (key.tab) {
-      const i = order.indexOf(focused);
+      const i = order.indexOf(focusedOf(u.focus));
       const n = order.length;
-      setFocus(order[(i + (key.shift ? n - 1 : 1)) % n]);
-      return;
+      return set({ focus: order[(i + (key.shift ? n - 1 : 1)) % n] });
     }
     const move = keyMove(key);
     if (move) return scroll(move);
+    const fams = histFamilies(snapshot);
     if (key.leftArrow || key.rightArrow) {
-      const fams = histFamilies(snapshot);
-      const i = fams.indexOf(view.family);
-      chooseFamily(fams[(i + (key.leftArrow ? fams.length - 1 : 1)) % fams.length]);
-      return;
+      const i = fams.indexOf(shownFamily(snapshot, u.chosenFamily));
+      return set({ chosenFamily: fams[(i + (key.leftArrow ? fams.length - 1 : 1)) % fams.length], histOffset: null });
     }
     if (/^[1-9]$/.test(input)) {
-      const f = histFamilies(snapshot)[Number(input) - 1];
-      if (f) chooseFamily(f);
+      const f = fams[Number(input) - 1];
+      if (f) set({ chosenFamily: f, histOffset: null });
       return;
     }
-    if (input === 'p') {
-      setPaused((p) => !p);
-      return;
-    }
-    if (input === '/') {
-      setEditing(filter);
-      return;
-    }
+    if (input === 'p') return set({ paused: !u.paused });
+    if (input === '/') return set({ editing: u.filter });
     if (input === 'c') {
       store.clear();
-      setEventsScroll(FOLLOW);
-      setKlogScroll(FOLLOW);
-      setHistOffset(null);
-      setRefresh((r) => r + 1);
-      say('counters cleared');
-      return;
+      return set({
+        eventsScroll: FOLLOW,
+        klogScroll: FOLLOW,
+        histOffset: null,
+        refresh: u.refresh + 1,
+        message: { text: 'counters cleared', until: Date.now() + 2000 },
+      });
     }
-    if (MODALS[input]) setModal(input);
-  });
+    if (MODALS[input]) set({ modal: input });
+  }
 
   const pending = paused ? Math.max(0, store.state.recent.total - snapshot.recentTotal) : 0;
   const body = plan.height - plan.header - plan.footer;
@@ -244,12 +266,13 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
   };
 
   const spec = modal !== null ? MODALS[modal] : undefined;
+  const closeModal = () => set({ modal: null });
   let main: React.ReactNode;
   if (spec) {
     const M = spec.component;
     main = (
       <Pane title={spec.title} info="Esc closes" width={plan.columns} height={body} focused>
-        <M store={store} snapshot={snapshot} width={plan.columns} height={body - 1} close={() => setModal(null)} />
+        <M store={store} snapshot={snapshot} width={plan.columns} height={body - 1} close={closeModal} />
       </Pane>
     );
   } else if (plan.right.length > 0) {
