@@ -88,6 +88,8 @@ def _classify_open_error(e):
         return "not_found"
     if "unrecognized QEMU memory dump" in msg or "VMCOREINFO" in msg.upper():
         return "no_vmcoreinfo"
+    if "KDUMP_ATTR_ARCH_NAME" in msg:
+        return "kdump_arch"
     if "not an ELF core" in msg or "not a kdump" in msg.lower():
         return "not_core"
     return "open_failed"

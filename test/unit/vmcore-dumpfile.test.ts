@@ -64,3 +64,21 @@ it('parseVmcoreinfo keeps every KEY=VALUE line', () => {
   expect(v.PAGESIZE).toBe('4096');
   expect(v['OFFSET(printk_info.text_len)']).toBe('16');
 });
+
+describe('kdump formats, from a real QEMU kdump-zlib dump', () => {
+  it('kdump-compressed (after makedumpfile -R): release, build id and VMCOREINFO from its headers', async () => {
+    const d = await inspectDump(fx('qemu-kdump-zlib-unflattened-headers.bin'));
+    expect(d.format).toBe('kdump-compressed');
+    expect(d.release).toBe('6.1.0-56-cloud-amd64');
+    expect(d.build_id).toBe('3b43fad5034874490492495d552c0af6a5fab235');
+    expect(d.cpus).toBe(1);
+    expect(d.vmcoreinfo['SYMBOL(prb)']).toBeDefined();
+    expect(d.problems).toEqual([]);
+  });
+  it('the flattened stream QEMU 7.2 writes: says how to rebuild it', async () => {
+    const d = await inspectDump(fx('qemu-kdump-zlib-flattened-head.bin'));
+    expect(d.format).toBe('makedumpfile-flattened');
+    expect(d.problems[0]).toMatchObject({ kind: 'flattened', fatal: true });
+    expect(d.problems[0].message).toMatch(/makedumpfile -R .* < /);
+  });
+});

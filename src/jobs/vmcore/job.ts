@@ -55,6 +55,7 @@ const OPEN_KIND_FIX: Record<string, string> = {
   no_vmcoreinfo: 'the dump has no VMCOREINFO note',
   not_core: 'drgn does not recognise the file as a core dump',
   permission: 'permission denied: run as root',
+  kdump_arch: "this libkdumpfile cannot tell the architecture of a kdump-compressed dump without it in the header (QEMU's kdump formats): dump with QMP dump-guest-memory format elf, paging on",
 };
 
 export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks = {}): Promise<VmcoreReportResult> {

@@ -164,6 +164,8 @@ class Qmp {
 /** Boots the guest, waits for the end of the panic, dumps its memory to `out` (ELF, paging on). */
 export async function crashAndDump(opts: {
   vmlinuz: string; initramfs: string; out: string; consoleLog: string; timeoutMs?: number;
+  /** QMP dump-guest-memory format: "elf" (default, paging on) or QEMU 7.2's flattened "kdump-zlib". */
+  format?: 'elf' | 'kdump-zlib';
 }): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'kerntop-qemu-'));
   const sock = join(work, 'qmp.sock');
@@ -188,7 +190,8 @@ export async function crashAndDump(opts: {
     }
     qmp = await Qmp.connect(sock, deadline);
     rmSync(opts.out, { force: true });
-    await qmp.cmd('dump-guest-memory', { paging: true, protocol: `file:${opts.out}.part`, format: 'elf' });
+    const format = opts.format ?? 'elf';
+    await qmp.cmd('dump-guest-memory', { paging: format === 'elf', protocol: `file:${opts.out}.part`, format });
     renameSync(`${opts.out}.part`, opts.out);
     await qmp.cmd('quit').catch(() => undefined);
   } finally {
