@@ -18,7 +18,7 @@ interface XidArgs {
   'kmsg-path'?: string;
 }
 
-/** Repeats of one Xid on one GPU with the same text, this close together, print as one row (xN). */
+/** Repeats of one Xid on one GPU this close together print as one row (xN), as the store counts them. */
 const STORM_GAP_MS = 10_000;
 
 /** The --json form of an Xid: the documented keys first, details after. */
@@ -52,8 +52,8 @@ function xidLine(e: XidEvent, times: number, last?: XidEvent): string {
   return `${when(e)}  Xid ${e.xid}${storm}  GPU ${gpuLabel(e.gpu)}${mig}  ${e.severity} ${e.class}: ${e.name}${proc}\n    ${e.message}\n    -> ${e.action}`;
 }
 
-function storeKey(e: XidEvent): string {
-  return `${e.gpu.pci}|${e.xid}|${e.message.replace(/\b(pid=)?\d+\b/g, '#')}`;
+function stormKey(e: XidEvent): string {
+  return `${e.gpu.pci}|${e.xid}`;
 }
 
 /** Collapses storms as events arrive: a row is printed when the next different Xid comes or on flush. */
@@ -64,7 +64,7 @@ class StormPrinter {
   constructor(private readonly write: (s: string) => void, private readonly live: boolean) {}
 
   add(e: XidEvent): void {
-    const key = storeKey(e);
+    const key = stormKey(e);
     const t = e.time_ms ?? e.ts_us / 1000;
     if (this.cur && this.cur.key === key && t - this.cur.t <= STORM_GAP_MS) {
       this.cur.n++;
@@ -112,7 +112,8 @@ export async function runXid(argv: XidArgs): Promise<number> {
     if (e.code === 'EPIPE') process.exit(0);
   });
   const write = (s: string) => process.stdout.write(s + '\n');
-  const store = createStore();
+  // A saved log's window ends at its last event, not at the time it is read.
+  const store = createStore(undefined, argv.input ? 0 : Date.now());
   const printer = new StormPrinter(write, argv.follow);
   const onXid = (e: XidEvent) => {
     if (argv.json) write(xidJson(e));
@@ -128,6 +129,10 @@ export async function runXid(argv: XidArgs): Promise<number> {
     return exitCodeOf(sum.worst_severity);
   };
 
+  if (argv.input && argv.follow) {
+    process.stderr.write('kerntop xid: --follow reads the live log; it cannot be used with --input\n');
+    return 3;
+  }
   if (argv.input) {
     let content: string;
     try {
@@ -183,10 +188,9 @@ export const xidCommand: CommandModule<object, XidArgs> = {
     y
       .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'after the buffer, report new Xids as they come' })
       .option('json', { type: 'boolean', default: false, describe: 'one JSON object per Xid: xid, gpu, pid, process, message, class, severity, action, seq, ts_us, wall' })
-      .option('input', { alias: 'i', type: 'string', describe: 'read a saved log instead (raw /dev/kmsg records, dmesg text with or without times, journalctl -k); - for stdin' })
+      .option('input', { alias: 'i', type: 'string', nargs: 1, describe: 'read a saved log instead (raw /dev/kmsg records, dmesg text with or without times, journalctl -k); - for stdin' })
       .option('source', { type: 'string', choices: ['auto', 'kmsg', 'dmesg'] as const, default: 'auto' as const, describe: 'auto: /dev/kmsg, else `dmesg -S`' })
       .option('kmsg-path', { type: 'string', describe: 'read the kmsg device at this path' })
-      .conflicts('input', 'follow')
       .example('kerntop xid', 'Xids in the kernel buffer, grouped per GPU; exit 2 if any needs a reset or drain')
       .example('journalctl -k -b -1 | kerntop xid --input -', 'Xids of the previous boot') as never,
   handler: async (argv) => {
