@@ -165,6 +165,42 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
     expect(statSync(join(dir, 'plugins', 'stacks', 'stacks.txt')).mode & 0o777).toBe(0o600);
   });
 
+  it('--debuginfo-dir: finds the vmlinux in a -dbg tree and loads module debuginfo from it', async () => {
+    const dir = mkdtempSync(join(work, 'dbgdir-'));
+    linkSync(lab.vmcore, join(dir, 'vmcore'));
+    const r = await report(['--vmcore', join(dir, 'vmcore'), '--debuginfo-dir', lab.debugTree, '-o', 'modules']);
+    expect(r.code, r.json.problems.join('\n')).toBe(0);
+    expect(r.json.debuginfo.origin).toBe('--debuginfo-dir');
+    expect(r.json.debuginfo.source_path).toBe(join(lab.debugTree, 'usr/lib/debug/boot', `vmlinux-${lab.abi}`));
+    const mods = r.json.plugins.find((p: any) => p.name === 'modules').data;
+    expect(mods.modules.map((m: any) => m.name)).toEqual(['qemu_fw_cfg']);
+    expect(mods.without_debuginfo).toEqual([]);
+    expect(tarRead(r.json.archive, 'sos_logs/sos.log')).toMatch(/module debuginfo loaded for qemu_fw_cfg, missing for none/);
+  });
+
+  it('cancelling the job stops the collector and leaves nothing behind', async () => {
+    const { runVmcoreReport, CancelledError } = await import('../../src/jobs/vmcore/job.js');
+    const out = mkdtempSync(join(work, 'cancel-'));
+    const ac = new AbortController();
+    let pid = 0;
+    const progress: string[] = [];
+    const p = runVmcoreReport({ vmcore: dumpPath, vmlinux: lab.vmlinux, enablePlugins: ['stacks'], tmpDir: out }, {
+      signal: ac.signal,
+      onEvent: (ev) => {
+        if (ev.type !== 'job.progress') return;
+        progress.push(ev.message);
+        const m = /collector pid (\d+)/.exec(ev.message);
+        if (m) pid = Number(m[1]);
+        if (/^plugin panic: started/.test(ev.message)) ac.abort();
+      },
+    });
+    await expect(p).rejects.toBeInstanceOf(CancelledError);
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    expect(readdirSync(out)).toEqual([]);
+    expect(progress.some((m) => /^plugin kernel_info: ok/.test(m))).toBe(true);
+  });
+
   describe('bad input: a clear message, and what could be collected is still archived', () => {
     const archived = (j: any) => {
       expect(existsSync(j.archive)).toBe(true);

@@ -121,7 +121,7 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
         switch (ev.type) {
           case 'hello':
             drgn = { version: ev.drgn_version, python: ev.python, executable: ev.python_executable, libkdumpfile: ev.libkdumpfile, helpers: ev.helpers };
-            log(`drgn ${ev.drgn_version} (Python ${ev.python}, ${ev.python_executable}, libkdumpfile ${ev.libkdumpfile ? 'yes' : 'no'})`, true);
+            log(`drgn ${ev.drgn_version} (Python ${ev.python}, ${ev.python_executable}, libkdumpfile ${ev.libkdumpfile ? 'yes' : 'no'}, collector pid ${ev.pid})`, true);
             break;
           case 'open':
             opened = ev.ok;

@@ -13,7 +13,7 @@
 import { execa } from 'execa';
 import { createConnection } from 'node:net';
 import {
-  chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+  chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,8 @@ export interface VmcoreLab {
   vmcoreNoInfo: string;
   /** Guest serial console of the crash run. */
   consoleLog: string;
+  /** A -dbg style tree: usr/lib/debug/boot/vmlinux-ABI and the qemu_fw_cfg.ko module debuginfo. */
+  debugTree: string;
   timings_s: Record<string, number>;
 }
 
@@ -238,8 +240,29 @@ export async function ensureVmcoreLab(): Promise<VmcoreLab> {
       await crashAndDump({ vmlinuz: k.vmlinuz, initramfs: initrd, out: vmcoreNoInfo, consoleLog: join(dumps, 'console-no-vmcoreinfo.log') });
     });
   }
+  // A debuginfo tree as the -dbg package lays it out, for --debuginfo-dir: the vmlinux (a hard
+  // link, no copy) and the module debuginfo of qemu_fw_cfg (one more pass over the -dbg data).
+  const debugTree = join(dir, 'debug');
+  const modDbg = join(debugTree, 'usr', 'lib', 'debug', 'lib', 'modules', abi, 'kernel', 'drivers', 'firmware', 'qemu_fw_cfg.ko');
+  if (!existsSync(modDbg)) {
+    await timed(timings, 'extract_module_debuginfo', async () => {
+      const x = mkdtempSync(join(dir, '.x-'));
+      try {
+        await execa('sh', ['-c', `dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards '*/qemu_fw_cfg.ko'`, 'sh', kernel.debs.dbg!, x]);
+        mkdirSync(join(modDbg, '..'), { recursive: true });
+        renameSync(join(x, 'usr', 'lib', 'debug', 'lib', 'modules', abi, 'kernel', 'drivers', 'firmware', 'qemu_fw_cfg.ko'), modDbg);
+      } finally {
+        rmSync(x, { recursive: true, force: true });
+      }
+    });
+  }
+  const treeVmlinux = join(debugTree, 'usr', 'lib', 'debug', 'boot', `vmlinux-${abi}`);
+  if (!existsSync(treeVmlinux)) {
+    mkdirSync(join(treeVmlinux, '..'), { recursive: true });
+    linkSync(k.vmlinux, treeVmlinux);
+  }
   statSync(vmcore);
-  return { abi, dir, ...k, vmcore, vmcoreNoInfo, consoleLog, timings_s: timings };
+  return { abi, dir, ...k, vmcore, vmcoreNoInfo, consoleLog, debugTree, timings_s: timings };
 }
 
 /** The -dbg vmlinux of another cloud kernel build (a real mismatch for the dump), or null if none is listed. */
