@@ -2,6 +2,10 @@
 // releases before PR #426 refuse to run unless stdin/stdout/stderr are a terminal, so it runs under a
 // pseudo-terminal (node-pty) whatever kerntop's own stdio is. A PTY child is not a ChildProcess:
 // it is killed here, as a group (node-pty starts it in its own session), on every way out.
+// vng does not lead that session: when a session leader exits, Linux hangs the terminal up and
+// drops output not yet read (measured: up to half of a 26 kB console lost). A small shell leads it,
+// runs vng, prints a sentinel with vng's status and waits; seeing the sentinel means every byte
+// before it has arrived, and the session is then killed.
 import { createRequire } from 'node:module';
 import { pdeathsigPrefix } from '../../../lifecycle.js';
 import { hostArch } from '../arch.js';
@@ -12,6 +16,13 @@ import { stopAfterPanic, which } from './qemu.js';
 import type { RunnerRequest, RunnerResult } from './types.js';
 
 type NodePty = typeof import('@lydell/node-pty');
+
+const SENTINEL = '__kerntop_vng_exit__';
+const SENTINEL_RE = /\r?\n__kerntop_vng_exit__ (\d+)\r?\n/;
+
+function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
 
 const live = new Set<number>();
 let exitHookInstalled = false;
@@ -63,7 +74,8 @@ export async function runVng(req: RunnerRequest): Promise<RunnerResult> {
   if (!vng) throw new BootTestSetupError('vng (virtme-ng) not found on PATH; install it (pip install virtme-ng) or use --runner qemu');
   const pty = loadPty();
   const command = vngArgv(vng, req);
-  const full = [...pdeathsigPrefix(), ...command];
+  const pdeath = pdeathsigPrefix();
+  const full = [...pdeath, 'sh', '-c', `${pdeath.map(shQuote).join(' ')} "$@"; printf '\\n${SENTINEL} %d\\n' $?; exec sleep 3600`, 'sh', ...command];
   const t0 = performance.now();
   const state = { timedOut: false, aborted: false, stopped: false };
   let term: ReturnType<NodePty['spawn']>;
@@ -78,18 +90,39 @@ export async function runVng(req: RunnerRequest): Promise<RunnerResult> {
   let output = '';
   return await new Promise<RunnerResult>((resolve) => {
     const w = watchVm({ timeoutMs: req.timeoutMs, signal: req.signal, stopWhen: stopAfterPanic }, () => killGroup(term.pid), state);
+    let vngExit: number | null = null;
+    let held = '';
     const dataSub = term.onData((d) => {
-      output += d;
-      req.onData?.(d);
-      w.onOutput(output.slice(-(d.length + 128)));
+      if (vngExit !== null) return;
+      // Hold back a possible start of the sentinel so it never reaches the console text.
+      const all = held + d;
+      const m = SENTINEL_RE.exec(all);
+      let text: string;
+      if (m) {
+        vngExit = Number(m[1]);
+        text = all.slice(0, m.index);
+        held = '';
+      } else {
+        const cut = all.lastIndexOf('\n');
+        const keep = cut >= 0 && all.length - cut <= SENTINEL.length + 16 ? cut : all.length;
+        text = all.slice(0, keep);
+        held = all.slice(keep);
+      }
+      if (text) {
+        output += text;
+        req.onData?.(text);
+        w.onOutput(output.slice(-(text.length + 128)));
+      }
+      if (vngExit !== null) killGroup(term.pid);
     });
-    term.onExit(({ exitCode, signal }) => {
+    term.onExit(() => {
       w.dispose();
       dataSub.dispose();
       killGroup(term.pid, 'SIGKILL', true);
       live.delete(term.pid);
+      if (held && vngExit === null) output += held;
       resolve({
-        output, stderr: '', exitCode: signal ? null : exitCode, signal: signal ? String(signal) : null, ...state,
+        output, stderr: '', exitCode: vngExit, signal: null, ...state,
         wall_ms: performance.now() - t0, runner: 'vng', command,
       });
     });
