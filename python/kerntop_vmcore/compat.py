@@ -140,6 +140,10 @@ def panic_message(prog):
         return None
 
 
+def slab_cache_usage(s):
+    return _slab_cache_usage(s)
+
+
 def crashed_task(prog):
     """(task object, cpu, how it was found). Prefers drgn's panic_task() when present."""
     if _panic_task is not None:

@@ -147,6 +147,9 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
     const text = await kerntop(['crashes', '--dir', join(work, 'crash')]);
     expect(text.stdout).toMatch(/DUMP\s+TIME\s+SIZE\s+FORMAT\s+RELEASE\s+DEBUGINFO/);
     expect(text.stdout).toContain(lab.abi);
+    const missing = await kerntop(['crashes', '--dir', join(work, 'no-such-dir')]);
+    expect(missing.code).toBe(3);
+    expect(missing.stdout).toMatch(/does not exist: kdump is not set up on this machine \(Debian: apt-get install kdump-tools/);
   });
 
   it('plugin selection: -o with -n, -e for an optional plugin, --build keeps a private directory', async () => {

@@ -23,6 +23,13 @@ def _cache_usage(prog, s, page):
     return {"slabs": slabs, "objects": objects, "bytes": slabs * (page << order), "order": order}
 
 
+def _usage_with_helper(s, page):
+    # drgn 0.0.33+: counts every slab, including per-CPU partial ones SLUB's node counters miss.
+    u = compat.slab_cache_usage(s)
+    order = s.oo.x.value_() >> 16
+    return {"slabs": u.num_slabs, "objects": u.num_objs, "bytes": u.num_slabs * (page << order), "order": order}
+
+
 def run(ctx):
     prog = ctx.prog
     from drgn.helpers.linux.slab import for_each_slab_cache
@@ -35,7 +42,7 @@ def run(ctx):
         c = {"name": s.name.string_().decode("utf-8", "replace"), "objsize": s.object_size.value_(),
              "size": s.size.value_()}
         try:
-            c.update(_cache_usage(prog, s, page))
+            c.update(_usage_with_helper(s, page) if compat.HELPERS["slab_cache_usage"] else _cache_usage(prog, s, page))
         except Exception as e:
             failed += 1
             if failed == 1:
