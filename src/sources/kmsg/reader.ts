@@ -76,6 +76,7 @@ export class KmsgReader {
   private closed = false;
   private lastSeq: number | null;
   private epipe = false;
+  private einval = false;
   private backoff = BACKOFF_MIN_MS;
   private readonly buf = Buffer.allocUnsafe(READ_BUF);
   private finish!: () => void;
@@ -166,7 +167,7 @@ export class KmsgReader {
         }
         if (code === 'EINVAL') {
           // Record larger than the buffer: the kernel consumed it anyway; the seq gap counts it.
-          this.opts.onDiag('warning', `${this.path}: a record did not fit in ${READ_BUF} bytes and was skipped`);
+          this.einval = true;
           continue;
         }
         if (code === 'EINTR') continue;
@@ -195,9 +196,11 @@ export class KmsgReader {
       }
       if (this.lastSeq !== null && rec.seq > this.lastSeq + 1) {
         const lost = rec.seq - this.lastSeq - 1;
-        this.opts.onLost(lost, this.epipe ? 'overwritten in the kernel ring before they were read' : 'no longer in the kernel ring');
+        const why = this.epipe ? 'overwritten in the kernel ring before they were read' : this.einval ? `larger than the ${READ_BUF}-byte read buffer` : 'no longer in the kernel ring';
+        this.opts.onLost(lost, why);
       }
       this.epipe = false;
+      this.einval = false;
       this.lastSeq = rec.seq;
       if (arrival !== undefined) rec.arrival_ms = arrival;
       this.opts.onRecord(rec, live);
@@ -266,7 +269,11 @@ export class KmsgReader {
           this.epipe = true;
           continue;
         }
-        if (code === 'EINVAL' || code === 'EINTR') continue;
+        if (code === 'EINVAL') {
+          this.einval = true;
+          continue;
+        }
+        if (code === 'EINTR') continue;
         this.reopenLater(code ?? String(e));
         return 'error';
       }
