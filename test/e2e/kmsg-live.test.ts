@@ -117,6 +117,20 @@ describe.skipIf(!isRoot)('kerntop kmsg on the live /dev/kmsg', () => {
   });
 });
 
+describe.skipIf(!isRoot)('the log classifier on live records', () => {
+  it('each record passes through LogStream: an I/O error line becomes a kernel.event', async () => {
+    const got: KerntopEvent[] = [];
+    const src = new KmsgSource({ follow: true, start: 'end', cursor: null });
+    await src.start((ev) => got.push(ev));
+    await src.backlogDone;
+    writeKmsg([`<3>Buffer I/O error on dev ${mark.slice(0, 12)}, logical block 0, async page read`]);
+    await waitFor(() => got.some((e) => e.type === 'kernel.event' && e.source === 'log'), 5000);
+    await src.stop();
+    const ev = got.find((e) => e.type === 'kernel.event' && e.source === 'log')!;
+    expect(ev).toMatchObject({ subsystem: 'io_error', severity: 'warning', fields: { rule: 'buffer-io-error', device: mark.slice(0, 12) } });
+  });
+});
+
 describe.skipIf(!isRoot)('a read error does not end the stream', () => {
   it('the reader reopens with backoff and resumes after the last sequence number, without repeats', async () => {
     const recs: KmsgRecord[] = [];
