@@ -38,16 +38,19 @@ RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error \
 FROM ${RUNTIME_IMAGE}
 ARG DEBIAN_FRONTEND=noninteractive
 COPY docker/dpkg-slim.cfg /etc/dpkg/dpkg.cfg.d/kerntop-slim
-# kmod: modprobe kheaders on kernels without BTF; curl, xz-utils, ca-certificates: header
-# download on such kernels; cpio, zstd: boot-test initramfs and compressed kernels.
-# Python's byte-code caches (13 MB) go: Python rebuilds what it imports, in the container's layer.
+# kmod: modprobe kheaders on kernels without BTF; xz-utils, ca-certificates: header download on
+# such kernels (through Node's fetch: no curl); cpio, zstd: boot-test initramfs, compressed kernels.
+# After installing: Python's byte-code caches (13 MB; Python rebuilds what it imports, in the
+# container's layer) and stdlib parts no lab script imports (IDE, test suite, 2to3, tk).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       bpftrace python3-drgn qemu-system-x86 busybox-static tmux util-linux \
-      kmod ca-certificates curl xz-utils cpio zstd \
+      kmod ca-certificates xz-utils cpio zstd \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \
- && find /usr/lib/python3* -depth -name __pycache__ -type d -exec rm -rf {} +
+ && find /usr/lib/python3* -depth -name __pycache__ -type d -exec rm -rf {} + \
+ && rm -rf /usr/lib/python3.*/test /usr/lib/python3.*/idlelib /usr/lib/python3.*/turtledemo \
+      /usr/lib/python3.*/lib2to3 /usr/lib/python3.*/tkinter /usr/lib/python3.*/pydoc_data
 
 COPY --from=build /out/node /usr/local/bin/node
 WORKDIR /opt/kerntop
@@ -61,6 +64,7 @@ COPY --from=build /src/fixtures/sessions ./fixtures/sessions
 COPY docker/entrypoint.sh /usr/local/sbin/kerntop-entrypoint
 COPY docker/kernel-headers.sh /usr/local/sbin/kerntop-kernel-headers
 COPY docker/kerntop.sh /usr/local/bin/kerntop
+COPY docker/fetch.mjs /usr/local/lib/kerntop/fetch.mjs
 RUN chmod 0755 /usr/local/sbin/kerntop-entrypoint /usr/local/sbin/kerntop-kernel-headers \
       /usr/local/bin/kerntop bin/kerntop \
  && /usr/local/bin/kerntop --version

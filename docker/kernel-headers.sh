@@ -60,56 +60,39 @@ set_tree() { # dir
   printf 'export BPFTRACE_KERNEL_SOURCE=%q\nexport BPFTRACE_KERNEL_BUILD=%q\n' "$1" "$1" >"$state_dir/env"
 }
 
-# curl in the background, one progress line every few seconds (a bar would garble the log that
-# `kerntop` replays while it waits).
-fetch() { # url out label [curl args...]
-  local url=$1 out=$2 label=$3; shift 3
-  curl -fsSL --retry 3 "$@" -o "$out" "$url" &
-  local pid=$! last=0
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 3
-    local now; now=$(stat -c %s "$out" 2>/dev/null || echo 0)
-    [ "$now" != "$last" ] && say "  $label: $(( now / 1048576 )) MB"
-    last=$now
-  done
-  wait "$pid"
-}
-
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
+# Downloads go through Node (docker/fetch.mjs): no curl in the image, progress as log lines.
+fetch_js=${KERNTOP_FETCH_JS:-/usr/local/lib/kerntop/fetch.mjs}
+fetch() { node "$fetch_js" get "$@"; }       # url out label [header...]
+json() { node "$fetch_js" json "$@"; }       # url expr [header...]
 
 prepare_linuxkit() {
-  local repo=docker/for-desktop-kernel hub=https://registry-1.docker.io/v2 goarch
+  local repo=docker/for-desktop-kernel hub=${KERNTOP_REGISTRY_URL:-https://registry-1.docker.io/v2} goarch
   case $arch in x86_64) goarch=amd64 ;; aarch64|arm64) goarch=arm64 ;; *) goarch=$arch ;; esac
   say "[1/4] looking up $repo tags for $version"
   local tag
-  tag=$(curl -fsSL "https://hub.docker.com/v2/repositories/$repo/tags?page_size=100&ordering=last_updated&name=$version-" \
-        | json "next((r['name'] for r in d['results'] if r['name'].startswith('$version-')), '')") || return 1
+  tag=$(json "${KERNTOP_HUB_URL:-https://hub.docker.com}/v2/repositories/$repo/tags?page_size=100&ordering=last_updated&name=$version-" \
+        "(d.results.find((r) => r.name.startsWith('$version-')) || {}).name") || return 1
   [ -n "$tag" ] || { say "no $repo tag for $version"; return 1; }
   local token
-  token=$(curl -fsSL "https://auth.docker.io/token?service=registry.docker.io&scope=repository:$repo:pull" \
-          | json "d['token']") || return 1
-  local auth=(-H "Authorization: Bearer $token")
-  local accept=(-H 'Accept: application/vnd.oci.image.index.v1+json'
-                -H 'Accept: application/vnd.docker.distribution.manifest.list.v2+json'
-                -H 'Accept: application/vnd.oci.image.manifest.v1+json'
-                -H 'Accept: application/vnd.docker.distribution.manifest.v2+json')
+  token=$(json "${KERNTOP_AUTH_URL:-https://auth.docker.io}/token?service=registry.docker.io&scope=repository:$repo:pull" \
+          "d.token") || return 1
+  local auth="Authorization: Bearer $token"
+  local accept='Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'
   say "[2/4] reading the manifest of $repo:$tag ($goarch)"
-  local manifest
-  manifest=$(curl -fsSL "${auth[@]}" "${accept[@]}" "$hub/$repo/manifests/$tag") || return 1
-  if grep -q '"manifests"' <<<"$manifest"; then
-    local digest
-    digest=$(json "next(m['digest'] for m in d['manifests'] if m['platform']['architecture']=='$goarch')" <<<"$manifest") || return 1
-    manifest=$(curl -fsSL "${auth[@]}" "${accept[@]}" "$hub/$repo/manifests/$digest") || return 1
-  fi
-  # The image is FROM scratch: kernel, kernel-dev.tar (headers), modules. Take each layer until
-  # one holds kernel-dev.tar.
+  local ref=$tag digest
+  # A multi-arch index first names the manifest of our architecture.
+  digest=$(json "$hub/$repo/manifests/$ref" \
+           "d.manifests ? d.manifests.find((m) => m.platform.architecture === '$goarch').digest : ''" "$auth" "$accept") || return 1
+  [ -n "$digest" ] && ref=$digest
+  # The image is FROM scratch: kernel, kernel-dev.tar (headers), modules. Take layers until one
+  # holds kernel-dev.tar.
   local layers
-  layers=$(json "'\n'.join(l['digest']+' '+str(l['size']) for l in d['layers'])" <<<"$manifest") || return 1
-  local n=0 digest size
+  layers=$(json "$hub/$repo/manifests/$ref" "d.layers.map((l) => l.digest + ' ' + l.size).join('\\n')" "$auth" "$accept") || return 1
+  local n=0 size
   while read -r digest size; do
     n=$((n + 1))
     say "[3/4] layer $n: $(( size / 1048576 )) MB"
-    fetch "$hub/$repo/blobs/$digest" "$work.layer" "layer $n" "${auth[@]}" || return 1
+    fetch "$hub/$repo/blobs/$digest" "$work.layer" "layer $n" "$auth" || return 1
     if tar -xzf "$work.layer" -C "$work.tmp" kernel-dev.tar 2>/dev/null; then break; fi
   done <<<"$layers"
   rm -f "$work.layer"
@@ -125,7 +108,7 @@ prepare_linuxkit() {
 prepare_source() {
   local major=${version%%.*} file=$src_file
   local config="$root/proc/config.gz"
-  [ -r "$config" ] || modprobe -q configs 2>/dev/null
+  [ -r "$config" ] || [ -n "$root" ] || modprobe -q configs 2>/dev/null
   [ -r "$config" ] || { say "no /proc/config.gz: the kernel's configuration is needed to prepare headers"; return 1; }
   say "[1/4] installing the build tools (gcc, make, flex, bison, bc, libelf-dev)"
   if ! command -v gcc >/dev/null || ! command -v flex >/dev/null; then
@@ -133,7 +116,7 @@ prepare_source() {
         gcc make flex bison bc libelf-dev libssl-dev libc6-dev; } >&2 || return 1
   fi
   say "[2/4] downloading $file (about 140 MB)"
-  fetch "https://cdn.kernel.org/pub/linux/kernel/v$major.x/$file" "$work.src.tar.xz" "$file" || return 1
+  fetch "${KERNTOP_KERNEL_ORG_URL:-https://cdn.kernel.org/pub/linux/kernel}/v$major.x/$file" "$work.src.tar.xz" "$file" || return 1
   say "[3/4] unpacking"
   tar -xJf "$work.src.tar.xz" -C "$work.tmp" && rm -f "$work.src.tar.xz" || return 1
   local tree="$work.tmp/linux-${file#linux-}"; tree=${tree%.tar.xz}
@@ -152,7 +135,7 @@ prepare() {
     btf) set_state "ready: btf ($arg)"; say "kernel has BTF ($arg): no headers needed"; return 0 ;;
     host|cached) set_tree "$arg"; set_state "ready: $kind headers in $arg"; say "using $kind headers in $arg"; return 0 ;;
     kheaders)
-      [ -e "$kheaders" ] || modprobe -q kheaders 2>/dev/null
+      [ -e "$kheaders" ] || [ -n "$root" ] || modprobe -q kheaders 2>/dev/null
       if [ -e "$kheaders" ]; then set_state "ready: kheaders ($kheaders)"; say "bpftrace will unpack $kheaders"; return 0; fi
       say "kheaders module did not load; preparing headers another way"
       case $release in *linuxkit*) kind=linuxkit ;; *) kind=source ;; esac ;;
