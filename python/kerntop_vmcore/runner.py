@@ -154,8 +154,21 @@ def _on_alarm(_sig, _frame):
     raise PluginTimeout()
 
 
+def _die_with_parent():
+    """PR_SET_PDEATHSIG: the kernel kills the collector if kerntop dies, even by SIGKILL."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    if os.getppid() == 1:  # the parent is already gone
+        os._exit(1)
+
+
 def main(argv):
     global _proto
+    _die_with_parent()
     # The protocol owns the real stdout; anything else printed (by plugins, drgn, warnings) goes to stderr.
     _proto = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)

@@ -204,6 +204,42 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
     expect(progress.some((m) => /^plugin kernel_info: ok/.test(m))).toBe(true);
   });
 
+  it('a SIGKILLed kerntop takes its collector with it', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = mkdtempSync(join(work, 'kill-'));
+    const child = spawn(process.execPath, [BIN, 'vmcore-report', '--vmcore', dumpPath, '--vmlinux', lab.vmlinux, '-e', 'stacks', '-o', 'stacks', '--tmp-dir', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    const pid = await new Promise<number>((resolve, reject) => {
+      let collector = 0;
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+        err += d;
+        const m = /collector pid (\d+)/.exec(err);
+        if (m) collector = Number(m[1]);
+        if (collector && /plugin stacks: started/.test(err)) {
+          child.kill('SIGKILL');
+          resolve(collector);
+        }
+      });
+      child.once('exit', () => reject(new Error(`kerntop exited before the stacks plugin started:\n${err}`)));
+    });
+    // The stacks plugin alone runs for most of a second; gone well before that means killed, not finished.
+    const gone = async () => {
+      for (let i = 0; i < 30; i++) {
+        // Gone, or a zombie waiting for whoever inherited it to reap it: either way no longer running.
+        let stat = '';
+        try {
+          stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        } catch {
+          return true;
+        }
+        if (/^\d+ \(.*\) [ZX] /.test(stat)) return true;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return false;
+    };
+    expect(await gone()).toBe(true);
+  });
+
   describe('bad input: a clear message, and what could be collected is still archived', () => {
     const archived = (j: any) => {
       expect(existsSync(j.archive)).toBe(true);
