@@ -79,7 +79,7 @@ function open(columns: number, rows: number, env?: Record<string, string | undef
 
 /** kerntop started from the source tree (no build needed), its pid written to a file. */
 function kerntop(w: Window, args: string, pidFile: string, envPrefix = '') {
-  w.run(`sh -c 'echo $$ > ${pidFile}; exec env ${envPrefix} node --import tsx src/cli/main.ts ${args}'; echo "rc=$?"`);
+  w.run(`sh -c 'echo $$ > ${pidFile}; exec env NODE_ENV=production ${envPrefix} node --import tsx src/cli/main.ts ${args}'; echo "rc=$?"`);
 }
 
 /** The shell prompt is back, kerntop's frame is gone, and the tty is cooked again (icanon, echo). */

@@ -7,12 +7,12 @@ import { createStore, type Store } from '../../src/store/index.js';
 import { App } from '../../src/ui/App.js';
 import { sessionEvent } from '../../src/ui/dev-replay.js';
 import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
-import { sessionEvents } from './ui-fixtures.js';
+import { kernelLogEvents } from './ui-fixtures.js';
 import { KEYS, renderAt, type Rendered } from './ui-render.js';
 
 // Driven by a real recorded session (busy-host: run-queue latency, block I/O, page faults, TCP
-// retransmits, drops and an OOM kill, made on this kind of VM), plus kernel-log records and Xid
-// events built from real NVRM lines, which that recording does not contain.
+// retransmits, drops and an OOM kill, made on this kind of VM), plus what that recording lacks: real
+// kernel log records and published NVRM Xid lines, through kerntop's kmsg parser and Xid tracker.
 const RECORDING = 'fixtures/sessions/busy-host.jsonl';
 let recorded: { header: Parameters<typeof sessionEvent>[0]; events: KerntopEvent[] };
 let kernelLog: KerntopEvent[];
@@ -20,9 +20,7 @@ let kernelLog: KerntopEvent[];
 beforeAll(async () => {
   recorded = await readRecording(RECORDING);
   const t0 = recorded.header.start_ms;
-  kernelLog = sessionEvents(20, t0 + 5000).filter(
-    (e) => e.type === 'kmsg.record' || e.type === 'kmsg.lost' || (e.type === 'kernel.event' && (e.source === 'xid' || e.source === 'log')),
-  );
+  kernelLog = [...kernelLogEvents(t0 + 5000), { type: 'kmsg.lost', ts_ms: t0 + 9000, lost: 12 }];
 });
 
 function loadedStore(withKernelLog = true): Store {
@@ -75,9 +73,13 @@ describe('layout at 60, 100 and 160 columns', () => {
     // The recorded OOM kill makes the host CRITICAL; its row says so.
     expect(r.lines()[0]).toMatch(/^kerntop\s+vm\s+6\.18\.44-fc-v657.*CRITICAL/);
     expect(f).toMatch(/oom\s+1\s.*CRITICAL/);
-    // Xid feed with GPU, code, name, action.
-    expect(f).toMatch(/0000:2b:00\s+79 GPU has fallen off the bus/);
-    expect(f).toContain('reset GPU or reboot node');
+    // Xid feed with GPU, code, name, action: the newest Xid is in the table.
+    const xid = kernelLog.filter((e) => e.type === 'kernel.event' && e.source === 'xid').at(-1)!;
+    const fields = (xid as { fields: Record<string, string | number> }).fields;
+    expect(f).toMatch(/TIME\s+GPU\s+XID NAME\s+ACTION/);
+    const row = r.lines().find((l) => l.includes(String(fields.pci)) && new RegExp(`\\s${fields.xid}\\s`).test(l))!;
+    expect(row).toContain(String(fields.name).slice(0, 20));
+    expect(row).toContain(String(fields.action).slice(0, 10));
   });
 
   it('100x40: stacked, full width, no second column', async () => {
@@ -112,7 +114,9 @@ describe('layout at 60, 100 and 160 columns', () => {
     const r = renderApp(loadedStore(), 100, 30, { pane: 'kmsg' });
     const f = await r.waitFor((f) => f.includes('Kernel log'));
     expect(titles(f)).toEqual(['Kernel log']);
-    expect(f).toContain('NVRM: Xid (PCI:0000:2b:00): 79, GPU has fallen off the bus.');
+    const lastRecord = kernelLog.filter((e) => e.type === 'kmsg.record').at(-1)!;
+    expect(f).toContain((lastRecord as { record: { text: string } }).record.text.slice(0, 60));
+    expect(f).toMatch(/TIME\s+GPU\s+XID NAME/);
     expect(r.lines().length).toBe(29);
   });
 
@@ -154,7 +158,11 @@ describe('keys', () => {
     await r.press('/', 'o', 'o', 'm', KEYS.enter);
     let f = await r.waitFor((f) => f.includes('match "oom"'));
     expect(f).toContain('filter: oom');
-    const eventRows = r.lines().map((l) => l.split('│')[1] ?? '').filter((l) => /^\d\d:\d\d:\d\d (CRIT|WARN|info)/.test(l));
+    // The right column from the Events title down to the Kernel log title.
+    const right = r.lines().map((l) => l.split('│')[1] ?? '');
+    const from = right.findIndex((l) => /^[─>] Events/.test(l));
+    const to = right.findIndex((l) => /^[─>] Kernel log/.test(l));
+    const eventRows = right.slice(from + 1, to).filter((l) => /^\d\d:\d\d:\d\d (CRIT|WARN|info)/.test(l));
     expect(eventRows.length).toBeGreaterThan(0);
     for (const l of eventRows) expect(l.toLowerCase()).toContain('oom');
     await r.press(KEYS.escape);

@@ -1,7 +1,10 @@
-// Events for the UI tests, built in code until a recorded session lands in fixtures/sessions/.
-// Kernel log texts are real lines (NVRM Xid formats from open-gpu-kernel-modules reports, the
-// lkdtm WARNING from a real boot log).
+// Events for the UI tests. sessionEvents() is a small hand-built session for the pure unit tests
+// (its kernel log texts are real lines: NVRM Xid reports, the lkdtm WARNING of a real boot log);
+// kernelLogEvents() runs real captured kernel log text through kerntop's own parsers.
+import { readFileSync } from 'node:fs';
 import type { KerntopEvent, Log2Bucket, ProbeFamily } from '../../src/events.js';
+import { XidTracker, xidToKernelEvent } from '../../src/knowledge/xid/tracker.js';
+import { parseKmsgRecord } from '../../src/sources/kmsg/parse.js';
 import { DEFAULT_THRESHOLDS } from '../../src/events.js';
 
 export const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
@@ -67,4 +70,31 @@ export function toRecording(evs: KerntopEvent[]): string {
     thresholds: DEFAULT_THRESHOLDS,
   };
   return [JSON.stringify(header), ...evs.filter((e) => e.type !== 'session.info').map((e) => JSON.stringify(e))].join('\n') + '\n';
+}
+
+/**
+ * Kernel log traffic through kerntop's own parsers, from real captured text: the last records of
+ * fixtures/kmsg/this-host.kmsg (raw /dev/kmsg of the development VM) and every NVRM line of
+ * fixtures/kmsg/xid-lines.txt (published Xid reports) as error records, turned into Xid events by the
+ * Xid tracker. Records arrive one per 100 ms from t0.
+ */
+export function kernelLogEvents(t0: number, hostRecords = 60): KerntopEvent[] {
+  const out: KerntopEvent[] = [];
+  const raw = readFileSync('fixtures/kmsg/this-host.kmsg', 'utf8').split('\n').filter((l) => /^\d+,\d+,\d+,/.test(l));
+  const records = raw.map((l) => parseKmsgRecord(l)).filter((r): r is NonNullable<typeof r> => r !== null).slice(-hostRecords);
+  let t = t0;
+  let seq = 1_000_000;
+  for (const r of records) {
+    t += 100;
+    out.push({ type: 'kmsg.record', ts_ms: t, source: 'kmsg', record: { seq: r.seq, ts_us: r.ts_us, level: r.level, facility: r.facility, flags: r.flags, text: r.text, arrival_ms: t } });
+  }
+  const tracker = new XidTracker();
+  const nvrm = readFileSync('fixtures/kmsg/xid-lines.txt', 'utf8').split('\n').filter((l) => l.startsWith('NVRM:'));
+  for (const text of nvrm) {
+    t += 100;
+    const rec = { seq: seq++, ts_us: (t - t0) * 1000, level: 3, facility: 0, flags: '-', text, arrival_ms: t };
+    out.push({ type: 'kmsg.record', ts_ms: t, source: 'kmsg', record: rec });
+    for (const x of tracker.process(rec)) out.push(xidToKernelEvent(x, t));
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { Text, useInput } from 'ink';
 import { offsetMove } from '../scroll.js';
 import { fit, truncate } from '../text.js';
 import { useTheme } from '../theme.js';
-import type { ModalProps } from './registry.js';
+import { MODALS, type ModalProps } from './registry.js';
 
 export const HELP_KEYS: [string, string][] = [
   ['q, Ctrl+C', 'quit (the terminal is restored)'],
@@ -31,8 +31,10 @@ const LEGEND: string[] = [
 export function HelpModal({ width, height }: ModalProps) {
   const theme = useTheme();
   const [offset, setOffset] = useState(0);
-  const keyW = Math.max(...HELP_KEYS.map(([k]) => k.length));
-  const lines = [...HELP_KEYS.map(([k, d]) => `${fit(k, keyW)}  ${d}`), ...LEGEND];
+  // Every registered window gets its line, so a new modal is documented by registering it.
+  const keys: [string, string][] = [...HELP_KEYS, ...Object.entries(MODALS).filter(([k]) => k !== '?').map(([k, m]): [string, string] => [k, m.title])];
+  const keyW = Math.max(...keys.map(([k]) => k.length));
+  const lines = [...keys.map(([k, d]) => `${fit(k, keyW)}  ${d}`), ...LEGEND];
   const room = Math.max(1, height - 1);
   useInput((_input, key) => {
     const move = key.upArrow ? 'up' : key.downArrow ? 'down' : key.pageUp ? 'pageUp' : key.pageDown ? 'pageDown' : key.home ? 'home' : key.end ? 'end' : null;
@@ -41,7 +43,7 @@ export function HelpModal({ width, height }: ModalProps) {
   return (
     <>
       {lines.slice(offset, offset + room).map((l, i) => (
-        <Text key={i} wrap="truncate" {...(i + offset < HELP_KEYS.length ? {} : theme.dim)}>
+        <Text key={i} wrap="truncate" {...(i + offset < keys.length ? {} : theme.dim)}>
           {truncate(l, width, theme.glyphs.ellipsis)}
         </Text>
       ))}

@@ -13,8 +13,8 @@ export function xidColumns(theme: Theme): Column<XidRow>[] {
     { key: 'time', header: 'TIME', priority: 4, width: 8, cell: (r) => formatClock(r.ts_ms), style: () => theme.dim },
     { key: 'gpu', header: 'GPU', priority: 1, minWidth: 3, maxWidth: 16, cell: (r) => r.gpu },
     { key: 'xid', header: 'XID', priority: 1, align: 'right', minWidth: 3, maxWidth: 5, cell: (r) => r.xid, style: (r) => theme.severity(r.severity) },
-    { key: 'name', header: 'NAME', priority: 2, flex: true, minWidth: 12, cell: (r) => sanitize(r.name) },
-    { key: 'action', header: 'ACTION', priority: 3, minWidth: 6, maxWidth: 24, cell: (r) => sanitize(r.action) },
+    { key: 'name', header: 'NAME', priority: 2, minWidth: 12, maxWidth: 32, cell: (r) => sanitize(r.name) },
+    { key: 'action', header: 'ACTION', priority: 3, flex: true, minWidth: 16, cell: (r) => sanitize(r.action) },
   ];
 }
 
