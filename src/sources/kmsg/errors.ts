@@ -36,6 +36,8 @@ export function explainKmsgError(code: string | undefined, path: string): KmsgUn
         path,
         `${path} is not the kernel log device (expected character device 1:11; some container runtimes bind-mount /dev/null over it): ${CONTAINER_FIX}`,
       );
+    case 'EINVAL':
+      return new KmsgUnavailableError('EINVAL', path, `${path} opens but every read fails (EINVAL): the kernel is older than 3.5 and has no record interface there`);
     default:
       return new KmsgUnavailableError(code ?? 'EIO', path, `${path}: cannot read the kernel log (${code ?? 'unknown error'})`);
   }

@@ -12,6 +12,8 @@ const READ_BUF = 16 * 1024;
 const BACKLOG_SLICE = 4096;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5000;
+/** Consecutive EINVALs after which the device is taken as unreadable rather than as oversized records. */
+const MAX_EINVAL = 8;
 /** Used only where Node offers no way to wait on the fd (see PipeWrap below). */
 const POLL_FALLBACK_MS = 100;
 
@@ -104,7 +106,14 @@ export class KmsgReader {
   /** Opens the device (throws KmsgUnavailableError naming the fix) and starts reading. */
   start(): void {
     this.fd = this.openDevice();
-    void this.drainThenFollow(true);
+    // The first slice is read here, so a device that opens but cannot be read (a kernel before 3.5
+    // answers EINVAL to every read) is reported to the caller, which can fall back to dmesg.
+    const first = this.readSlice(this.opts.startAtEnd === true);
+    if (first.state === 'error' && first.records === 0) {
+      this.closeFd();
+      throw explainKmsgError(first.error, this.path);
+    }
+    void this.drainThenFollow(true, first);
   }
 
   private openDevice(): number {
@@ -131,12 +140,13 @@ export class KmsgReader {
   }
 
   /** Reads until EAGAIN in slices; first=true on the initial open (reports the backlog). */
-  private async drainThenFollow(first: boolean): Promise<void> {
+  private async drainThenFollow(first: boolean, pre?: ReturnType<KmsgReader['readSlice']>): Promise<void> {
     let count = 0;
     const skipping = first && this.opts.startAtEnd === true;
     for (;;) {
       if (this.closed || this.fd === null) return;
-      const r = this.readSlice(skipping);
+      const r = pre ?? this.readSlice(skipping);
+      pre = undefined;
       count += r.records;
       if (r.state === 'error') return this.reopenLater(r.error ?? "read error");
       if (r.state === 'again') break;
@@ -152,6 +162,7 @@ export class KmsgReader {
 
   private readSlice(skipping: boolean): { state: 'more' | 'again' | 'error'; records: number; error?: string } {
     let records = 0;
+    let einvals = 0;
     for (let i = 0; i < BACKLOG_SLICE; i++) {
       let n: number;
       try {
@@ -167,13 +178,16 @@ export class KmsgReader {
         }
         if (code === 'EINVAL') {
           // Record larger than the buffer: the kernel consumed it anyway; the seq gap counts it.
+          // EINVAL again and again is not that: the device cannot be read at all.
           this.einval = true;
+          if (++einvals > MAX_EINVAL) return { state: 'error', records, error: 'EINVAL' };
           continue;
         }
         if (code === 'EINTR') continue;
         return { state: 'error', records, error: code ?? String(e) };
       }
       if (n === 0) return { state: 'error', records, error: 'EOF' };
+      einvals = 0;
       records++;
       this.handleChunk(this.buf.toString('utf8', 0, n), false, skipping);
     }
@@ -258,6 +272,7 @@ export class KmsgReader {
   }
 
   private readSliceLive(): 'more' | 'again' | 'error' {
+    let einvals = 0;
     for (let i = 0; i < BACKLOG_SLICE; i++) {
       let n: number;
       try {
@@ -271,12 +286,17 @@ export class KmsgReader {
         }
         if (code === 'EINVAL') {
           this.einval = true;
+          if (++einvals > MAX_EINVAL) {
+            this.reopenLater('EINVAL');
+            return 'error';
+          }
           continue;
         }
         if (code === 'EINTR') continue;
         this.reopenLater(code ?? String(e));
         return 'error';
       }
+      einvals = 0;
       if (n === 0) {
         this.reopenLater('EOF');
         return 'error';
