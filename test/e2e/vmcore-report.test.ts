@@ -67,7 +67,7 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
     linkSync(lab.vmlinuxZst, join(crashDir, `vmlinux-${lab.abi}.zst`));
   }, 600_000);
   afterAll(() => {
-    if (work) rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   });
 
   it('shows release, taint W, the panic reason, the crashed task and stack, the module, and packs a verifiable archive', async () => {
@@ -238,6 +238,11 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
       return false;
     };
     expect(await gone()).toBe(true);
+    // What the killed run left in --tmp-dir is removed by the next run there.
+    expect(readdirSync(out).some((e) => e.startsWith('kerntop-vmcore.'))).toBe(true);
+    writeFileSync(join(work, 'not-a-dump'), 'x\n');
+    await kerntop(['vmcore-report', '--vmcore', join(work, 'not-a-dump'), '--tmp-dir', out]);
+    expect(readdirSync(out).filter((e) => e.startsWith('kerntop-vmcore.'))).toEqual([]);
   });
 
   describe('bad input: a clear message, and what could be collected is still archived', () => {

@@ -3,7 +3,7 @@
 // Whatever happens, an archive comes out holding what could be collected and the log of what
 // failed; only cancellation leaves nothing behind.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { JobProgressEvent, JobResultEvent } from '../../events.js';
@@ -73,7 +73,9 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
   const tmpDir = opts.tmpDir ?? '/var/tmp';
   // Never chmod an existing --tmp-dir (it may be /var/tmp); create it private only when missing.
   if (!existsSync(tmpDir)) await mkdirPrivate(tmpDir);
-  const priv = await mkdtemp(join(tmpDir, 'kerntop-vmcore.'));
+  await sweepStale(tmpDir);
+  // The pid in the name lets a later run remove what a killed run (SIGKILL, power loss) left behind.
+  const priv = await mkdtemp(join(tmpDir, `kerntop-vmcore.${process.pid}.`));
   const collect = join(priv, 'report');
   const scratch = join(priv, 'scratch');
   await mkdirPrivate(collect);
@@ -293,6 +295,25 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
     throw e;
   } finally {
     await rm(priv, { recursive: true, force: true });
+  }
+}
+
+/** Removes private work directories of kerntop runs that no longer exist (a decompressed vmlinux is 600 MB). */
+async function sweepStale(tmpDir: string): Promise<void> {
+  let entries: string[] = [];
+  try {
+    entries = await readdir(tmpDir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const m = /^kerntop-vmcore\.(\d+)\./.exec(e);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(tmpDir, e), { recursive: true, force: true }).catch(() => undefined);
+    }
   }
 }
 
