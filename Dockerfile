@@ -38,16 +38,18 @@ RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error \
 FROM ${RUNTIME_IMAGE}
 ARG DEBIAN_FRONTEND=noninteractive
 COPY docker/dpkg-slim.cfg /etc/dpkg/dpkg.cfg.d/kerntop-slim
-# kmod: modprobe kheaders on kernels without BTF; xz-utils, ca-certificates: header download on
-# such kernels (through Node's fetch: no curl); cpio, zstd: boot-test initramfs, compressed kernels.
+# kmod: modprobe kheaders on kernels without BTF; xz-utils: kernel source on such kernels (fetched
+# by Node, whose own CA bundle serves: no curl, no ca-certificates); cpio, zstd: boot-test
+# initramfs and compressed kernels.
 # After installing: Python's byte-code caches (13 MB; Python rebuilds what it imports, in the
 # container's layer) and stdlib parts no lab script imports (IDE, test suite, 2to3, tk).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       bpftrace python3-drgn qemu-system-x86 busybox-static tmux util-linux \
-      kmod ca-certificates xz-utils cpio zstd \
+      kmod xz-utils cpio zstd \
  && apt-get clean \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb /var/cache/debconf/*-old \
+      /var/log/apt/* /var/log/dpkg.log \
  && find /usr/lib/python3* -depth -name __pycache__ -type d -exec rm -rf {} + \
  && rm -rf /usr/lib/python3.*/test /usr/lib/python3.*/idlelib /usr/lib/python3.*/turtledemo \
       /usr/lib/python3.*/lib2to3 /usr/lib/python3.*/tkinter /usr/lib/python3.*/pydoc_data
