@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { runMonitor, type MonitorArgs } from '../monitor.js';
+import type { MonitorArgs } from '../monitor.js';
 import { thresholdOptions } from '../options.js';
 
 export const monitorCommand: CommandModule<object, MonitorArgs> = {
@@ -26,6 +26,8 @@ export const monitorCommand: CommandModule<object, MonitorArgs> = {
       .example('kerntop --events --probes oom', 'stream OOM kills as JSON lines')
       .example('kerntop --replay fixtures/sessions/busy-host.jsonl', 'try kerntop without root') as never,
   handler: async (argv) => {
+    // Loaded here, not at start-up: the monitor pulls in Ink and React, which every other subcommand can do without.
+    const { runMonitor } = await import('../monitor.js');
     const code = await runMonitor(argv);
     // Nothing is left to do: leave now rather than wait for stray handles (stdin, timers).
     process.exit(code);
