@@ -98,6 +98,39 @@ describe.skipIf(skipReason)(`boot-test on Debian's cloud kernel (${skipReason ??
     }, 120_000);
   }
 
+  it('the job API (what the TUI calls): progress events with console lines, a result event, cancel kills the VM', async () => {
+    const { runBootTest } = await import('../../src/jobs/boot-test/job.js');
+    const saved = process.env.KERNTOP_CACHE_DIR;
+    process.env.KERNTOP_CACHE_DIR = env.KERNTOP_CACHE_DIR;
+    try {
+      const events: { type: string; stage?: string; message?: string; ok?: boolean }[] = [];
+      const done = await runBootTest({ kernel: k.vmlinuz, runner: 'qemu', exec: 'echo job-api' }, { onEvent: (e) => events.push(e) });
+      expect(done.success).toBe(true);
+      const setup = events.filter((e) => e.type === 'job.progress' && e.stage === 'setup').map((e) => e.message);
+      expect(setup.some((m) => m?.startsWith('booting with qemu'))).toBe(true);
+      const consoleLines = events.filter((e) => e.stage === 'console').map((e) => e.message);
+      expect(consoleLines.some((m) => m?.includes(`Linux version ${k.abi}`))).toBe(true);
+      expect(consoleLines).toContain('job-api');
+      expect(consoleLines.every((m) => !/[\r\x1b]/.test(m ?? ''))).toBe(true);
+      expect(events.at(-1)).toMatchObject({ type: 'job.result', ok: done.counts.errors + done.counts.warnings === 0 });
+
+      const id = `kerntop-e2e-${randomUUID()}`;
+      const ac = new AbortController();
+      const cancelled = runBootTest({ kernel: k.vmlinuz, runner: 'qemu', exec: 'sleep 1000', append: id }, {
+        signal: ac.signal,
+        onEvent: (e) => {
+          if (e.type === 'job.progress' && e.message.startsWith('kerntop-boot: init started')) ac.abort();
+        },
+      });
+      const r = await cancelled;
+      expect(r).toMatchObject({ cancelled: true, success: false, timeout_occurred: false });
+      expect(processesWith(id)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.KERNTOP_CACHE_DIR;
+      else process.env.KERNTOP_CACHE_DIR = saved;
+    }
+  }, 180_000);
+
   it('SIGKILL of kerntop itself still takes the VM down (parent-death signal)', async () => {
     const id = `kerntop-e2e-${randomUUID()}`;
     const run = startBootTest(['--kernel', k.vmlinuz, '--exec', 'sleep 1000', '--timeout', '120', '--append', id], env);
@@ -114,6 +147,14 @@ describe('boot-test cannot run: exit 3 with the fix named', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/no-such-kernel does not exist; give a built kernel source tree or an image file/);
     expect(r.json).toMatchObject({ success: false });
+  });
+
+  it('a console log path that cannot be written', async () => {
+    const img = join(tmp, 'bzImage-log');
+    writeFileSync(img, readFileSync(new URL('../../fixtures/boot-test/vmlinuz-6.1.0-56-cloud-amd64.head', import.meta.url)));
+    const r = await bootTest(['--kernel', img, '--runner', 'qemu', '--accel', 'tcg', '--keep-log', join(tmp, 'no-dir', 'x.log')], env);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot write the console log .*no-dir\/x\.log.*--keep-log/);
   });
 
   it('no QEMU on PATH', async () => {

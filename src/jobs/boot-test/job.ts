@@ -1,7 +1,7 @@
 // The boot-test job: options in, progress events out (setup steps, then every console line), a typed
 // result at the end. The CLI (kerntop boot-test) and the TUI call this same function. Cancelling the
 // signal kills the VM; so does kerntop exiting in any way (see vm-process.ts).
-import { createWriteStream, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { JobProgressEvent, JobResultEvent } from '../../events.js';
@@ -105,11 +105,19 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
   if (decision.note) notes.push(decision.note);
   progress(`accelerator ${decision.accel} (${decision.how})`);
 
-  const workDir = mkdtempSync(join(tmpdir(), 'kerntop-boot-'));
   const logPath = opts.keepLog ? resolve(opts.keepLog) : defaultLogPath(kernel.version);
   // The raw console goes to the log as it arrives, so a kerntop killed mid-boot still leaves it;
-  // the cleaned text replaces it at the end.
-  const rawLog = createWriteStream(logPath, { encoding: 'latin1' });
+  // the cleaned text replaces it at the end. Opened here so a bad path fails before the VM starts.
+  let logFd: number;
+  try {
+    // No mkdir for the user's path: a typo should fail, not grow directories (and Node's recursive
+    // mkdir spins forever under /proc).
+    logFd = openSync(logPath, 'w');
+  } catch (e) {
+    throw new BootTestSetupError(`cannot write the console log ${logPath}: ${(e as Error).message}; name another file with --keep-log`);
+  }
+  const rawLog = createWriteStream('', { fd: logFd, encoding: 'latin1' });
+  const workDir = mkdtempSync(join(tmpdir(), 'kerntop-boot-'));
   let pending = '';
   const onData = (chunk: string) => {
     rawLog.write(chunk);
