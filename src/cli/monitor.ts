@@ -108,6 +108,8 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
         await new Promise<void>((r) => process.stdout.write(out, () => r()));
         return STATUS_EXIT_CODE[selectOverallStatus(store.state)];
       }
+      // --events into a slow pipe: everything written must reach it before the process exits.
+      if (!stdoutClosed) await new Promise<void>((r) => process.stdout.write('', () => r()));
       return 0;
     })();
     return ended;

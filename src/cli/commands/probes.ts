@@ -58,6 +58,7 @@ export const probesCommand: CommandModule<object, ProbesArgs> = {
       for (const r of t.rows) out.push(`${r.family.padEnd(fw)}  ${r.state.padEnd(8)}  ${(r.method ?? '-').padEnd(10)}  ${r.reason ?? ''}`.trimEnd());
       process.stdout.write(`${out.join('\n')}\n`);
     }
+    await new Promise<void>((r) => process.stdout.write('', () => r()));
     process.exit(t.rows.some((r) => r.state === 'FAILED') ? 1 : 0);
   },
 };
