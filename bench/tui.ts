@@ -1,6 +1,8 @@
 // The interactive UI under a firehose: a recording replayed at 20 000 events per second into the store,
 // with the UI drawing into an in-memory 120x40 terminal, against the same replay into the store alone.
-//   npx tsx bench/tui.ts [--rate 20000] [--seconds 60] [--ref-seconds 20] [--recording FILE]
+//   NODE_ENV=production node --expose-gc --import tsx bench/tui.ts [--rate 20000] [--seconds 60] [--ref-seconds 20] [--recording FILE]
+// (`npx tsx bench/tui.ts` works too; --expose-gc adds the heap after a full GC at both ends of the UI phase,
+// and NODE_ENV=production is how bin/kerntop runs React.)
 // Prints node's CPU (% of one core), key press to updated frame, frames per second and the RSS slope,
 // with ratios against the reference measured in the same run (reference, UI, reference again).
 import { EventEmitter } from 'node:events';
@@ -169,6 +171,12 @@ async function main() {
   const latencies: number[] = [];
   let pressIndex = 0;
   let nextPressAt = 1000;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const heapAfterGc = () => {
+    gc?.();
+    return process.memoryUsage().heapUsed;
+  };
+  const heapStart = heapAfterGc();
   const framesBefore = frames;
   const uiPhase = await measure('store + UI', UI_S, store, events, async (elapsed) => {
     if (elapsed < nextPressAt) return sleep(Math.min(100, nextPressAt - elapsed));
@@ -189,6 +197,7 @@ async function main() {
     latencies.push(await seen);
   });
   const uiFrames = frames - framesBefore;
+  const heapEnd = heapAfterGc();
   stdin.write('q');
   await ui;
 
@@ -212,6 +221,10 @@ async function main() {
   process.stdout.write(`key press -> updated frame (n=${lat.length}${missed ? `, ${missed} not seen within 2 s` : ''}): median ${pct(lat, 0.5).toFixed(1)} ms, p95 ${pct(lat, 0.95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms (aim < 100 ms)\n`);
   const first = uiPhase.rss[0]?.rss ?? 0;
   const last = uiPhase.rss[uiPhase.rss.length - 1]?.rss ?? 0;
+  const half = uiPhase.rss.slice(Math.floor(uiPhase.rss.length / 2));
+  process.stdout.write(`RSS slope over the second half of the UI phase: ${slopeMbPerMin(half).toFixed(2)} MB/min\n`);
+  if (gc) process.stdout.write(`JS heap after a full GC: ${mb(heapStart).toFixed(1)} MB at the start of the UI phase, ${mb(heapEnd).toFixed(1)} MB at its end\n`);
+  process.stdout.write(`NODE_ENV=${process.env.NODE_ENV ?? '(unset: React development build)'}\n`);
   process.stdout.write(`RSS during the UI phase: ${mb(first).toFixed(1)} -> ${mb(last).toFixed(1)} MB, slope ${slopeMbPerMin(uiPhase.rss).toFixed(2)} MB/min over ${(uiPhase.wall_ms / 1000).toFixed(0)} s (reference slopes ${slopeMbPerMin(ref1.rss).toFixed(2)} and ${slopeMbPerMin(ref2.rss).toFixed(2)} MB/min)\n`);
   process.exit(0);
 }
