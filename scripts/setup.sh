@@ -19,6 +19,8 @@ declare -A want=(
   [zstd]=zstd
   [setpriv]=util-linux
   [dmesg]=util-linux
+  [podman]=podman              # lab image build test (scripts/test-container.sh)
+  [debootstrap]=debootstrap
 )
 missing=()
 for cmd in "${!want[@]}"; do
