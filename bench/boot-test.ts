@@ -3,7 +3,7 @@
 //   qemu-by-hand   the exact QEMU argv kerntop runs (taken from its --json "command"), stdout piped
 //   kerntop-cli    `node bin/kerntop boot-test --kernel K --runner qemu --json` (node start-up included)
 //   kerntop-job    runBootTest() in this process (what the TUI calls)
-// Prints per-run wall times, medians and ratios to qemu-by-hand.
+// Prints per-run wall times, medians and ratios to qemu-by-hand, and the CLI's bare start-up time.
 //   npx tsx bench/boot-test.ts [rounds=7]
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -67,6 +67,9 @@ for (let i = 0; i < rounds; i++) {
   for (const n of order) times[n].push(await variants[n]());
   process.stderr.write(`round ${i + 1}/${rounds}: ${order.map((n) => `${n} ${(times[n].at(-1)! / 1000).toFixed(2)} s`).join(', ')}\n`);
 }
+// The fixed cost of starting the CLI at all (node, yargs, command modules), for reading the ratio.
+const startup: number[] = [];
+for (let i = 0; i < rounds; i++) startup.push((await run([process.execPath, join(ROOT, 'bin', 'kerntop'), '--version'])).ms);
 const base = median(times['qemu-by-hand']);
 console.log(`kernel ${k.abi}, accel ${warmJson.accel}, ${rounds} rounds, load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
 console.log('variant         median_s  min_s   max_s   ratio_to_qemu');
@@ -74,3 +77,4 @@ for (const n of names) {
   const t = times[n];
   console.log(`${n.padEnd(15)} ${(median(t) / 1000).toFixed(2).padStart(8)}  ${(Math.min(...t) / 1000).toFixed(2).padStart(6)}  ${(Math.max(...t) / 1000).toFixed(2).padStart(6)}  ${(median(t) / base).toFixed(3)}`);
 }
+console.log(`kerntop --version (CLI start-up alone): median ${(median(startup) / 1000).toFixed(2)} s`);

@@ -1,8 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { onShutdown } from '../../lifecycle.js';
 import { ARCH_NAMES } from '../../jobs/boot-test/arch.js';
+import { DEFAULTS } from '../../jobs/boot-test/defaults.js';
 import { BootTestSetupError } from '../../jobs/boot-test/errors.js';
-import { DEFAULTS, runBootTest } from '../../jobs/boot-test/job.js';
 import { bootTestExitCode, type BootTestResult, summarize } from '../../jobs/boot-test/result.js';
 import { createSpinner } from '../../jobs/boot-test/spinner.js';
 
@@ -78,6 +78,8 @@ export const bootTestCommand: CommandModule<object, BootTestArgs> = {
     });
     let code: number;
     try {
+      // Loaded here, not at the top: every other kerntop command would pay for the job and the classifier.
+      const { runBootTest } = await import('../../jobs/boot-test/job.js');
       job = runBootTest(
         {
           kernel: argv.kernel, hostKernel: argv['host-kernel'], memory: argv.memory, cpus: argv.cpus, timeout_s: argv.timeout,

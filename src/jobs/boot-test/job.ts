@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import type { JobProgressEvent, JobResultEvent } from '../../events.js';
 import { analyzeLog } from '../../knowledge/log-classifier/index.js';
 import { cacheDir } from './cache.js';
+import { DEFAULTS } from './defaults.js';
 import { cleanConsole, kernelVersionFromLog } from './console-clean.js';
 import { BootTestSetupError } from './errors.js';
 import { setAsideEmulationNoise } from './emulation-noise.js';
@@ -42,7 +43,7 @@ export interface JobHooks {
   signal?: AbortSignal;
 }
 
-export const DEFAULTS = { memory: '2G', cpus: 2, timeout_s: 120 } as const;
+export { DEFAULTS };
 const KEEP_LOGS = 20;
 
 export function validateOptions(o: BootTestOptions): void {
