@@ -66,9 +66,10 @@ COPY --from=build /src/fixtures/sessions ./fixtures/sessions
 COPY docker/entrypoint.sh /usr/local/sbin/kerntop-entrypoint
 COPY docker/kernel-headers.sh /usr/local/sbin/kerntop-kernel-headers
 COPY docker/kerntop.sh /usr/local/bin/kerntop
+COPY docker/kerntop-tmux.sh /usr/local/bin/kerntop-tmux
 COPY docker/fetch.mjs /usr/local/lib/kerntop/fetch.mjs
 RUN chmod 0755 /usr/local/sbin/kerntop-entrypoint /usr/local/sbin/kerntop-kernel-headers \
-      /usr/local/bin/kerntop bin/kerntop \
+      /usr/local/bin/kerntop /usr/local/bin/kerntop-tmux bin/kerntop \
  && /usr/local/bin/kerntop --version
 
 # Headers prepared for kernels without BTF survive restarts here (a named volume in compose).

@@ -31,6 +31,7 @@ done
 timeout 3 qemu-system-x86_64 -M pc -nodefaults -display none -S -accel tcg >/tmp/qemu.out 2>&1; qrc=$?
 [ "$qrc" = 124 ] && ok "qemu starts a PC machine (firmware present)" || bad "qemu exit $qrc: $(cat /tmp/qemu.out)"
 check "kerntop --version" kerntop --version
+[ -x /usr/local/bin/kerntop-tmux ] && ok "kerntop-tmux installed" || bad "kerntop-tmux missing"
 if help=$(kerntop --help 2>&1) && grep -q 'kerntop' <<<"$help"; then ok "kerntop --help"; else bad "kerntop --help: $help"; fi
 
 # bpftrace from the image against the running kernel: a tracepoint, and a read through

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# kerntop-tmux [kerntop options...]: one tmux window, one kerntop pane per view, for tuning
+# thresholds while watching every view at once. Each pane is its own kerntop (and its own bpftrace
+# child, about 100 MB each); the options given here go to every pane, e.g.
+#   kerntop-tmux --sched-warn 100 --bio-warn 2000
+# KERNTOP overrides the command (default: kerntop); KERNTOP_TMUX_SESSION the session name.
+set -euo pipefail
+session=${KERNTOP_TMUX_SESSION:-kerntop}
+cmd=${KERNTOP:-kerntop}
+args=$(printf ' %q' "$@")
+
+if tmux has-session -t "$session" 2>/dev/null; then
+  echo "kerntop-tmux: session '$session' is already running; attach with: tmux attach -t $session" >&2
+  exit 3
+fi
+#  +-----------+-----------+
+#  | summary   | hist      |
+#  +-----------+-----------+
+#  | events    | kmsg      |
+#  +-----------+-----------+
+#  | probes (one line per family) |
+tmux new-session -d -s "$session" -x "${COLUMNS:-200}" -y "${LINES:-50}" "$cmd --pane summary$args"
+tmux split-window -t "$session" -v -l 8 "$cmd --pane probes$args"
+tmux select-pane -t "$session:0.0"
+tmux split-window -t "$session:0.0" -v "$cmd --pane events$args"
+tmux select-pane -t "$session:0.0"
+tmux split-window -t "$session:0.0" -h "$cmd --pane hist$args"
+tmux select-pane -t "$session:0.2"
+tmux split-window -t "$session:0.2" -h "$cmd --pane kmsg$args"
+# Ctrl-b & (kill-window) or `tmux kill-session -t kerntop` stops every pane and its probes.
+tmux select-pane -t "$session:0.0"
+if [ -t 1 ] && [ -z "${KERNTOP_TMUX_DETACHED:-}" ]; then exec tmux attach -t "$session"; fi
+echo "kerntop-tmux: started detached; attach with: tmux attach -t $session"
