@@ -22,6 +22,7 @@ describe('docker-compose.yml', () => {
     expect(service.container_name).toBe('kerntop');
     expect(service.privileged).toBe(true);
     expect(service.pid).toBe('host');
+    expect(service.uts).toBe('host');
     expect(service.init).toBe(true);
   });
 
