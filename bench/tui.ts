@@ -6,10 +6,15 @@
 // Prints node's CPU (% of one core), key press to updated frame, frames per second and the RSS slope,
 // with ratios against the reference measured in the same run (reference, UI, reference again).
 import { EventEmitter } from 'node:events';
+import { register } from 'node:module';
 import type { KerntopEvent } from '../src/events.js';
 import { readRecording } from '../src/sources/replay/player.js';
 import { createStore, type Store } from '../src/store/index.js';
-import { runTui } from '../src/ui/run.js';
+
+// As bin/kerntop does: bound Ink's text caches before Ink is loaded (--unbounded-ink to compare).
+const BOUNDED = !process.argv.includes('--unbounded-ink');
+if (BOUNDED) register(new URL('../src/ui/ink-cache-hook.ts', import.meta.url).href);
+const { runTui } = await import('../src/ui/run.js');
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -224,7 +229,7 @@ async function main() {
   const half = uiPhase.rss.slice(Math.floor(uiPhase.rss.length / 2));
   process.stdout.write(`RSS slope over the second half of the UI phase: ${slopeMbPerMin(half).toFixed(2)} MB/min\n`);
   if (gc) process.stdout.write(`JS heap after a full GC: ${mb(heapStart).toFixed(1)} MB at the start of the UI phase, ${mb(heapEnd).toFixed(1)} MB at its end\n`);
-  process.stdout.write(`NODE_ENV=${process.env.NODE_ENV ?? '(unset: React development build)'}\n`);
+  process.stdout.write(`NODE_ENV=${process.env.NODE_ENV ?? '(unset: React development build)'}; Ink text caches ${BOUNDED ? 'bounded (src/ui/ink-cache-hook.ts)' : 'unbounded (--unbounded-ink)'}\n`);
   process.stdout.write(`RSS during the UI phase: ${mb(first).toFixed(1)} -> ${mb(last).toFixed(1)} MB, slope ${slopeMbPerMin(uiPhase.rss).toFixed(2)} MB/min over ${(uiPhase.wall_ms / 1000).toFixed(0)} s (reference slopes ${slopeMbPerMin(ref1.rss).toFixed(2)} and ${slopeMbPerMin(ref2.rss).toFixed(2)} MB/min)\n`);
   process.exit(0);
 }

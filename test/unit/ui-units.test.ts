@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import stringWidth from 'string-width';
@@ -10,6 +11,7 @@ import { parsePane, TuiUsageError } from '../../src/ui/pane-option.js';
 import { bar, bucketLabel, defaultHistStart } from '../../src/ui/panes/Histogram.js';
 import { FOLLOW, offsetMove, streamMove, streamWindow } from '../../src/ui/scroll.js';
 import { fitSegments } from '../../src/ui/segments.js';
+import { CACHE_LIMIT, patchInkSource, PATCHES } from '../../src/ui/ink-cache-hook.js';
 import { takeSnapshot } from '../../src/ui/snapshot.js';
 import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, SHOW_CURSOR, takeTerminal } from '../../src/ui/terminal.js';
 import { fit, formatCount, formatDuration, formatUs, sanitize, truncate } from '../../src/ui/text.js';
@@ -240,6 +242,19 @@ describe('terminal guard', () => {
       g.dispose();
       expect(proc.count()).toBe(0);
     }
+  });
+});
+
+describe('Ink cache hook', () => {
+  it('finds its patterns in the installed Ink and bounds both caches', async () => {
+    for (const p of PATCHES) {
+      const file = `node_modules${p.file}`;
+      const patched = patchInkSource(`file:///x/${file}`, readFileSync(file, 'utf8'));
+      expect(patched, `${file} changed: review src/ui/ink-cache-hook.ts`).not.toBeNull();
+      expect(patched).toContain(String(CACHE_LIMIT));
+    }
+    expect(patchInkSource('file:///x/node_modules/ink/build/render.js', 'x')).toBeNull();
+    expect(patchInkSource('file:///x/node_modules/ink/build/measure-text.js', 'no such line')).toBeNull();
   });
 });
 
