@@ -4,7 +4,7 @@
 // own tables), unless the manifest names them.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeLog } from '../../src/knowledge/log-classifier/index.js';
+import { analyzeLog, type LogAnalysis } from '../../src/knowledge/log-classifier/index.js';
 
 interface Entry {
   set: 'dev' | 'heldout';
@@ -12,21 +12,26 @@ interface Entry {
   class?: string;
   function?: string | null;
   crashed?: boolean;
+  corrupted?: boolean;
+  source?: string;
 }
 
 const root = new URL('../../fixtures/crash-corpus/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', root), 'utf8')) as Record<string, Entry>;
 
-/** Title prefix -> class, in the order tested. */
-const TITLE_CLASS: Array<[RegExp, string]> = [
+/**
+ * syzkaller title prefix -> our class, first match wins. The titles are syzkaller's own
+ * (pkg/report title templates), so this table is the fixed bridge between their names and ours.
+ */
+export const TITLE_CLASS: ReadonlyArray<[RegExp, string]> = [
   [/^KASAN:/, 'kasan'], [/^KMSAN:/, 'kmsan'], [/^KCSAN:/, 'kcsan'], [/^KFENCE:/, 'kfence'], [/^UBSAN:/, 'ubsan'],
-  [/^BUG: soft lockup/, 'soft_lockup'], [/hard lockup/i, 'hard_lockup'], [/^INFO: rcu detected stall/, 'rcu_stall'],
+  [/^BUG: soft lockup/, 'soft_lockup'], [/hard lockup|hard LOCKUP/, 'hard_lockup'], [/^INFO: rcu detected stall/, 'rcu_stall'],
   [/^INFO: task (?:hung|can't die)/, 'hung_task'], [/^BUG: workqueue lockup/, 'workqueue_lockup'],
   [/^(?:general protection fault|stack segment fault)/, 'gpf'],
-  [/unable to handle kernel NULL pointer dereference/, 'null_deref'], [/unable to handle kernel paging request/, 'paging_request'],
-  [/^(?:possible deadlock|inconsistent lock state|WARNING: suspicious RCU usage|(?:WARNING|BUG): (?:bad unlock balance|held lock freed|lock held when returning|still has locks held)|INFO: trying to register non-static key|BUG: spinlock)/, 'lockdep'],
+  [/unable to handle kernel NULL pointer dereference/, 'null_deref'], [/unable to handle kernel(?: paging request|$)/, 'paging_request'],
+  [/^(?:possible deadlock|inconsistent lock state|(?:WARNING: )?suspicious RCU usage|(?:WARNING|BUG): (?:bad unlock balance|held lock freed|lock held when returning|still has locks held)|INFO: trying to register non-static key|BUG: spinlock|BUG: rwlock|BUG: MAX_LOCK|BUG: looking up invalid subclass)/, 'lockdep'],
   [/^BUG: (?:sleeping function called|scheduling while atomic|using (?:smp_processor_id|__this_cpu))/, 'atomic_sleep'],
-  [/^memory leak/, 'memory_leak'], [/^OOM kill/, 'oom_kill'],
+  [/^(?:memory leak|unreferenced object)/, 'memory_leak'], [/^OOM kill/, 'oom_kill'],
   [/^(?:kernel panic: stack is corrupted|kernel panic: corrupted stack end|kernel stack overflow|BUG: stack guard page)/, 'stack_corruption'],
   [/^PANIC: double fault/, 'double_fault'], [/^divide error/, 'divide_error'], [/^invalid opcode/, 'invalid_opcode'],
   [/^(?:kernel BUG|BUG: corrupted list|BUG: bad usercopy)/, 'kernel_bug'], [/^kernel panic:/, 'panic'],
@@ -38,10 +43,28 @@ export function classOfTitle(title: string): string {
   return 'oops';
 }
 
-/** The function a title names ("... in FUNC"), or null. */
+/**
+ * The function a title names: the last " in FUNC" ("KASAN: use-after-free Read in foo" -> foo,
+ * "KCSAN: data-race in foo / bar" -> foo), or null when it names none, a source path
+ * ("UBSAN: ... in kernel/time/hrtimer.c:LINE") or syzkaller's "corrupted" placeholder.
+ */
 export function functionOfTitle(title: string): string | null {
-  const m = / in ([A-Za-z_$][\w$]*)/.exec(title);
-  return m ? m[1] : null;
+  const t = title.replace(/ in preemptible code/, '');
+  let fn: string | null = null;
+  for (const m of t.matchAll(/ in ([A-Za-z_$][\w$]*)(?=$| )/g)) fn = m[1];
+  return fn === 'corrupted' ? null : fn;
+}
+
+/** The console log of a corpus file: syzkaller test files lose their header lines and any expected REPORT: section. */
+export function logText(file: string, text: string): string {
+  if (!file.startsWith('syzkaller/')) return text;
+  const s = text.replace(/\r/g, '');
+  const blank = s.indexOf('\n\n');
+  let body = blank < 0 ? '' : s.slice(blank + 2);
+  // A file with no header starts with its blank line.
+  if (s.startsWith('\n')) body = s.slice(1);
+  const rep = body.search(/\n\nREPORT:\n|\nTAIL REPORTS:\n/);
+  return rep < 0 ? body : body.slice(0, rep);
 }
 
 interface Score {
@@ -56,11 +79,22 @@ interface Score {
   misses: string[];
 }
 
+// Each file is analyzed once; the three sets are views of the same results.
+const results = new Map<string, LogAnalysis>();
+function analysis(file: string): LogAnalysis {
+  let a = results.get(file);
+  if (!a) {
+    a = analyzeLog(logText(file, readFileSync(new URL(file, root), 'utf8')));
+    results.set(file, a);
+  }
+  return a;
+}
+
 function score(set: 'dev' | 'heldout' | 'all'): Score {
   const s: Score = { crashFiles: 0, detected: 0, classRight: 0, funcCases: 0, funcRight: 0, titleRight: 0, healthyFiles: 0, falseCrash: 0, misses: [] };
   for (const [file, e] of Object.entries(manifest)) {
     if (set !== 'all' && e.set !== set) continue;
-    const a = analyzeLog(readFileSync(new URL(file, root), 'utf8'));
+    const a = analysis(file);
     if (e.crashed === false) {
       s.healthyFiles++;
       if (a.crashed) {
@@ -92,7 +126,9 @@ function score(set: 'dev' | 'heldout' | 'all'): Score {
 
 const pct = (n: number, d: number) => (d ? (100 * n) / d : 0);
 
-function report(name: string, s: Score): string {
+// Held-out misses are listed only on request (CORPUS_SHOW_HELDOUT=1), so tuning is done on the dev
+// list alone; the held-out figures are always printed.
+function report(name: string, s: Score, listMisses = true): string {
   return [
     `corpus ${name}: ${s.crashFiles} crash logs, ${s.healthyFiles} healthy logs`,
     `  crash reports detected ${pct(s.detected, s.crashFiles).toFixed(1)}% (${s.detected}/${s.crashFiles})`,
@@ -100,8 +136,24 @@ function report(name: string, s: Score): string {
     `  class right ${pct(s.classRight, s.detected).toFixed(1)}% (${s.classRight}/${s.detected})`,
     `  guilty function right ${pct(s.funcRight, s.funcCases).toFixed(1)}% (${s.funcRight}/${s.funcCases})`,
     `  title exactly syzkaller's ${pct(s.titleRight, s.detected).toFixed(1)}% (${s.titleRight}/${s.detected})`,
-    ...s.misses.map((m) => `    - ${m}`),
+    ...(listMisses ? s.misses.map((m) => `    - ${m}`) : s.misses.length ? [`    (${s.misses.length} misses not listed)`] : []),
   ].join('\n');
+}
+
+/** Crash logs per expected class, with the number detected in that class (whole corpus). */
+function byClass(): string {
+  const n = new Map<string, [number, number]>();
+  for (const [file, e] of Object.entries(manifest)) {
+    if (e.crashed === false) continue;
+    const c = e.class ?? classOfTitle(e.title!);
+    const v = n.get(c) ?? [0, 0];
+    v[0]++;
+    if (analysis(file).type === c) v[1]++;
+    n.set(c, v);
+  }
+  const rows = [...n].sort((a, b) => b[1][0] - a[1][0]).map(([c, [k, ok]]) => `${c} ${ok}/${k}`);
+  const healthy = Object.values(manifest).filter((e) => e.crashed === false).length;
+  return `per class (right/files): ${rows.join(', ')}; healthy logs ${healthy}`;
 }
 
 describe('crash corpus', () => {
@@ -109,18 +161,44 @@ describe('crash corpus', () => {
     for (const f of Object.keys(manifest)) expect(() => readFileSync(new URL(f, root))).not.toThrow();
   });
 
+  it('syzkaller entries carry the title of their file header and a pinned source', () => {
+    for (const [f, e] of Object.entries(manifest)) {
+      if (!f.startsWith('syzkaller/')) continue;
+      const text = readFileSync(new URL(f, root), 'utf8');
+      const title = /^TITLE: (.*)$/m.exec(text.slice(0, text.indexOf('\n\n') + 1))?.[1];
+      expect(e.title, f).toBe(title);
+      expect(e.crashed === false, f).toBe(title === undefined);
+      expect(e.source, f).toMatch(/^google\/syzkaller:pkg\/report\/testdata\/linux\/report\/\d+@[0-9a-f]{40}$/);
+      expect(e.set, f).toBe(Number(/(\d+)\.log$/.exec(f)![1]) % 3 === 0 ? 'heldout' : 'dev');
+    }
+  });
+
+  it('maps syzkaller titles to a class and a guilty function', () => {
+    expect(functionOfTitle('KASAN: use-after-free Read in foo_bar')).toBe('foo_bar');
+    expect(functionOfTitle('KCSAN: data-race in foo / bar')).toBe('foo');
+    expect(functionOfTitle('BUG: using __this_cpu_read() in preemptible code')).toBeNull();
+    expect(functionOfTitle('BUG: using smp_processor_id() in preemptible code in foo')).toBe('foo');
+    expect(functionOfTitle('UBSAN: Undefined behaviour in kernel/time/hrtimer.c:LINE')).toBeNull();
+    expect(functionOfTitle('INFO: task hung in corrupted')).toBeNull();
+    expect(functionOfTitle('memory leak in __alloc_skb (size 2048)')).toBe('__alloc_skb');
+    expect(classOfTitle('unable to handle kernel paging request in blk_rq_map_sg')).toBe('paging_request');
+    expect(classOfTitle('suspicious RCU usage at net/core/filter.c:LINE')).toBe('lockdep');
+    expect(classOfTitle('unreferenced object')).toBe('memory_leak');
+  });
+
   it('meets the detection, false-alarm, class and function aims', () => {
     const dev = score('dev');
     const held = score('heldout');
     const all = score('all');
-    console.log(['', report('dev (tuned on)', dev), report('held-out (measured, not tuned on)', held), report('all', all)].join('\n'));
+    const showHeld = process.env.CORPUS_SHOW_HELDOUT === '1';
+    console.log(['', report('dev (tuned on)', dev), report('held-out (measured, not tuned on)', held, showHeld), report('all', all, false), byClass()].join('\n'));
     // The aims hold on the set the classifier was written against; the held-out figures are
     // reported as measured, and the whole corpus must not fall below these floors.
     expect(pct(dev.detected, dev.crashFiles)).toBeGreaterThanOrEqual(95);
     expect(pct(dev.falseCrash, dev.healthyFiles)).toBeLessThanOrEqual(5);
     expect(pct(dev.classRight, dev.detected)).toBeGreaterThanOrEqual(90);
     expect(pct(dev.funcRight, dev.funcCases)).toBeGreaterThanOrEqual(70);
-    expect(pct(all.detected, all.crashFiles)).toBeGreaterThanOrEqual(90);
+    expect(pct(all.detected, all.crashFiles)).toBeGreaterThanOrEqual(95);
     expect(pct(all.falseCrash, all.healthyFiles)).toBeLessThanOrEqual(5);
     expect(pct(all.classRight, all.detected)).toBeGreaterThanOrEqual(90);
     expect(pct(all.funcRight, all.funcCases)).toBeGreaterThanOrEqual(70);

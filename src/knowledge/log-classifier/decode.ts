@@ -45,6 +45,26 @@ const TS_HUMAN_RE = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d \d{4
 // Console noise syzkaller also strips: "** 12 printk messages dropped ** " glued to the next line.
 const DROPPED_RE = /^\*\* \d+ printk messages dropped \*\* ?/;
 
+// A console timestamp inside the line: a serial console mixes the kernel's lines with user-space
+// output that has no newline of its own ("syzkaller login: [   16.305150] INFO: ...").
+const INNER_TS_RE = /\[\s*(\d+\.\d{6})\](?:\[\s*([CT]\d+)\])? ?/y;
+
+/** The text after a console timestamp that is not at the start of the line, or the line itself. */
+function afterInnerTimestamp(s: string, out: DecodedLine): string {
+  let i = s.indexOf('[', 1);
+  for (let tries = 0; i > 0 && tries < 4; tries++) {
+    INNER_TS_RE.lastIndex = i;
+    const t = INNER_TS_RE.exec(s);
+    if (t) {
+      out.ts_s = Number(t[1]);
+      if (t[2]) out.ctx = t[2];
+      return s.slice(i + t[0].length);
+    }
+    i = s.indexOf('[', i + 1);
+  }
+  return s;
+}
+
 /** Decodes one raw line (without its newline). Never throws. */
 export function decodeLine(raw: string): DecodedLine {
   let s = raw;
@@ -107,6 +127,7 @@ export function decodeLine(raw: string): DecodedLine {
       if (h) s = s.slice(h[0].length);
     }
   }
+  if (out.ts_s === undefined && out.level === undefined) s = afterInnerTimestamp(s, out);
   if (s.charCodeAt(0) === 42 /* * */ && DROPPED_RE.test(s)) s = s.replace(DROPPED_RE, '');
   out.text = s;
   return out;

@@ -26,6 +26,8 @@ export interface StackSpec {
   /** Format-specific frames to skip, on top of the global table. */
   skip?: RegExp;
   extractor?: 'stall' | 'hung';
+  /** The header's function is the access site (sanitizer reports): only a narrow skip list applies to it. */
+  trustHeader?: boolean;
 }
 
 export interface CrashFormat {
@@ -74,7 +76,7 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     header: re(`${PREFIX}BUG: KASAN: (?<type>[a-z-]+) in {FUNC}`),
     title: 'KASAN: {type} {access} in {FUNC}',
     details: [ACCESS_DETAIL],
-    stack: { parts: ['header', 'trace'] },
+    stack: { parts: ['header', 'trace'], trustHeader: true },
     example: 'BUG: KASAN: use-after-free in __lock_acquire+0x2eb9/0x3b50 kernel/locking/lockdep.c:3378',
   },
   {
@@ -110,7 +112,7 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     id: 'kfence', class: 'kfence', subsystem: 'oops',
     header: re(`${PREFIX}BUG: KFENCE: (?<type>[a-z -]+?) in {FUNC}`),
     title: 'KFENCE: {type} in {FUNC}',
-    stack: { parts: ['header', 'frames'] },
+    stack: { parts: ['header', 'frames'], trustHeader: true },
     example: 'BUG: KFENCE: use-after-free read in test_use_after_free_read+0xb3/0x143',
   },
   {
@@ -320,10 +322,10 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
   // --- locking and context -----------------------------------------------------------------------
   {
     id: 'lockdep-deadlock', class: 'lockdep', subsystem: 'oops',
-    header: /^\s*(?:WARNING|INFO): (?:possible circular locking dependency detected|possible recursive locking detected|possible irq lock inversion dependency detected|(?:SOFT|HARD)IRQ-safe -> (?:SOFT|HARD)IRQ-unsafe lock order detected)/,
+    header: /^\s*(?:\[ )?(?:WARNING|INFO): (?:possible circular locking dependency detected|possible recursive locking detected|possible irq lock inversion dependency detected|(?:SOFT|HARD)IRQ-safe -> (?:SOFT|HARD)IRQ-unsafe lock order detected)/,
     title: 'possible deadlock in {FUNC}',
     stack: {
-      parts: [{ after: /is trying to acquire|just changed the state of lock/ }, { at: re('(?:, )?at: (?:\\[<[0-9a-f]+>\\] )?{FUNC}') }],
+      parts: [{ after: /is trying to acquire|just changed the state of lock/ }, { at: re('(?:, )?at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') }],
       parts2: ['trace'],
       skip: /^lock_sock|^release_sock/,
     },
@@ -331,44 +333,44 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
   },
   {
     id: 'lockdep-inconsistent', class: 'lockdep', subsystem: 'oops',
-    header: /^\s*(?:WARNING|INFO): inconsistent lock state/,
+    header: /^\s*(?:\[ )?(?:WARNING|INFO): inconsistent lock state/,
     title: 'inconsistent lock state in {FUNC}',
-    stack: { parts: [{ after: /takes:?$|takes\b/ }, { at: re('at: (?:\\[<[0-9a-f]+>\\] )?{FUNC}') }], parts2: ['trace'] },
+    stack: { parts: [{ after: /takes:?$|takes\b/ }, { at: re('at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') }], parts2: ['trace'] },
     example: 'WARNING: inconsistent lock state',
   },
   {
     id: 'lockdep-suspicious-rcu', class: 'lockdep', subsystem: 'warning',
-    header: /^\s*(?:WARNING|INFO): suspicious RCU usage/,
+    header: /^\s*(?:\[ )?(?:WARNING|INFO): suspicious RCU usage/,
     title: 'WARNING: suspicious RCU usage in {FUNC}',
     stack: { parts: ['trace'], skip: /rcu|kmem|slab|kmalloc|vmalloc|kcalloc|kzalloc/ },
     example: 'WARNING: suspicious RCU usage',
   },
   {
     id: 'lockdep-bad-unlock', class: 'lockdep', subsystem: 'oops',
-    header: /^\s*(?<kind>WARNING|BUG): bad unlock balance detected!/,
+    header: /^\s*(?:\[ )?(?<kind>WARNING|BUG): bad unlock balance detected!/,
     title: '{kind}: bad unlock balance in {FUNC}',
-    stack: { parts: [{ after: /is trying to release lock/ }, { at: re('(?:at: |\\] )(?:\\[<[0-9a-f]+>\\] )?{FUNC}') }], parts2: ['trace'] },
+    stack: { parts: [{ after: /is trying to release lock/ }, { at: re('(?:at: |\\] )(?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') }], parts2: ['trace'] },
     example: 'WARNING: bad unlock balance detected!',
   },
   {
     id: 'lockdep-held-lock-freed', class: 'lockdep', subsystem: 'oops',
-    header: /^\s*(?<kind>WARNING|BUG): held lock freed!/,
+    header: /^\s*(?:\[ )?(?<kind>WARNING|BUG): held lock freed!/,
     title: '{kind}: held lock freed in {FUNC}',
-    stack: { parts: [{ at: re('at: (?:\\[<[0-9a-f]+>\\] )?{FUNC}') }], parts2: ['trace'] },
+    stack: { parts: [{ at: re('at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') }], parts2: ['trace'] },
     example: 'WARNING: held lock freed!',
   },
   {
     id: 'lockdep-returning-to-user', class: 'lockdep', subsystem: 'oops',
-    header: /^\s*(?<kind>WARNING|BUG): lock held when returning to user space/,
+    header: /^\s*(?:\[ )?(?<kind>WARNING|BUG): lock held when returning to user space/,
     title: '{kind}: lock held when returning to user space in {FUNC}',
-    stack: { parts: [{ after: /leaving the kernel with locks still held/ }, { at: re('at: (?:\\[<[0-9a-f]+>\\] )?{FUNC}') }] },
+    stack: { parts: [{ after: /leaving the kernel with locks still held/ }, { at: re('at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') }] },
     example: 'WARNING: lock held when returning to user space!',
   },
   {
     id: 'lockdep-still-has-locks', class: 'lockdep', subsystem: 'oops',
-    header: /^\s*BUG: .*still has locks held!/,
+    header: /^\s*(?:\[ )?BUG: .*still has locks held!/,
     title: 'BUG: still has locks held in {FUNC}',
-    stack: { parts: [{ at: re('at: (?:\\[<[0-9a-f]+>\\] )?{FUNC}') }], parts2: ['trace'] },
+    stack: { parts: [{ at: re('at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') }], parts2: ['trace'] },
     example: 'BUG: syz-executor/1234 still has locks held!',
   },
   {
@@ -438,6 +440,8 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
   {
     id: 'slub-object', class: 'oops', subsystem: 'oops',
     header: /^\s*BUG (?<cache>kmalloc-\d+|[\w-]+) \((?:Not tainted|Tainted: [A-Z ]+)\): (?<what>[^\n]+?)\s*$/,
+    // KASAN's own page-dump line, not a slab error.
+    suppress: /kasan: bad access detected/,
     title: 'BUG: {what}',
     example: 'BUG kmalloc-64 (Not tainted): Object already free',
   },
@@ -474,6 +478,8 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     id: 'unregister-netdevice', class: 'netdev_refcount', subsystem: 'oops',
     header: /^\s*unregister_netdevice: waiting for (?<dev>\S+) to become free/,
     title: 'unregister_netdevice: waiting for {dev} to become free',
+    // Printed every 10 s from another task: inside a report it is interleaved output, not a new report.
+    continuation: true,
     example: 'unregister_netdevice: waiting for lo to become free. Usage count = 1',
   },
   {
@@ -617,7 +623,7 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
  * at their first character; keeps the per-line cost of the table near one regex test.
  */
 export const HEADER_PREFILTER =
-  /^\s*(?:(?:NMI )?watchdog: |rcu: |mce: |\{\d+\}|Oops: |traps: )?(?:BUG|WARNING|INFO: |Oops|Kernel panic|kernel BUG|Kernel BUG|PANIC|general protection|stack segment|Unable to handle|UBSAN|Out of memory|Memory cgroup out|Watchdog detected|unreferenced object|kmemleak: |\[Hardware Error\]|divide|invalid opcode|int3: |Internal error|Unhandled fault|Alignment trap|unregister_netdevice: waiting|VFS: Busy|rust_kernel: panicked|do_IRQ: stack|Thread overran|kernel stack overflow|------------\[ cut here)/;
+  /^\s*(?:(?:NMI )?watchdog: |rcu: |mce: |\{\d+\}|Oops: |traps: |\[ )?(?:BUG|WARNING|INFO: |Oops|Kernel panic|kernel BUG|Kernel BUG|PANIC|general protection|stack segment|Unable to handle|UBSAN|Out of memory|Memory cgroup out|Watchdog detected|unreferenced object|kmemleak: |\[Hardware Error\]|divide|invalid opcode|int3: |Internal error|Unhandled fault|Alignment trap|unregister_netdevice: waiting|VFS: Busy|rust_kernel: panicked|do_IRQ: stack|Thread overran|kernel stack overflow|------------\[ cut here)/;
 
 /** True when the line may open a report (see HEADER_PREFILTER). */
 export function mayBeHeader(text: string): boolean {

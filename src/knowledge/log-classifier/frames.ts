@@ -8,6 +8,8 @@ export interface Frame {
   raw: string;
   /** Canonical name: suffixes after the first '.' removed, syscall wrappers reduced. */
   func: string;
+  /** Named by the report's header line rather than found in a stack. */
+  header?: boolean;
 }
 
 // x86/arm64/riscv/powerpc frame lines, raw or symbolized:
@@ -75,12 +77,13 @@ export function parseIpLine(text: string): Frame | null {
  * canonical function name, with the reason it is skipped. Pinned row by row in the unit tests.
  */
 export const SKIP_FRAMES: ReadonlyArray<{ re: RegExp; why: string; example: string }> = [
-  { re: /__sanitizer|__asan|kasan|__msan|kmsan|kcsan|__tsan|__ubsan|ubsan_|kfence|check_memory_region|read_word_at_a_time|print_address_description/, why: 'sanitizer runtime', example: 'kasan_report' },
+  { re: /__sanitizer|__asan|hwasan|kasan|__msan|kmsan|kcsan|__tsan|__ubsan|ubsan_|kfence|check_memory_region|read_word_at_a_time|print_address_description/, why: 'sanitizer runtime', example: '__hwasan_check_x0_67043363' },
   { re: /panic|dump_stack|show_stack|show_regs|show_trace|__warn|warn_slowpath|warn_alloc|report_bug|fixup_bug|handle_bug|do_error|_trap|invalid_op|do_invalid_op|die$|^die_|oops_|__die|bad_area|no_context|page_fault_oops|kernelmode_fixup_or_oops|exc_|^asm_|^sysvec_|^error_entry/, why: 'reporting and trap entry', example: 'report_bug' },
-  { re: /debug_object|timer_is_static_object|work_is_static_object|lockdep|^lock_acquire|^lock_release|lock_class|reacquire_held_locks|print_usage_bug|mark_lock|check_prev_add|validate_chain|print_circular_bug|check_noncircular/, why: 'lock and object debugging', example: 'lock_acquire' },
+  { re: /debug_object|timer_is_static_object|work_is_static_object|lockdep|^_*lock_acquire|^lock_release|lock_class|reacquire_held_locks|print_usage_bug|mark_lock|check_prev_add|validate_chain|print_circular_bug|check_noncircular/, why: 'lock and object debugging', example: 'lock_acquire' },
   { re: /spin_lock|spin_trylock|spin_unlock|_raw_read_lock|_raw_read_trylock|_raw_write_lock|_raw_write_trylock|^raw_spin|^queued_|^native_queued|^do_raw_|^__down|^down$|^down_read|^down_write|^up_read|^up_write|^up$|mutex_lock|mutex_trylock|mutex_unlock|mutex_remove_waiter|^osq_lock|^osq_unlock|rwsem_|^__mutex|^rt_mutex|^percpu_down|^percpu_up/, why: 'locking primitive', example: 'mutex_lock_nested' },
   { re: /^__wake_up|refcount_add|refcount_sub|refcount_inc|refcount_dec|refcount_set|refcount_read|refcount_warn|^kref_/, why: 'wakeup and reference counting', example: 'refcount_warn_saturate' },
   { re: /memcpy|memcmp|memset|memchr|memmove|strcmp|strncmp|strcpy|strlcpy|strncpy|strscpy|strlen|strnstr|strnlen|strchr|copy_to_user|copy_from_user|_copy_to_iter|_copy_from_iter|^put_user|^get_user|^__put_user|^__get_user|might_fault|might_sleep|might_resched|__might_|_indirect_thunk_|^string$|^pointer$|snprintf|scnprintf|kasprintf|kvasprintf/, why: 'string and copy helpers', example: 'memcpy' },
+  { re: /^_*k[mzc]?alloc|^_*kv[mzc]?alloc|^_*krealloc|^_*kmem_cache_alloc|^_*alloc_pages|^__alloc_frozen_pages|_noprof$|^_*vmalloc|^kmemdup|^kstrdup/, why: 'allocators (the caller asked for the memory)', example: '__alloc_frozen_pages_noprof' },
   { re: /printk|^dev_info|^dev_notice|^dev_warn|^dev_err|^dev_alert|^dev_crit|^dev_emerg|^_dev_|^__dev_printk|^vprintk|^console_/, why: 'printing', example: '_printk' },
   { re: /^list_add|^list_del|^__list_add|^__list_del|list_replace|list_move|list_splice|^__list_/, why: 'list helpers (the caller corrupted the list)', example: '__list_del_entry_valid' },
   { re: /^del_timer|^flush_work|__cancel_work_timer|cancel_work_sync|try_to_grab_pending|flush_workqueue|drain_workqueue|destroy_workqueue|^finish_wait|kthread_stop|kobject_del|kobject_put|kobject_uevent_env|add_uevent_var|get_device_parent|^device_add$|^device_del$|device_unregister|device_destroy|device_for_each_child|rollback_registered|unregister_netdev|sysfs_remove|device_remove_file/, why: 'generic teardown paths', example: 'device_del' },
@@ -88,6 +91,14 @@ export const SKIP_FRAMES: ReadonlyArray<{ re: RegExp; why: string; example: stri
 ];
 
 const SKIP_ALL_RE = new RegExp(SKIP_FRAMES.map((r) => r.re.source).join('|'));
+// A function a sanitizer names in its header ("KASAN: use-after-free in __lock_acquire") is the
+// access site itself: only sanitizer runtime, string/copy helpers and allocators are passed over.
+const HEADER_SKIP_RE = new RegExp(SKIP_FRAMES.filter((r) => /sanitizer|string|allocators/.test(r.why)).map((r) => r.re.source).join('|'));
+
+/** True when a header-named frame is never the guilty one (see HEADER_SKIP_RE). */
+export function isSkippedHeaderFrame(func: string, extra?: RegExp): boolean {
+  return HEADER_SKIP_RE.test(func) || (extra !== undefined && extra.test(func));
+}
 
 /** True when a frame is never the guilty one (global table plus the format's own extra patterns). */
 export function isSkippedFrame(func: string, extra?: RegExp): boolean {

@@ -1,6 +1,6 @@
 // Turning the lines of one report into its title, guilty function and task fields.
 import type { CrashFormat, StackPart, StackSpec } from './formats.js';
-import { type Frame, hungTaskExtractor, isSkippedFrame, isStallAnchor, parseFrame, parseIpLine, canonicalFunc } from './frames.js';
+import { type Frame, hungTaskExtractor, isSkippedFrame, isSkippedHeaderFrame, isStallAnchor, parseFrame, parseIpLine, canonicalFunc } from './frames.js';
 
 export interface ReportLine {
   no: number;
@@ -28,6 +28,7 @@ const TASK_RE = /^\s*CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?: (?:Not t
 const TASK_RE_OLD = /^\s*(?:Pid|PID): (\d+), comm: +(\S+)(?: (?:Not tainted|Tainted: ([A-Z ]+?)) )?/;
 
 function frameMatches(f: Frame, spec: StackSpec | undefined): boolean {
+  if (f.header && spec?.trustHeader) return !isSkippedHeaderFrame(f.func, spec.skip);
   return !isSkippedFrame(f.func, spec?.skip) && !(spec?.skip && spec.skip.test(f.raw));
 }
 
@@ -38,7 +39,7 @@ function collectFrames(lines: ReportLine[], header: RegExpExecArray, parts: Stac
   for (const part of parts) {
     if (part === 'header') {
       const name = header.groups?.func ?? header.groups?.func2;
-      if (name) frames.push({ raw: name, func: canonicalFunc(name) });
+      if (name) frames.push({ raw: name, func: canonicalFunc(name), header: true });
       continue;
     }
     if (part === 'ip') {
@@ -110,7 +111,8 @@ function pick(frames: Frame[], spec: StackSpec): Frame | null {
   }
   const kept = frames.filter((f) => frameMatches(f, spec));
   if (spec.extractor === 'hung') return hungTaskExtractor(kept);
-  return kept[0] ?? null;
+  // A report cut right after its only frame still names it, skip list or not (syzkaller does too).
+  return kept[0] ?? (frames.length === 1 ? frames[0] : null);
 }
 
 export function guiltyFrame(lines: ReportLine[], header: RegExpExecArray, spec: StackSpec): Frame | null {
