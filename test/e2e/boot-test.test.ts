@@ -138,6 +138,13 @@ describe.skipIf(skipReason)(`boot-test on Debian's cloud kernel (${skipReason ??
     run.kill('SIGKILL');
     await run.done;
     await waitUntil(() => processesWith(id).length === 0, 5000, 'qemu to die with its parent');
+    // Its work directory outlives it; the next run sweeps it.
+    const { readdirSync } = await import('node:fs');
+    const left = () => readdirSync(tmpdir()).filter((d) => d.startsWith(`kerntop-boot-${run.pid}-`));
+    expect(left().length).toBe(1);
+    const again = await bootTest(['--kernel', k.vmlinuz, '--exec', 'true', '--json'], env);
+    expect(again.json?.success).toBe(true);
+    expect(left()).toEqual([]);
   }, 60_000);
 });
 

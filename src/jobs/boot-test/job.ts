@@ -55,6 +55,26 @@ export function validateOptions(o: BootTestOptions): void {
   if (o.kernel && o.hostKernel) throw new BootTestSetupError('give either --kernel PATH or --host-kernel, not both');
 }
 
+/**
+ * Work directories of runs whose kerntop was SIGKILLed (nothing could clean up): named after their
+ * pid, removed once that pid is gone.
+ */
+function sweepStaleWorkDirs(): void {
+  try {
+    for (const d of readdirSync(tmpdir())) {
+      const m = /^kerntop-boot-(\d+)-/.exec(d);
+      if (!m || Number(m[1]) === process.pid) continue;
+      try {
+        process.kill(Number(m[1]), 0);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), d), { recursive: true, force: true });
+      }
+    }
+  } catch {
+    // best effort
+  }
+}
+
 /** Default log place: a few recent logs kept in the cache, older ones pruned. */
 function defaultLogPath(version: string | null): string {
   const dir = cacheDir(join('boot-test', 'logs'));
@@ -118,7 +138,8 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
     throw new BootTestSetupError(`cannot write the console log ${logPath}: ${(e as Error).message}; name another file with --keep-log`);
   }
   const rawLog = createWriteStream('', { fd: logFd, encoding: 'latin1' });
-  const workDir = mkdtempSync(join(tmpdir(), 'kerntop-boot-'));
+  sweepStaleWorkDirs();
+  const workDir = mkdtempSync(join(tmpdir(), `kerntop-boot-${process.pid}-`));
   let pending = '';
   const onData = (chunk: string) => {
     rawLog.write(chunk);
