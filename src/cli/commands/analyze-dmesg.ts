@@ -1,7 +1,6 @@
 import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { CommandModule } from 'yargs';
-import { execa } from 'execa';
 import { LogAnalyzer, type LogAnalysis } from '../../knowledge/log-classifier/index.js';
 
 interface Args {
@@ -52,6 +51,8 @@ async function readSource(file: string | undefined): Promise<{ name: string; ana
   if (file === undefined) {
     // No file and nothing piped in: the running kernel's log, with levels (dmesg -r: "<3>[ 1.2] text").
     try {
+      // execa costs ~90 ms to load: only when a child is really needed, not at every start-up.
+      const { execa } = await import('execa');
       const r = await execa('dmesg', ['--raw'], { reject: true, stripFinalNewline: false, maxBuffer: 1 << 30 });
       const a = new LogAnalyzer();
       a.pushText(r.stdout);

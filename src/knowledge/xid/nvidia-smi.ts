@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { normalizePci } from './pci.js';
 import type { GpuInfo } from './tracker.js';
 
@@ -29,6 +28,8 @@ export function parseNvidiaSmiCsv(out: string): GpuInfo[] {
  */
 export async function queryNvidiaSmi(bin = 'nvidia-smi'): Promise<{ gpus: GpuInfo[] } | { gpus: null; reason: string }> {
   try {
+    // execa costs ~90 ms to load: only when a child is really needed, not at every start-up.
+    const { execa } = await import('execa');
     const r = await execa(bin, NVIDIA_SMI_ARGS, { timeout: 10_000, reject: false });
     if (r.failed) {
       const why = (r as { code?: string }).code === 'ENOENT' ? `${bin} not found` : (r.stderr || r.stdout || r.shortMessage || 'failed').trim().split('\n')[0];

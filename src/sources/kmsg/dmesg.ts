@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import type { KmsgRecord } from '../../events.js';
 import { TextLogParser } from './textlog.js';
 
@@ -21,6 +20,8 @@ export class DmesgUnavailableError extends Error {
 export async function readDmesgOnce(bin = 'dmesg', signal?: AbortSignal): Promise<KmsgRecord[]> {
   let stdout: string;
   try {
+    // execa costs ~90 ms to load: only when a child is really needed, not at every start-up.
+    const { execa } = await import('execa');
     const r = await execa(bin, ['-S', '-r'], { timeout: 10_000, cancelSignal: signal, stripFinalNewline: false, reject: false, encoding: 'utf8' });
     if (r.failed) {
       const err = (r.stderr || r.shortMessage || '').trim();
