@@ -1,9 +1,12 @@
 // Whole-log analysis: any input form in, one LogAnalysis out. Lines are fed one at a time so a file
 // of any size can be streamed through LogAnalyzer with bounded memory.
-import { decodeLine } from './decode.js';
-import { Classifier, type ClassifiedReport } from './classifier.js';
+import { decodeInto as decodeIntoImport, type DecodedLine } from './decode.js';
+import { Classifier, type ClassifiedReport, type InputLine } from './classifier.js';
 import type { CrashReport, LogAnalysis, LogLineHit } from './types.js';
 import { FS_ERROR_RULES, IO_ERROR_RULES } from './line-rules.js';
+
+// Bound once: some loaders (tsx) turn each use of an imported name into a getter call, per line here.
+const decodeInto = decodeIntoImport;
 
 const RULE_KIND = new Map<string, string>([...IO_ERROR_RULES.map((r) => [r.id, 'io_error'] as const), ...FS_ERROR_RULES.map((r) => [r.id, 'fs_error'] as const)]);
 
@@ -19,6 +22,9 @@ export class LogAnalyzer {
   private readonly classifier: Classifier;
   private lineNo = 0;
   private lastWasKmsg = false;
+  // One decoded line and one classifier input, reused for every line (the classifier copies what it keeps).
+  private readonly d: DecodedLine = { text: '', level: undefined, ctx: undefined, ts_s: undefined, dict: undefined };
+  private readonly input: InputLine = { no: 0, text: '', level: undefined, ctx: undefined, ts_ms: undefined };
 
   constructor(opts: { maxReportLines?: number } = {}) {
     this.classifier = new Classifier(
@@ -56,14 +62,19 @@ export class LogAnalyzer {
   /** One raw input line (any supported form), without its newline. */
   pushRaw(raw: string): void {
     this.lineNo++;
-    const d = decodeLine(raw);
+    const d = decodeInto(raw, this.d);
     if (d.dict) {
       // " SUBSYSTEM=pci" after a /dev/kmsg record is metadata, not text.
       if (this.lastWasKmsg) return;
       d.dict = undefined;
     }
     this.lastWasKmsg = d.level !== undefined && /^\d{1,4},\d/.test(raw);
-    this.classifier.push({ no: this.lineNo, text: d.text, level: d.level, ctx: d.ctx });
+    const l = this.input;
+    l.no = this.lineNo;
+    l.text = d.text;
+    l.level = d.level;
+    l.ctx = d.ctx;
+    this.classifier.push(l);
   }
 
   /** Feeds a chunk holding whole lines (the caller keeps any partial last line). */

@@ -1,9 +1,13 @@
 // The one state machine behind analyzeLog (whole logs), LogStream (the live kmsg feed) and the CLI:
 // it takes decoded lines one at a time, groups crash reports, and reports single-line findings.
 // Memory is bounded: one open report of at most maxReportLines lines.
-import { CRASH_FORMATS, mayBeHeader, type CrashFormat } from './formats.js';
+import { CRASH_FORMATS, mayBeHeader as mayBeHeaderImport, type CrashFormat } from './formats.js';
 import { finalizeReport, type ReportLine } from './report.js';
-import { lineSeverity, lineEventKind, type LineSeverity } from './line-rules.js';
+import { lineSeverity as lineSeverityImport, lineEventKind, type LineSeverity } from './line-rules.js';
+
+// Hot-path imports bound once: some loaders (tsx) turn each use of an imported name into a getter call.
+const headerPrefilter = mayBeHeaderImport;
+const lineSeverity = lineSeverityImport;
 
 export interface InputLine {
   no: number;
@@ -47,7 +51,7 @@ export interface HeaderMatch {
 
 /** The first format whose header matches this line, or null. */
 export function matchHeader(text: string): HeaderMatch | null {
-  if (!mayBeHeader(text)) return null;
+  if (!headerPrefilter(text)) return null;
   for (const fmt of CRASH_FORMATS) {
     const m = fmt.header.exec(text);
     if (!m) continue;

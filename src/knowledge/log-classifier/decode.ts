@@ -39,27 +39,78 @@ const JOURNAL_RE =
 // dmesg --time-format=iso: "2026-11-24T19:34:09,989425+00:00 text"
 const ISO_TS_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[,.]\d+(?:Z|[+-]\d\d:?\d\d) /;
 // Console timestamp "[   12.345678]" optionally followed by the caller "[T123]"/"[ C1]".
-const TS_RE = /^\[\s*(\d+\.\d+)\](?:\[\s*([CT]\d+)\])? ?/;
 // dmesg -T: "[Mon Nov 24 19:30:00 2026] "
 const TS_HUMAN_RE = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d \d{4}\] ?/;
 // Console noise syzkaller also strips: "** 12 printk messages dropped ** " glued to the next line.
 const DROPPED_RE = /^\*\* \d+ printk messages dropped \*\* ?/;
 
-// A console timestamp inside the line: a serial console mixes the kernel's lines with user-space
-// output that has no newline of its own ("syzkaller login: [   16.305150] INFO: ...").
-const INNER_TS_RE = /\[\s*(\d+\.\d{6})\](?:\[\s*([CT]\d+)\])? ?/y;
+const HOST_RE = /^[\w.-]+$/;
 
-/** The text after a console timestamp that is not at the start of the line, or the line itself. */
+/**
+ * Parses a console timestamp "[  123.456789]" with an optional caller "[T123]"/"[ C1]" and one
+ * space at s[i] (hand-written: this runs on every line). Sets ts_s/ctx; returns the index after it,
+ * or -1.
+ */
+function consoleTimestamp(s: string, i: number, out: DecodedLine): number {
+  const n = s.length;
+  let j = i + 1;
+  while (j < n && s.charCodeAt(j) === 32) j++;
+  const a = j;
+  let secs = 0;
+  let c = 0;
+  while (j < n && (c = s.charCodeAt(j)) >= 48 && c <= 57) {
+    secs = secs * 10 + (c - 48);
+    j++;
+  }
+  if (j === a || j >= n || c !== 46 /* . */) return -1;
+  j++;
+  const f = j;
+  let frac = 0;
+  let scale = 1;
+  while (j < n && (c = s.charCodeAt(j)) >= 48 && c <= 57) {
+    frac = frac * 10 + (c - 48);
+    scale *= 10;
+    j++;
+  }
+  if (j === f || j >= n || c !== 93 /* ] */) return -1;
+  out.ts_s = secs + frac / scale;
+  j++;
+  if (j < n && s.charCodeAt(j) === 91) {
+    // Caller id: "[T123]", "[ C1]", "[    T28]".
+    let k = j + 1;
+    while (k < n && s.charCodeAt(k) === 32) k++;
+    const c = s.charCodeAt(k);
+    if (c === 67 /* C */ || c === 84 /* T */) {
+      const b = k;
+      k++;
+      const d = k;
+      while (k < n && isDigit(s.charCodeAt(k))) k++;
+      if (k > d && k < n && s.charCodeAt(k) === 93) {
+        out.ctx = s.slice(b, k);
+        j = k + 1;
+      }
+    }
+  }
+  if (j < n && s.charCodeAt(j) === 32) j++;
+  return j;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * The text after a console timestamp that is not at the start of the line, or the line itself: a
+ * serial console mixes the kernel's lines with user-space output that has no newline of its own
+ * ("syzkaller login: [   16.305150] INFO: ..."). Only "[  N.NNNNNN]" with six decimals counts.
+ */
 function afterInnerTimestamp(s: string, out: DecodedLine): string {
   let i = s.indexOf('[', 1);
   for (let tries = 0; i > 0 && tries < 4; tries++) {
-    INNER_TS_RE.lastIndex = i;
-    const t = INNER_TS_RE.exec(s);
-    if (t) {
-      out.ts_s = Number(t[1]);
-      if (t[2]) out.ctx = t[2];
-      return s.slice(i + t[0].length);
-    }
+    const end = consoleTimestamp(s, i, out);
+    if (end > 0 && s.charCodeAt(s.indexOf(']', i) - 7) === 46) return s.slice(end);
+    out.ts_s = undefined;
+    out.ctx = undefined;
     i = s.indexOf('[', i + 1);
   }
   return s;
@@ -67,13 +118,24 @@ function afterInnerTimestamp(s: string, out: DecodedLine): string {
 
 /** Decodes one raw line (without its newline). Never throws. */
 export function decodeLine(raw: string): DecodedLine {
+  return decodeInto(raw, { text: '', level: undefined, ctx: undefined, ts_s: undefined, dict: undefined });
+}
+
+/**
+ * decodeLine into a caller-owned object (all fields overwritten), so a whole-log pass allocates
+ * no object per line.
+ */
+export function decodeInto(raw: string, out: DecodedLine): DecodedLine {
   let s = raw;
   if (s.length && s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
   // Escapes and stray control bytes come from serial consoles (firmware, getty), always with ESC.
   if (s.indexOf('\x1b') >= 0) s = s.replace(ANSI_RE, '').replace(CTRL_RE, '');
   else if (s.charCodeAt(0) === 0) s = s.replace(CTRL_RE, '');
-  // All fields present from the start: one object shape for every line.
-  const out: DecodedLine = { text: s, level: undefined, ctx: undefined, ts_s: undefined, dict: undefined };
+  out.text = s;
+  out.level = undefined;
+  out.ctx = undefined;
+  out.ts_s = undefined;
+  out.dict = undefined;
   const c0 = s.charCodeAt(0);
   if (c0 >= 48 && c0 <= 57) {
     const m = KMSG_RE.exec(s);
@@ -112,16 +174,12 @@ export function decodeLine(raw: string): DecodedLine {
     if (j) s = s.slice(j[0].length);
   }
   if (s.charCodeAt(0) === 91 /* [ */) {
-    const t = TS_RE.exec(s);
-    if (t) {
-      out.ts_s = Number(t[1]);
-      if (t[2]) out.ctx = t[2];
-      s = s.slice(t[0].length);
+    const end = consoleTimestamp(s, 0, out);
+    if (end > 0) {
+      s = s.slice(end);
       // journalctl -o short-monotonic puts the host and "kernel:" after the timestamp.
-      if (s.indexOf(' kernel: ') > 0) {
-        const k = /^[\w.-]+ kernel: /.exec(s);
-        if (k) s = s.slice(k[0].length);
-      }
+      const sp = s.indexOf(' ');
+      if (sp > 0 && s.startsWith(' kernel: ', sp) && HOST_RE.test(s.slice(0, sp))) s = s.slice(sp + 9);
     } else {
       const h = TS_HUMAN_RE.exec(s);
       if (h) s = s.slice(h[0].length);
