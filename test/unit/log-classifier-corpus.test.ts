@@ -13,6 +13,7 @@ interface Entry {
   function?: string | null;
   crashed?: boolean;
   corrupted?: boolean;
+  alt?: string[];
   source?: string;
 }
 
@@ -117,7 +118,9 @@ function score(set: 'dev' | 'heldout' | 'all'): Score {
     if (a.title === title) s.titleRight++;
     if (wantFunc) {
       s.funcCases++;
-      if (a.function === wantFunc) s.funcRight++;
+      // syzkaller's ALT: titles are its other accepted names for the same crash ("sys_foo" for "foo").
+      const alsoRight = (e.alt ?? []).map(functionOfTitle);
+      if (a.function === wantFunc || (a.function !== null && alsoRight.includes(a.function))) s.funcRight++;
       else s.misses.push(`${file}: function ${a.function} want ${wantFunc}`);
     }
   }
