@@ -2,6 +2,7 @@ import type React from 'react';
 import type { Store } from '../../store/index.js';
 import type { Snapshot } from '../snapshot.js';
 import { HelpModal } from './Help.js';
+import { BootTestModal } from './boot-test/BootTest.js';
 
 export interface ModalProps {
   store: Store;
@@ -23,4 +24,5 @@ export interface ModalSpec {
  */
 export const MODALS: Record<string, ModalSpec> = {
   '?': { title: 'Help', component: HelpModal },
+  b: { title: 'Boot test', component: BootTestModal },
 };

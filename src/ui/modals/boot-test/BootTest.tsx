@@ -1,0 +1,166 @@
+import React, { useRef, useReducer } from 'react';
+import { Text, useInput } from 'ink';
+import type { BootTestOptions } from '../../../jobs/boot-test/job.js';
+import type { BootTestResult } from '../../../jobs/boot-test/result.js';
+import { offsetMove } from '../../scroll.js';
+import { fit, formatDuration, sanitize, truncate } from '../../text.js';
+import { useTheme, type Style, type Theme } from '../../theme.js';
+import type { ModalProps } from '../registry.js';
+import { FIELDS, formKey, initialForm, type FormState } from './form.js';
+import { resultLines, verdict, type Tone } from './result-lines.js';
+import { TEXT_KEYS_HINT } from './text-field.js';
+import { type JobRunner, useJob, useTicking } from './use-job.js';
+
+// The `b` window: a form, the console of the booting kernel as it comes, then the verdict. The job
+// is the one `kerntop boot-test` runs; closing the window (Esc) cancels it, which kills the VM.
+
+export type BootTestRunner = JobRunner<BootTestOptions, BootTestResult>;
+
+/** Loaded on first use, as the CLI does: the job and the log classifier are not needed to start kerntop. */
+export const runBootTestJob: BootTestRunner = async (opts, hooks) => (await import('../../../jobs/boot-test/job.js')).runBootTest(opts, hooks);
+
+export interface BootTestModalProps extends ModalProps {
+  /** The job; tests pass one that replays a recorded run. */
+  runJob?: BootTestRunner;
+}
+
+export function toneStyle(theme: Theme, tone: Tone): Style {
+  switch (tone) {
+    case 'ok':
+      return theme.status('OK');
+    case 'warn':
+      return theme.status('WARNING');
+    case 'bad':
+      return theme.status('CRITICAL');
+    case 'dim':
+      return theme.dim;
+    default:
+      return {};
+  }
+}
+
+const LABEL_W = Math.max(...FIELDS.map((f) => f.label.length));
+
+export function BootTestModal({ store, width, height, runJob = runBootTestJob }: BootTestModalProps) {
+  const theme = useTheme();
+  const g = theme.glyphs;
+  // Keys can come faster than a render (a paste, tmux send-keys): every key reads the latest form.
+  const form = useRef<FormState>({ form: initialForm(), focus: 0, error: null });
+  const resultOffset = useRef(0);
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const job = useJob(runJob, { store, quietStage: 'console' });
+  const { run } = job;
+  const busy = run.phase === 'running' || run.phase === 'cancelling';
+  useTicking(busy);
+  const room = Math.max(1, height - 1);
+
+  const lines = run.result ? resultLines(run.result) : [];
+  // Result view: verdict, summary of the lines, the key line.
+  const resultRoom = Math.max(1, room - 2);
+
+  useInput((input, key) => {
+    const phase = job.current().phase;
+    if (phase === 'running' || phase === 'cancelling') {
+      if (key.escape) job.cancel();
+      return;
+    }
+    if (phase === 'idle') {
+      const a = formKey(form.current, input, key);
+      if (a.kind === 'edit') {
+        form.current = a.state;
+        rerender();
+      } else if (a.kind === 'start') {
+        resultOffset.current = 0;
+        job.start(a.options);
+      }
+      return;
+    }
+    // A verdict or an error on screen: Enter goes back to the form (kept as it was), arrows scroll.
+    if (key.return) return job.reset();
+    const move = key.upArrow ? 'up' : key.downArrow ? 'down' : key.pageUp ? 'pageUp' : key.pageDown ? 'pageDown' : key.home ? 'home' : key.end ? 'end' : null;
+    if (move) {
+      resultOffset.current = offsetMove(resultOffset.current, lines.length, resultRoom, move);
+      rerender();
+    }
+  });
+
+  const out: React.ReactNode[] = [];
+  const line = (text: string, style: Style = {}, k: string | number = out.length) =>
+    out.push(
+      <Text key={k} wrap="truncate" {...style}>
+        {truncate(sanitize(text), width, g.ellipsis)}
+      </Text>,
+    );
+
+  if (run.phase === 'idle') {
+    const f = form.current;
+    // The path takes what is left once the hints have about 30 cells.
+    const pathW = Math.max(12, Math.min(72, width - LABEL_W - 6 - 32));
+    FIELDS.forEach((field, i) => {
+      const focused = i === f.focus;
+      const mark = focused ? '>' : ' ';
+      let value: string;
+      let ignored = false;
+      if (field.kind === 'toggle') value = f.form.hostKernel ? '[x]' : '[ ]';
+      else {
+        const v = f.form[field.name as 'kernel' | 'memory' | 'cpus' | 'timeout'];
+        ignored = field.name === 'kernel' && f.form.hostKernel;
+        // The end of a long path is the part being typed: keep it in view.
+        const shown = focused ? `${v}_` : v;
+        const valueW = field.size || pathW;
+        const cut = shown.length > valueW ? g.ellipsis + shown.slice(shown.length - valueW + 1) : shown;
+        value = `[${fit(cut, valueW)}]`;
+      }
+      const hint = ignored ? 'ignored: Host kernel is on' : field.hint;
+      out.push(
+        <Text key={`f${i}`} wrap="truncate">
+          <Text {...(focused ? theme.accent : {})}>{`${mark} ${fit(field.label, LABEL_W)}  `}</Text>
+          <Text {...(ignored ? theme.dim : focused ? { bold: true } : {})}>{value}</Text>
+          <Text dimColor>{truncate(`  ${hint}`, Math.max(0, width - LABEL_W - 4 - value.length), g.ellipsis)}</Text>
+        </Text>,
+      );
+    });
+    line('');
+    if (f.error) line(f.error, theme.alert);
+    line(`Enter start  Tab/Up/Down move  Space toggles  ${TEXT_KEYS_HINT}  Esc closes`, theme.dim);
+  } else if (busy) {
+    const secs = formatDuration((Date.now() - run.started_ms) / 1000);
+    const what = run.phase === 'cancelling' ? 'cancelling: stopping the VM' : run.status || 'starting';
+    out.push(
+      <Text key="status" wrap="truncate">
+        <Text {...theme.accent}>{truncate(sanitize(what), Math.max(1, width - 24), g.ellipsis)}</Text>
+        <Text dimColor>{`  ${secs}  Esc cancels`}</Text>
+      </Text>,
+    );
+    for (const l of run.tail.slice(-Math.max(0, room - 1))) {
+      line(l.text, l.stage === 'console' ? {} : theme.dim, `t${l.id}`);
+    }
+  } else if (run.result) {
+    const r = run.result;
+    const v = run.phase === 'cancelled' ? { text: 'CANCELLED', tone: 'warn' as Tone } : verdict(r);
+    out.push(
+      <Text key="verdict" wrap="truncate">
+        <Text {...toneStyle(theme, v.tone)}>{v.text}</Text>
+        <Text>{truncate(`  ${r.kernel.image}`, Math.max(0, width - v.text.length), g.ellipsis)}</Text>
+      </Text>,
+    );
+    const labelW = Math.max(...lines.map((l) => l.label.length));
+    for (const [i, l] of lines.slice(resultOffset.current, resultOffset.current + resultRoom).entries()) {
+      out.push(
+        <Text key={`r${i + resultOffset.current}`} wrap="truncate">
+          <Text dimColor>{`${fit(l.label, labelW)}  `}</Text>
+          <Text {...toneStyle(theme, l.tone)}>{truncate(sanitize(l.value), Math.max(0, width - labelW - 2), g.ellipsis)}</Text>
+        </Text>,
+      );
+    }
+    const more = lines.length > resultRoom ? '  Up/Down scroll' : '';
+    line(`Enter new test${more}  Esc closes`, theme.dim);
+  } else {
+    // Could not run (no kernel there, no QEMU...) or cancelled before a result: the job's own words.
+    if (run.phase === 'cancelled') line('cancelled: the VM was stopped', theme.status('WARNING'));
+    else line(`could not run: ${run.error ?? 'unknown error'}`, theme.alert);
+    for (const l of run.tail.slice(-Math.max(0, room - 3))) line(l.text, theme.dim, `t${l.id}`);
+    line('Enter back to the form  Esc closes', theme.dim);
+  }
+  return <>{out}</>;
+}
