@@ -166,3 +166,33 @@ describe('LogStream', () => {
     expect(ev[0].subsystem).toBe('soft_lockup');
   });
 });
+
+describe('reports whose header line was lost', () => {
+  const corpus = (name: string) => readFileSync(new URL(`../../fixtures/crash-corpus/${name}`, import.meta.url), 'utf8');
+
+  it('finds a syslog excerpt that starts mid-oops from its end marker (EIP line, registers, frames)', () => {
+    const a = analyzeLog(corpus('crash/linux-media-oops-request-firmware-syslog-wrapped.log'));
+    expect(a.crashed).toBe(true);
+    expect(a.reports).toHaveLength(1);
+    expect(a.reports[0]).toMatchObject({ class: 'oops', function: '_request_firmware', corrupted: true, title: 'Oops in _request_firmware' });
+    // The span starts at the EIP line (the wrapped lines before it are not report lines) and ends at the marker.
+    expect(a.reports[0].start_line).toBe(16);
+    expect(a.reports[0].end_line).toBe(33);
+  });
+
+  it('needs an instruction-pointer line and a register dump or trace before an orphan end marker', () => {
+    expect(analyzeLog(['some line', 'Call Trace:', ' foo+0x1/0x2', '---[ end trace 0000000000000000 ]---'].join('\n')).crashed).toBe(false);
+    expect(analyzeLog(['RIP: 0010:foo+0x1/0x2', '---[ end trace 0000000000000000 ]---'].join('\n')).crashed).toBe(false);
+    const a = analyzeLog(
+      ['RIP: 0010:foo_bar+0x1/0x2', 'RSP: 0018:ffffc90003017568 EFLAGS: 00010293', 'Call Trace:', ' <TASK>', ' baz+0x1/0x2', ' </TASK>', '---[ end trace 0000000000000000 ]---'].join('\n'),
+    );
+    expect(a.reports.map((r) => [r.class, r.function])).toEqual([['oops', 'foo_bar']]);
+  });
+
+  it('does not report a finished report a second time when its end marker comes late', () => {
+    const lines = ['WARNING: CPU: 0 PID: 1 at a.c:1 foo+0x1/0x2', 'RIP: 0010:foo+0x1/0x2', 'RSP: 0018:ffffc90003017568 EFLAGS: 00010293', 'Call Trace:', ' bar+0x1/0x2'];
+    for (let i = 0; i < 60; i++) lines.push(`unrelated line ${i}`);
+    lines.push('---[ end trace 0000000000000000 ]---');
+    expect(analyzeLog(lines.join('\n')).reports).toHaveLength(1);
+  });
+});

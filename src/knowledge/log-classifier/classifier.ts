@@ -1,7 +1,7 @@
 // The one state machine behind analyzeLog (whole logs), LogStream (the live kmsg feed) and the CLI:
 // it takes decoded lines one at a time, groups crash reports, and reports single-line findings.
 // Memory is bounded: one open report of at most maxReportLines lines.
-import { CRASH_FORMATS, mayBeHeader as mayBeHeaderImport, type CrashFormat } from './formats.js';
+import { CRASH_FORMATS, HEADERLESS_OOPS, IP_LINE_RE, OOPS_BODY_EVIDENCE_RE, mayBeHeader as mayBeHeaderImport, type CrashFormat } from './formats.js';
 import { finalizeReport, type ReportLine } from './report.js';
 import { lineSeverity as lineSeverityImport, lineEventKind, type LineSeverity } from './line-rules.js';
 
@@ -75,6 +75,8 @@ const TAIL_LIMIT = 40;
 const EVIDENCE_WINDOW = 15;
 /** A live report whose next line comes this much later is over. */
 const GAP_MS = 10_000;
+/** Lines kept (as references, in a ring) to find the start of a report whose header was lost. */
+const LOOKBACK = 64;
 
 interface Open {
   hm: HeaderMatch;
@@ -96,6 +98,13 @@ interface Open {
 export class Classifier {
   private open: Open | null = null;
   private readonly maxLines: number;
+  // Ring of the last LOOKBACK lines outside reports (two arrays: no object per line).
+  private readonly recentText: string[] = new Array<string>(LOOKBACK).fill('');
+  private readonly recentNo: number[] = new Array<number>(LOOKBACK).fill(0);
+  private recentCtx: Array<string | undefined> = new Array<string | undefined>(LOOKBACK).fill(undefined);
+  private recentPos = 0;
+  /** Last input line of the last report (a header-less report never reaches back into it). */
+  private lastReportLine = 0;
 
   constructor(
     private readonly sink: Sink,
@@ -216,6 +225,12 @@ export class Classifier {
 
   /** A line outside any report: error/warning verdict and live-feed line events. */
   private lineOutside(l: InputLine): void {
+    const k = this.recentPos;
+    this.recentText[k] = l.text;
+    this.recentNo[k] = l.no;
+    this.recentCtx[k] = l.ctx;
+    this.recentPos = (k + 1) % LOOKBACK;
+    if (l.text.charCodeAt(0) === 45 /* - */ && END_RE.test(l.text) && this.headerless()) return;
     const v = lineSeverity(l.text, l.level);
     if (v.sev) this.sink.line(v.sev, l.no, l.text, v.rule);
     if (this.sink.event) {
@@ -239,6 +254,57 @@ export class Classifier {
     if (v.sev) o.held.push([v.sev, l.no, l.text, v.rule]);
   }
 
+  /**
+   * An end marker with no report open: looks back (within LOOKBACK lines, never into the last
+   * report) for an instruction-pointer line with a register dump or stack trace around it, and
+   * reports the span as a header-less oops.
+   */
+  private headerless(): boolean {
+    const n: number[] = [];
+    for (let i = 1; i <= LOOKBACK; i++) {
+      const k = (this.recentPos - i + LOOKBACK) % LOOKBACK;
+      const no = this.recentNo[k];
+      if (no === 0 || no <= this.lastReportLine) break;
+      n.push(k);
+    }
+    // n: ring slots from the end marker backwards.
+    let ip = -1;
+    for (let i = 1; i < n.length; i++) if (IP_LINE_RE.test(this.recentText[n[i]])) ip = i;
+    if (ip < 0) return false;
+    let evidence = 0;
+    for (let i = 1; i < n.length; i++) if (OOPS_BODY_EVIDENCE_RE.test(this.recentText[n[i]])) evidence++;
+    if (evidence < 2) return false;
+    // Start: walk back from the earliest IP line over report body lines.
+    let start = ip;
+    while (start + 1 < n.length && BODY_RE.test(this.recentText[n[start + 1]])) start++;
+    // Line 0 stands for the header (the stack parts read from line 1): the end marker, which is
+    // this format's header; then the span in order.
+    const endMarker = this.recentText[n[0]];
+    const lines: ReportLine[] = [{ no: this.recentNo[n[0]], text: endMarker }];
+    for (let i = start; i > 0; i--) lines.push({ no: this.recentNo[n[i]], text: this.recentText[n[i]], ctx: this.recentCtx[n[i]] });
+    const header = HEADERLESS_OOPS.header.exec(endMarker)!;
+    const f = finalizeReport(HEADERLESS_OOPS, header, lines);
+    const first = lines[1];
+    this.lastReportLine = lines[0].no;
+    this.sink.report({
+      class: HEADERLESS_OOPS.class,
+      subsystem: HEADERLESS_OOPS.subsystem,
+      format: HEADERLESS_OOPS.id,
+      title: f.title,
+      function: f.function,
+      cpu: f.cpu,
+      pid: f.pid,
+      comm: f.comm,
+      tainted: f.tainted,
+      start_line: first.no,
+      end_line: lines[0].no,
+      corrupted: true,
+      panics: [],
+      header: first.text,
+    });
+    return true;
+  }
+
   private discard(): void {
     const o = this.open!;
     this.open = null;
@@ -257,6 +323,7 @@ export class Classifier {
       return;
     }
     this.open = null;
+    this.lastReportLine = o.end;
     const lines =
       o.ctx === undefined ? o.lines : o.lines.filter((x) => !x.ctx || x.ctx === o.ctx || (o.cpuTraceback && x.ctx.startsWith('C')));
     const f = finalizeReport(o.hm.fmt, o.hm.m, lines);

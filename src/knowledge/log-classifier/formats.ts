@@ -618,6 +618,26 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
 ];
 
 /**
+ * A report whose header line was lost (console overrun, a syslog excerpt pasted from the middle):
+ * found from its end, an orphan "---[ end trace ]---" after an instruction-pointer line and a
+ * register dump or stack trace. Not matched per line; the classifier looks back when the end
+ * marker arrives with no report open. The title is marked corrupted (the header is missing).
+ */
+export const HEADERLESS_OOPS: CrashFormat = {
+  id: 'oops-headerless', class: 'oops', subsystem: 'oops',
+  header: /^---\[ end trace/,
+  title: 'Oops in {FUNC}',
+  stack: IP_TRACE,
+  corrupted: true,
+  example: '---[ end trace 47864f2e99ae2e14 ]---',
+};
+
+/** An instruction-pointer line, symbolized or not ("EIP: 0060:[<c03a8a13>]", "RIP: 0010:foo+0x1/0x2", "pc : foo+0x4/0x30"). */
+export const IP_LINE_RE = /^\s*(?:[RE]?IP:? +(?:[0-9a-f]{4}:)?(?:\[<|[A-Za-z_])|(?:pc|epc|NIP) *: |[PE]C is at|EIP is at)/;
+/** Lines that confirm a register dump or a stack trace near an IP line. */
+export const OOPS_BODY_EVIDENCE_RE = /Call Trace:|Call trace:|^\s*(?:Backtrace|Stack):|^\s*[RE]?[ABCD]X: [0-9a-f]{8}|^\s*R[SB]P: |^\s*x\d+ *: [0-9a-f]{16}|^\s*r\d+ *: [0-9a-f]{8}|^\s*\[<[0-9a-f]+>\]/;
+
+/**
  * Cheap prefilter: a line can open a report only if it starts (after blanks and a known prefix such
  * as "watchdog: ") with one of these words, or names the OOM killer. Anchored, so most lines fail
  * at their first character; keeps the per-line cost of the table near one regex test.
