@@ -3,6 +3,7 @@ import type { Store } from '../../store/index.js';
 import type { Snapshot } from '../snapshot.js';
 import { HelpModal } from './Help.js';
 import { BootTestModal } from './boot-test/BootTest.js';
+import { VmcoreModal } from './vmcore/Vmcore.js';
 
 export interface ModalProps {
   store: Store;
@@ -25,4 +26,5 @@ export interface ModalSpec {
 export const MODALS: Record<string, ModalSpec> = {
   '?': { title: 'Help', component: HelpModal },
   b: { title: 'Boot test', component: BootTestModal },
+  v: { title: 'Vmcore report', component: VmcoreModal },
 };
