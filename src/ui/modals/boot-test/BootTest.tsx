@@ -41,14 +41,14 @@ export function toneStyle(theme: Theme, tone: Tone): Style {
 
 const LABEL_W = Math.max(...FIELDS.map((f) => f.label.length));
 
-export function BootTestModal({ store, width, height, runJob = runBootTestJob }: BootTestModalProps) {
+export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTestModalProps) {
   const theme = useTheme();
   const g = theme.glyphs;
   // Keys can come faster than a render (a paste, tmux send-keys): every key reads the latest form.
   const form = useRef<FormState>({ form: initialForm(), focus: 0, error: null });
   const resultOffset = useRef(0);
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const job = useJob(runJob, { store, quietStage: 'console' });
+  const job = useJob(runJob);
   const { run } = job;
   const busy = run.phase === 'running' || run.phase === 'cancelling';
   useTicking(busy);
@@ -120,7 +120,7 @@ export function BootTestModal({ store, width, height, runJob = runBootTestJob }:
         </Text>,
       );
     });
-    line('');
+    line(' ');
     if (f.error) line(f.error, theme.alert);
     line(`Enter start  Tab/Up/Down move  Space toggles  ${TEXT_KEYS_HINT}  Esc closes`, theme.dim);
   } else if (busy) {

@@ -1,11 +1,12 @@
 import { useEffect, useReducer, useRef } from 'react';
 import type { JobProgressEvent, JobResultEvent } from '../../../events.js';
-import type { Store } from '../../../store/index.js';
 
 // A job (boot test, vmcore report) run from a window: one AbortController per run, progress kept as a
 // bounded tail, the typed result or the error at the end. Closing the window (unmount) cancels the
 // run, so nothing the window started outlives it. Progress can come by the hundred per second (a
 // booting kernel's console), so redraws are coalesced.
+// The events are not dispatched into the store: it has nothing to do with them, and their wall-clock
+// ts_ms would move the clock of a replayed session (the header would jump to today).
 
 export type JobEvent = JobProgressEvent | JobResultEvent;
 export type JobRunner<O, R> = (opts: O, hooks: { onEvent?: (ev: JobEvent) => void; signal?: AbortSignal }) => Promise<R>;
@@ -48,9 +49,6 @@ export interface UseJob<O, R> {
 }
 
 export interface UseJobOptions {
-  store?: Store;
-  /** Progress in this stage is not dispatched into the store (a console line per event is too many). */
-  quietStage?: string;
   /** Each event as it comes, before the redraw (for per-plugin state kept beside the tail). */
   onEvent?: (ev: JobEvent) => void;
 }
@@ -105,9 +103,7 @@ export function useJob<O, R>(runner: JobRunner<O, R>, opts: UseJobOptions = {}):
     redrawNow();
     const onEvent = (ev: JobEvent) => {
       if (controller.current !== ac) return;
-      const { store, quietStage, onEvent: each } = latest.current;
-      if (store && !(ev.type === 'job.progress' && quietStage && ev.stage === quietStage)) store.dispatch(ev);
-      each?.(ev);
+      latest.current.onEvent?.(ev);
       if (ev.type !== 'job.progress') return;
       const tail = state.current.tail.length >= TAIL_KEEP ? state.current.tail.slice(-(TAIL_KEEP - 1)) : state.current.tail.slice();
       tail.push({ id: nextId.current++, text: ev.message, stage: ev.stage });

@@ -98,7 +98,7 @@ function humanBytes(n: number): string {
   return `${n} B`;
 }
 
-export function VmcoreModal({ store, width, height, runJob = runVmcoreJob, listCrashes = listDumps, dir = DEFAULT_CRASH_DIR }: VmcoreModalProps) {
+export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes = listDumps, dir = DEFAULT_CRASH_DIR }: VmcoreModalProps) {
   const theme = useTheme();
   const g = theme.glyphs;
   const view = useRef<ViewState>({
@@ -113,7 +113,6 @@ export function VmcoreModal({ store, width, height, runJob = runVmcoreJob, listC
     if (mounted.current) rerender();
   };
   const job = useJob(runJob, {
-    store,
     onEvent: (ev) => {
       if (ev.type !== 'job.progress') return;
       const p = parsePluginProgress(ev.message);
@@ -278,7 +277,7 @@ export function VmcoreModal({ store, width, height, runJob = runVmcoreJob, listC
         const text = `${isSel ? '>' : ' '} ${formatRow(fitted, row, g.ellipsis).join(' ')}`;
         line(text, isSel ? (v.focus === 'list' ? { inverse: true } : { bold: true }) : {}, `d${start + i}`);
       });
-      line('', {}, 'gap');
+      line(' ', {}, 'gap');
       const lw = Math.max(...details.map(([l]) => l.length));
       details.forEach(([l, val, st], i) => labelled(l, lw, val, st, `x${i}`));
     }
@@ -314,7 +313,7 @@ export function VmcoreModal({ store, width, height, runJob = runVmcoreJob, listC
         </Text>,
       );
     });
-    line('', {}, 'gap');
+    line(' ', {}, 'gap');
     if (v.message) line(v.message, theme.alert, 'msg');
     line(`Space toggles  d defaults  a all  Enter runs ${v.chosen.size}  Backspace the dumps  Esc closes`, theme.dim, 'hint');
   } else if (busy) {
@@ -357,7 +356,7 @@ export function VmcoreModal({ store, width, height, runJob = runVmcoreJob, listC
     );
     const lw = Math.max(...lines.map((l) => l.label.length));
     lines.slice(v.offset, v.offset + summaryRoom).forEach((l, i) => labelled(l.label, lw, l.value, toneStyle(theme, l.tone), `s${v.offset + i}`));
-    line('', {}, 'gap');
+    line(' ', {}, 'gap');
     line(`Enter back to the dumps${lines.length > summaryRoom ? '  Up/Down scroll' : ''}  Esc closes`, theme.dim, 'hint');
   } else {
     if (run.phase === 'cancelled') line('cancelled: the collector was stopped; nothing was kept', theme.status('WARNING'), 'why');
