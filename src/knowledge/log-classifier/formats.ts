@@ -61,6 +61,10 @@ const IP_TRACE: StackSpec = { parts: ['ip', 'trace'], parts2: ['frames'] };
 const TRACE: StackSpec = { parts: ['trace'], parts2: ['frames'] };
 const ACCESS_DETAIL = /(?<access>Read|Write) (?:of size|at addr)/;
 const PREFIX = '^\\s*(?:Oops: )?';
+const LEAK_STACK: StackSpec = {
+  parts: [{ after: /^\s*backtrace(?: \(crc [0-9a-f]+\))?:/ }, 'frames'],
+  skip: /kmemleak|kmalloc|kcalloc|kzalloc|vmalloc|mmap|kmem|slab|alloc|create_object|idr_get|list_lru_init|kasprintf|kvasprintf|pcpu_create|strdup|strndup|memdup/,
+};
 
 export const CRASH_FORMATS: readonly CrashFormat[] = [
   // --- sanitizers -------------------------------------------------------------------------------
@@ -417,12 +421,18 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
   // --- memory ------------------------------------------------------------------------------------
   {
     id: 'memory-leak', class: 'memory_leak', subsystem: 'oops',
-    header: /^\s*(?:BUG: memory leak|unreferenced object 0x[0-9a-f]+ \(size \d+\):)/,
+    header: /^\s*BUG: memory leak\s*$/,
     title: 'memory leak in {FUNC}',
-    stack: {
-      parts: [{ after: /^\s*backtrace(?: \(crc [0-9a-f]+\))?:/ }, 'frames'],
-      skip: /kmemleak|kmalloc|kcalloc|kzalloc|vmalloc|mmap|kmem|slab|alloc|create_object|idr_get|list_lru_init|kasprintf|kvasprintf|pcpu_create|strdup|strndup|memdup/,
-    },
+    stack: LEAK_STACK,
+    example: 'BUG: memory leak',
+  },
+  {
+    id: 'memory-leak-object', class: 'memory_leak', subsystem: 'oops',
+    header: /^\s*unreferenced object 0x[0-9a-f]+ \(size \d+\):/,
+    title: 'memory leak in {FUNC}',
+    stack: LEAK_STACK,
+    // kmemleak prints "BUG: memory leak" and then the object: one report.
+    continuation: true,
     example: 'unreferenced object 0xffff88810e2a8000 (size 2048):',
   },
   {
@@ -506,7 +516,8 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     id: 'panic-stack-end', class: 'stack_corruption', subsystem: 'panic',
     header: /^\s*Kernel panic - not syncing: corrupted stack end/,
     title: 'kernel panic: corrupted stack end in {FUNC}',
-    stack: { parts: ['trace'], skip: /schedule|retint_kernel/, extractor: 'stall' },
+    // The stack runs on after the interrupt frame's register dump: 'frames' picks it up again.
+    stack: { parts: ['trace', 'frames'], skip: /schedule|retint_kernel/, extractor: 'stall' },
     example: 'Kernel panic - not syncing: corrupted stack end detected inside scheduler',
   },
   {
