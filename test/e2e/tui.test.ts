@@ -195,7 +195,8 @@ describe.skipIf(!HAVE_TMUX)('kerntop --replay in tmux', () => {
 
   it('a crash while the UI is up leaves the stack trace on a restored screen', async () => {
     const w = open(100, 30);
-    w.run(`node --import tsx test/e2e/tui-crash.fixture.ts; echo "rc=$?"`);
+    // The fixture mounts the UI directly, without the monitor command that hides CI from Ink.
+    w.run(`env -u CI -u CONTINUOUS_INTEGRATION node --import tsx test/e2e/tui-crash.fixture.ts; echo "rc=$?"`);
     await w.waitFor((s) => s.includes('Subsystems'), 'the first frame');
     const s = await expectShellBack(w);
     expect(s).toContain('Error: deliberate crash while the UI is up');
