@@ -147,6 +147,17 @@ describe('the form', () => {
   });
 });
 
+describe('keys in one read', () => {
+  it('a path, Tab, Tab, Ctrl+U, a size and Enter sent at once (tmux, a fast typist) are taken one by one', async () => {
+    const { runner, fake } = replaying(CLEAN, Infinity, true);
+    const r = renderModal(runner);
+    await r.waitFor((f) => f.includes('Kernel'));
+    await r.press(`${K}\t\t\u00151G\r`);
+    await r.waitFor((f) => f.includes('Esc cancels'));
+    expect(fake.opts).toEqual([{ kernel: K, memory: '1G', cpus: 2, timeout_s: 120 }]);
+  });
+});
+
 describe('while the VM boots', () => {
   it('shows what the job does and the newest console lines, within the window', async () => {
     const progress = CLEAN.events.filter((e): e is JobProgressEvent => e.type === 'job.progress');

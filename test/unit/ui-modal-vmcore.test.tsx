@@ -117,6 +117,16 @@ describe('the dumps', () => {
     expect(calls.at(-1)).toBe('/elsewhere');
   });
 
+  it('a directory and Enter in one read list it; a CRLF is one Enter', async () => {
+    const calls: string[] = [];
+    const r = renderModal(replaying(REPORT).runner, calls);
+    await r.waitFor((f) => f.includes('/var/crash does not exist'));
+    await r.press(`${LAB_DIR}\r\n`);
+    await r.waitFor((f) => f.includes('DEBUGINFO'));
+    expect(calls).toEqual(['/var/crash', LAB_DIR]);
+    expect(r.frame()).toContain('Enter plugins');
+  });
+
   it('a narrow window drops columns, never wraps', async () => {
     const r = renderModal(replaying(REPORT).runner, [], 60, 16);
     await openLab(r);

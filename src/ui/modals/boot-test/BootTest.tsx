@@ -1,5 +1,5 @@
 import React, { useRef, useReducer } from 'react';
-import { Text, useInput } from 'ink';
+import { Text, useInput, type Key } from 'ink';
 import type { BootTestOptions } from '../../../jobs/boot-test/job.js';
 import type { BootTestResult } from '../../../jobs/boot-test/result.js';
 import { offsetMove } from '../../scroll.js';
@@ -8,7 +8,7 @@ import { useTheme, type Style, type Theme } from '../../theme.js';
 import type { ModalProps } from '../registry.js';
 import { FIELDS, formKey, initialForm, type FormState } from './form.js';
 import { resultLines, verdict, type Tone } from './result-lines.js';
-import { TEXT_KEYS_HINT } from './text-field.js';
+import { splitKeys, TEXT_KEYS_HINT } from './text-field.js';
 import { type JobRunner, useJob, useTicking } from './use-job.js';
 
 // The `b` window: a form, the console of the booting kernel as it comes, then the verdict. The job
@@ -59,6 +59,10 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
   const resultRoom = Math.max(1, room - 2);
 
   useInput((input, key) => {
+    for (const [i, k] of splitKeys(input, key)) onKey(i, k);
+  });
+
+  function onKey(input: string, key: Key): void {
     const phase = job.current().phase;
     if (phase === 'running' || phase === 'cancelling') {
       if (key.escape) job.cancel();
@@ -82,7 +86,7 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
       resultOffset.current = offsetMove(resultOffset.current, lines.length, resultRoom, move);
       rerender();
     }
-  });
+  }
 
   const out: React.ReactNode[] = [];
   const line = (text: string, style: Style = {}, k: string | number = out.length) =>

@@ -20,3 +20,25 @@ export function editText(value: string, input: string, key: Key): string | null 
 }
 
 export const TEXT_KEYS_HINT = 'Backspace deletes  Ctrl+U empties';
+
+/**
+ * Several keys in one read (keys typed faster than a frame, tmux send-keys, a paste) arrive as one
+ * input with no flags set; Ink splits escape sequences but not text. Taken one by one, as if typed:
+ * Enter, Tab, Backspace and Ctrl+U keep their meaning, other control characters are dropped.
+ */
+export function splitKeys(input: string, key: Key): [string, Key][] {
+  const plain = !key.ctrl && !key.meta && !key.tab && !key.return && !key.escape && !key.backspace && !key.delete;
+  if (!plain || input.length <= 1) return [[input, key]];
+  const none: Key = { ...key, shift: false };
+  const out: [string, Key][] = [];
+  let prev = '';
+  for (const ch of input) {
+    if (ch === '\r' || (ch === '\n' && prev !== '\r')) out.push(['', { ...none, return: true }]);
+    else if (ch === '\t') out.push(['', { ...none, tab: true }]);
+    else if (ch === '\u007f' || ch === '\b') out.push(['', { ...none, backspace: true }]);
+    else if (ch === '\u0015') out.push(['u', { ...none, ctrl: true }]);
+    else if (ch >= ' ') out.push([ch, { ...none, shift: /[A-Z]/.test(ch) }]);
+    prev = ch;
+  }
+  return out;
+}

@@ -10,7 +10,7 @@ import { fit, formatDuration, sanitize, truncate } from '../../text.js';
 import { useTheme, type Style } from '../../theme.js';
 import { toneStyle } from '../boot-test/BootTest.js';
 import type { Tone } from '../boot-test/result-lines.js';
-import { editText, TEXT_KEYS_HINT } from '../boot-test/text-field.js';
+import { editText, splitKeys, TEXT_KEYS_HINT } from '../boot-test/text-field.js';
 import { type JobRunner, useJob, useTicking } from '../boot-test/use-job.js';
 import type { ModalProps } from '../registry.js';
 import { defaultPlugins, parsePluginProgress, type PluginProgress, reportOptions } from './plugins.js';
@@ -168,6 +168,7 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
 
   const onListKey = (input: string, key: Key) => {
     const v = view.current;
+    const entries = v.list?.entries ?? [];
     if (v.focus === 'dir') {
       if (key.return) return scan(v.dir.trim() || DEFAULT_CRASH_DIR);
       if ((key.downArrow || key.tab) && entries.length) return set({ focus: 'list', fresh: false });
@@ -207,6 +208,10 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
   const summaryRoom = Math.max(1, room - 3);
 
   useInput((input, key) => {
+    for (const [i, k] of splitKeys(input, key)) onKey(i, k);
+  });
+
+  function onKey(input: string, key: Key): void {
     const phase = job.current().phase;
     if (phase === 'running' || phase === 'cancelling') {
       if (key.escape) job.cancel();
@@ -216,7 +221,8 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
       // Enter: back to the dumps, for another report.
       if (key.return) {
         job.reset();
-        return set({ step: 'list', offset: 0 });
+        set({ step: 'list', offset: 0 });
+        return;
       }
       const move = keyMove(key);
       if (move) set({ offset: offsetMove(view.current.offset, lines.length, summaryRoom, move) });
@@ -224,7 +230,7 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
     }
     if (view.current.step === 'plugins') onPluginKey(input, key);
     else onListKey(input, key);
-  });
+  }
 
   const out: React.ReactNode[] = [];
   const line = (text: string, style: Style = {}, k: string | number = out.length) =>
