@@ -64,8 +64,11 @@ export const DECODERS: readonly FamilyDecoder[] = [
       return { type: 'kernel.event', ts_ms, source: 'sched', subsystem: 'sched', severity: latencySeverity(value_us, ctx.thresholds.sched_warn_us), title: `run-queue latency ${value_us} us: ${name}[${pid}]`, pid: int(pid), comm: name, value_us, in_tick: true };
     },
     tick(maps, _ctx, ts_ms, interval_ms) {
-      const tick = baseTick('sched', ts_ms, interval_ms, scalar(maps.get('sched_n')));
-      tick.hist_us = hist(maps.get('sched_lat_us'));
+      const h = hist(maps.get('sched_lat_us'));
+      // Older programs printed a separate count; the histogram's total is the same number.
+      const count = maps.has('sched_n') ? scalar(maps.get('sched_n')) : (h ?? []).reduce((a, b) => a + b.count, 0);
+      const tick = baseTick('sched', ts_ms, interval_ms, count);
+      tick.hist_us = h;
       if (maps.has('sched_max_us')) tick.max_us = scalar(maps.get('sched_max_us'));
       tick.by_comm = nonEmpty(keyed(maps.get('sched_comm')));
       return { tick, events: [] };
