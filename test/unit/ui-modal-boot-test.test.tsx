@@ -9,6 +9,7 @@ import { createStore } from '../../src/store/index.js';
 import { App } from '../../src/ui/App.js';
 import { BootTestModal, type BootTestRunner } from '../../src/ui/modals/boot-test/BootTest.js';
 import { formKey, formOptions, initialForm } from '../../src/ui/modals/boot-test/form.js';
+import { wrapCells } from '../../src/ui/modals/boot-test/result-lines.js';
 import { MODALS } from '../../src/ui/modals/registry.js';
 import { takeSnapshot } from '../../src/ui/snapshot.js';
 import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
@@ -217,6 +218,17 @@ describe('the verdict', () => {
     expect(f).toMatch(/crash\s+kernel panic: sysrq triggered crash \(in sysrq_handle_crash\)/);
     expect(f).toMatch(/error\s+line \d+: .*sysrq triggered crash/);
     expectFits(r, 100, 24);
+  });
+
+  it('long values wrap after a slash or a space, whole, within the width', () => {
+    const log = PANIC.result.log_path!;
+    const rows = wrapCells(log, 40);
+    expect(rows.join('')).toBe(log);
+    for (const row of rows) expect(row.length).toBeLessThanOrEqual(40);
+    expect(rows[0]).toBe('/var/cache/kerntop/boot-test/logs/');
+    expect(wrapCells('short', 40)).toEqual(['short']);
+    // At most maxRows rows; the last one is cut with an ellipsis.
+    expect(wrapCells('x'.repeat(100), 10, 2)).toEqual(['x'.repeat(10), `${'x'.repeat(9)}…`]);
   });
 
   it('a short window scrolls the verdict with Up/Down', async () => {

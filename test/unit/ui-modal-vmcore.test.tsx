@@ -238,6 +238,20 @@ describe('the run', () => {
     await r.waitFor((f) => f.includes('Enter plugins'));
   });
 
+  it('in a narrow window the archive path wraps whole onto the next rows', async () => {
+    const r = renderModal(replaying(REPORT).runner, [], 60, 24);
+    await openLab(r);
+    await r.press(KEYS.enter, KEYS.enter);
+    await r.waitFor((f) => f.includes('archive'));
+    expectFits(r, 60, 24);
+    const lines = r.lines();
+    const i = lines.findIndex((l) => l.startsWith('archive'));
+    const rows = [lines[i].replace(/^archive\s+/, '')];
+    for (let j = i + 1; lines[j].startsWith(' '); j++) rows.push(lines[j].trim());
+    expect(rows.length).toBeGreaterThan(1);
+    expect(rows.map((x) => x.trimEnd()).join('')).toBe(REPORT.result.archive);
+  });
+
   it('a partial report names what did not run and why', async () => {
     const r = renderModal(replaying(NO_DBG).runner);
     await openLab(r);

@@ -7,7 +7,7 @@ import { fit, formatDuration, sanitize, truncate } from '../../text.js';
 import { useTheme, type Style, type Theme } from '../../theme.js';
 import type { ModalProps } from '../registry.js';
 import { FIELDS, formKey, initialForm, type FormState } from './form.js';
-import { resultLines, verdict, type Tone } from './result-lines.js';
+import { labelledRows, resultLines, verdict, wrapCells, type Tone } from './result-lines.js';
 import { splitKeys, TEXT_KEYS_HINT } from './text-field.js';
 import { type JobRunner, useJob, useTicking } from './use-job.js';
 
@@ -54,8 +54,10 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
   useTicking(busy);
   const room = Math.max(1, height - 1);
 
-  const lines = run.result ? resultLines(run.result) : [];
-  // Result view: verdict, summary of the lines, the key line.
+  // Result view: the verdict, the findings (long values on several rows), the key line.
+  const found = run.result ? resultLines(run.result).map((l) => ({ ...l, value: sanitize(l.value) })) : [];
+  const labelW = found.length ? Math.max(...found.map((l) => l.label.length)) : 0;
+  const lines = labelledRows(found, Math.max(1, width - labelW - 2), 4, g.ellipsis);
   const resultRoom = Math.max(1, room - 2);
 
   useInput((input, key) => {
@@ -148,7 +150,6 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
         <Text>{truncate(`  ${r.kernel.image}`, Math.max(0, width - v.text.length), g.ellipsis)}</Text>
       </Text>,
     );
-    const labelW = Math.max(...lines.map((l) => l.label.length));
     for (const [i, l] of lines.slice(resultOffset.current, resultOffset.current + resultRoom).entries()) {
       out.push(
         <Text key={`r${i + resultOffset.current}`} wrap="truncate">
@@ -161,9 +162,9 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
     line(`Enter new test${more}  Esc closes`, theme.dim);
   } else {
     // Could not run (no kernel there, no QEMU...) or cancelled before a result: the job's own words.
-    if (run.phase === 'cancelled') line('cancelled: the VM was stopped', theme.status('WARNING'));
-    else line(`could not run: ${run.error ?? 'unknown error'}`, theme.alert);
-    for (const l of run.tail.slice(-Math.max(0, room - 3))) line(l.text, theme.dim, `t${l.id}`);
+    const why = run.phase === 'cancelled' ? ['cancelled: the VM was stopped'] : wrapCells(sanitize(`could not run: ${run.error ?? 'unknown error'}`), width, 4, g.ellipsis);
+    why.forEach((w, i) => line(w, run.phase === 'cancelled' ? theme.status('WARNING') : theme.alert, `why${i}`));
+    for (const l of run.tail.slice(-Math.max(0, room - 2 - why.length))) line(l.text, theme.dim, `t${l.id}`);
     line('Enter back to the form  Esc closes', theme.dim);
   }
   return <>{out}</>;

@@ -9,7 +9,7 @@ import { offsetMove, type ScrollMove } from '../../scroll.js';
 import { fit, formatDuration, sanitize, truncate } from '../../text.js';
 import { useTheme, type Style } from '../../theme.js';
 import { toneStyle } from '../boot-test/BootTest.js';
-import type { Tone } from '../boot-test/result-lines.js';
+import { labelledRows, type Tone, wrapCells } from '../boot-test/result-lines.js';
 import { editText, splitKeys, TEXT_KEYS_HINT } from '../boot-test/text-field.js';
 import { type JobRunner, useJob, useTicking } from '../boot-test/use-job.js';
 import type { ModalProps } from '../registry.js';
@@ -204,7 +204,9 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
   };
 
   // The summary's lines, for scrolling; empty until there is a result.
-  const lines = run.result ? summaryLines(run.result) : [];
+  const found = run.result ? summaryLines(run.result).map((l) => ({ ...l, value: sanitize(l.value) })) : [];
+  const summaryW = found.length ? Math.max(...found.map((l) => l.label.length)) : 0;
+  const lines = labelledRows(found, Math.max(1, width - summaryW - 2), 4, g.ellipsis);
   const summaryRoom = Math.max(1, room - 3);
 
   useInput((input, key) => {
@@ -263,12 +265,14 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
       </Text>,
     );
     const sel = entries[v.selected];
-    const details: [string, string, Style][] = [];
+    const facts: { label: string; value: string; tone: Tone }[] = [];
     if (sel) {
       const di = debuginfoText(sel);
-      details.push(['dump', sel.dump, {}], ['debuginfo', di.text, toneStyle(theme, di.tone)]);
-      for (const p of sel.problems) details.push(['problem', p.message, toneStyle(theme, p.fatal ? 'bad' : 'warn')]);
+      facts.push({ label: 'dump', value: sel.dump, tone: 'plain' }, { label: 'debuginfo', value: di.text, tone: di.tone });
+      for (const p of sel.problems) facts.push({ label: 'problem', value: p.message, tone: p.fatal ? 'bad' : 'warn' });
     }
+    const factW = 9;
+    const details = labelledRows(facts.map((f) => ({ ...f, value: sanitize(f.value) })), Math.max(1, width - factW - 2), 3, g.ellipsis);
     const rowsRoom = Math.max(1, room - 1 - 1 - (details.length ? details.length + 1 : 0) - 1);
     if (v.scanning) line(`listing ${v.dir}${g.ellipsis}`, theme.dim);
     else if (v.scanError) line(`cannot list ${v.dir}: ${v.scanError}`, theme.alert);
@@ -284,8 +288,7 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
         line(text, isSel ? (v.focus === 'list' ? { inverse: true } : { bold: true }) : {}, `d${start + i}`);
       });
       line(' ', {}, 'gap');
-      const lw = Math.max(...details.map(([l]) => l.length));
-      details.forEach(([l, val, st], i) => labelled(l, lw, val, st, `x${i}`));
+      details.forEach((d, i) => labelled(d.label, factW, d.value, toneStyle(theme, d.tone), `x${i}`));
     }
     const hint = v.focus === 'dir'
       ? `Enter lists  ${entries.length ? 'Down/Tab the dumps  ' : ''}${TEXT_KEYS_HINT}  Esc closes`
@@ -360,14 +363,13 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
         <Text>{truncate(`  ${r.dump.path}`, Math.max(0, width - verdict.text.length), g.ellipsis)}</Text>
       </Text>,
     );
-    const lw = Math.max(...lines.map((l) => l.label.length));
-    lines.slice(v.offset, v.offset + summaryRoom).forEach((l, i) => labelled(l.label, lw, l.value, toneStyle(theme, l.tone), `s${v.offset + i}`));
+    lines.slice(v.offset, v.offset + summaryRoom).forEach((l, i) => labelled(l.label, summaryW, l.value, toneStyle(theme, l.tone), `s${v.offset + i}`));
     line(' ', {}, 'gap');
     line(`Enter back to the dumps${lines.length > summaryRoom ? '  Up/Down scroll' : ''}  Esc closes`, theme.dim, 'hint');
   } else {
     if (run.phase === 'cancelled') line('cancelled: the collector was stopped; nothing was kept', theme.status('WARNING'), 'why');
-    else line(`could not run: ${run.error ?? 'unknown error'}`, theme.alert, 'why');
-    for (const t of run.tail.slice(-Math.max(0, room - 3))) line(t.text, theme.dim, `t${t.id}`);
+    else wrapCells(sanitize(`could not run: ${run.error ?? 'unknown error'}`), width, 4, g.ellipsis).forEach((w, i) => line(w, theme.alert, `why${i}`));
+    for (const t of run.tail.slice(-Math.max(0, room - 6))) line(t.text, theme.dim, `t${t.id}`);
     line('Enter back to the dumps  Esc closes', theme.dim, 'hint');
   }
   return <>{out}</>;
