@@ -8,6 +8,7 @@ import type { BootTestResult } from '../../src/jobs/boot-test/result.js';
 import { createStore } from '../../src/store/index.js';
 import { App } from '../../src/ui/App.js';
 import { BootTestModal, type BootTestRunner } from '../../src/ui/modals/boot-test/BootTest.js';
+import { jobsSettled } from '../../src/ui/modals/boot-test/use-job.js';
 import { formKey, formOptions, initialForm } from '../../src/ui/modals/boot-test/form.js';
 import { wrapCells } from '../../src/ui/modals/boot-test/result-lines.js';
 import { MODALS } from '../../src/ui/modals/registry.js';
@@ -276,6 +277,22 @@ describe('cancel', () => {
     r.unmount();
     current = null;
     expect(fake.signals[0].aborted).toBe(true);
+    // An exit path can wait for the job's own cleanup (the real job reaps QEMU, removes its work directory).
+    let cleanedUp = false;
+    const slow: BootTestRunner = async (_o, hooks) => {
+      await new Promise<void>((resolve) => hooks.signal?.addEventListener('abort', () => resolve()));
+      await new Promise((res) => setTimeout(res, 50));
+      cleanedUp = true;
+      return { ...CLEAN.result, cancelled: true };
+    };
+    const r2 = renderModal(slow);
+    await r2.press(K, KEYS.enter);
+    await r2.waitFor((f) => f.includes('Esc cancels'));
+    r2.unmount();
+    current = null;
+    expect(cleanedUp).toBe(false);
+    await jobsSettled();
+    expect(cleanedUp).toBe(true);
   });
 
   it('the job does not touch the store (a replayed session keeps its clock)', async () => {

@@ -31,6 +31,18 @@ export interface JobRun<R> {
   ended_ms: number | null;
 }
 
+// Every run a window started, until it has settled: closing a window aborts its run at once, but the
+// job still needs a moment to reap the VM or the collector and remove its work directory.
+const inFlight = new Set<Promise<void>>();
+
+/**
+ * Resolves once every job started from a window has finished (a cancelled one included), for an
+ * exit path that wants the jobs' own cleanup done before the process goes.
+ */
+export function jobsSettled(): Promise<void> {
+  return Promise.all([...inFlight]).then(() => undefined);
+}
+
 /** Console lines kept for the live tail; a window shows fewer. */
 export const TAIL_KEEP = 400;
 const REDRAW_MS = 40;
@@ -117,6 +129,9 @@ export function useJob<O, R>(runner: JobRunner<O, R>, opts: UseJobOptions = {}):
     } catch (e) {
       p = Promise.reject(e);
     }
+    const settled = p.then(() => undefined, () => undefined);
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
     p.then(
       (result) => {
         if (controller.current !== ac) return;
