@@ -9,6 +9,7 @@ import { KmsgSource } from '../sources/kmsg/source.js';
 import { LogStream } from '../knowledge/log-classifier/index.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
+import { jobsSettled } from '../ui/modals/boot-test/use-job.js';
 import { runTui } from '../ui/run.js';
 import { planProbes } from './live-sources.js';
 import { parseProbeList, thresholdsFrom } from './options.js';
@@ -99,6 +100,9 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
   const end = (why: string): Promise<number> => {
     ended ??= (async () => {
       void why;
+      // A job started from the screen (boot test, vmcore report) was cancelled on the way out: let it
+      // remove its VM and work directory before the process ends.
+      if (interactive) await Promise.race([jobsSettled(), new Promise((r) => setTimeout(r, 3000))]);
       await Promise.all(sources.map((s) => s.stop().catch(() => undefined)));
       if (!replay) emit({ type: 'clock', ts_ms: Date.now() });
       await recorder?.close();

@@ -172,7 +172,7 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
   function onKey(input: string, key: Key): void {
     const u = ui.current;
     if (u.modal !== null) {
-      if (key.escape || input === u.modal) set({ modal: null });
+      if (key.escape || (input === u.modal && !MODALS[u.modal]?.textInput)) set({ modal: null });
       return;
     }
     if (u.editing !== null) {

@@ -321,9 +321,10 @@ describe('in the app', () => {
     await r.waitFor((f) => f.includes('Subsystems'));
     await r.press('b');
     await r.waitFor((f) => f.includes('> Boot test') && f.includes('Host kernel'));
-    await r.press('/nonexistent/kernel-image', KEYS.enter);
+    // The window's own key is typed like any other letter: paths such as /boot/vmlinuz must be typeable.
+    await r.press('/nonexistent/boot/vmlinuz-b', KEYS.enter);
     const f = await r.waitFor((f) => f.includes('could not run'), 10_000);
-    expect(f).toMatch(/could not run: .*\/nonexistent\/kernel-image/);
+    expect(f).toMatch(/could not run: .*\/nonexistent\/boot\/vmlinuz-b/);
     await r.press(KEYS.escape);
     await r.waitFor((f) => !f.includes('Boot test') && f.includes('Subsystems'));
   });

@@ -17,6 +17,8 @@ export interface ModalProps {
 export interface ModalSpec {
   title: string;
   component: React.ComponentType<ModalProps>;
+  /** Has text fields: only Esc closes it, and its own key is typed like any other. */
+  textInput?: boolean;
 }
 
 /**
@@ -25,6 +27,6 @@ export interface ModalSpec {
  */
 export const MODALS: Record<string, ModalSpec> = {
   '?': { title: 'Help', component: HelpModal },
-  b: { title: 'Boot test', component: BootTestModal },
-  v: { title: 'Vmcore report', component: VmcoreModal },
+  b: { title: 'Boot test', component: BootTestModal, textInput: true },
+  v: { title: 'Vmcore report', component: VmcoreModal, textInput: true },
 };
