@@ -111,12 +111,34 @@ export class BpftraceSource implements EventSource {
     let readyAt = 0;
     let stderr = '';
 
+    let relaunch = false;
+    // bpftrace 0.17 skips a probe of a multi-probe block that cannot attach ("could not attach probe
+    // kprobe:vfs_read, skipping.") and runs on without it. A family with a skipped probe is not really
+    // attached: it is demoted like any attach failure, and the child restarts without it. The warning
+    // and READY arrive on different pipes, so READY is confirmed only after a short settle.
+    const skippedProbes = () => [...stderr.matchAll(/could not attach probe (\S+?),? skipping/g)].map((m) => m[1]);
+    const confirm = () => {
+      if (this.child !== child || relaunch) return;
+      const skipped = skippedProbes();
+      const blamed = new Set(skipped.map((probe) => blame(probe, composed)).filter((f): f is ProbeFamily => f !== null));
+      if (blamed.size === 0) {
+        for (const { family, strategy } of chosen) this.status(family, 'ATTACHED', strategy.method);
+        return;
+      }
+      relaunch = true;
+      for (const family of blamed) this.demote(family, `could not attach ${skipped.filter((p) => blame(p, composed) === family).join(', ')}: ${errorSummary(stderr)}`);
+      try {
+        process.kill(-child.pid!, 'SIGINT');
+      } catch {
+        child.kill('SIGINT');
+      }
+    };
     const onLine = (line: string) => {
       const r = assembler.feed(line);
       if (r.ready && !ready) {
         ready = true;
         readyAt = this.now();
-        for (const { family, strategy } of chosen) this.status(family, 'ATTACHED', strategy.method);
+        setTimeout(confirm, 250);
       }
       if (r.malformed) {
         this.emit({ type: 'parse.error', ts_ms: this.now(), source: 'bpftrace', count: 1, sample: r.malformed.slice(0, 200) });
@@ -142,6 +164,10 @@ export class BpftraceSource implements EventSource {
         if (this.child === child) this.child = null;
         resolve();
         if (this.stopping) return;
+        if (relaunch) {
+          this.launch();
+          return;
+        }
         if (!ready) {
           this.attachFailed(composed, errorSummary(stderr), `${code ?? signal}`);
           return;
