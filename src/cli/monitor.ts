@@ -52,7 +52,9 @@ async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType
   else for (const d of plan.decisions) emit({ type: 'probe.status', ts_ms: now, family: d.family, state: 'SKIPPED', ...(d.method ? { method: d.method } : {}), reason: d.reason });
   // The kernel log from now on: records already in the buffer happened before this run and would
   // otherwise be judged as if they were current (`kerntop kmsg` shows the whole buffer).
-  if (a.kmsg) sources.push(new KmsgSource({ source: 'auto', follow: true, start: 'end', cursor: null, classify: new LogStream() }));
+  // On the live screen the last lines of the buffer are shown as context, not judged.
+  const interactive = !a.quiet && !a.events;
+  if (a.kmsg) sources.push(new KmsgSource({ source: 'auto', follow: true, start: 'end', context: interactive ? 200 : 0, cursor: null, classify: new LogStream() }));
   void store;
   return { sources, replay: null, probeFamilies: a.probes?.split(',') };
 }

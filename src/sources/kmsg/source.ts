@@ -21,6 +21,11 @@ export interface KmsgSourceOptions {
   follow?: boolean;
   /** oldest: the whole buffer; new: after the saved cursor; end: only records written from now on. */
   start?: 'oldest' | 'new' | 'end';
+  /**
+   * With start 'end': also show the last N records already in the buffer, as context for a screen.
+   * They are shown only (kmsg.record), never judged: what happened before this run is not current.
+   */
+  context?: number;
   /** Where (boot_id, seq) of the last record read is kept; null: not kept. */
   cursor?: CursorStore | null;
   /** Turn NVRM lines into Xid events (default true). */
@@ -115,8 +120,8 @@ export class KmsgSource implements EventSource {
       path,
       follow: this.opts.follow ?? false,
       afterSeq,
-      startAtEnd: this.opts.start === 'end',
-      onRecord: (rec, live) => this.onRecord(rec, 'kmsg', live),
+      startAtEnd: this.opts.start === 'end' && !this.opts.context,
+      onRecord: (rec, live) => (!live && this.opts.start === 'end' ? this.keepContext(rec) : this.onRecord(rec, 'kmsg', live)),
       onLost: (n, why) => {
         this.emit({ type: 'kmsg.lost', ts_ms: Date.now(), lost: n });
         this.diag('warning', `${n} records lost (${why})`);
@@ -124,6 +129,7 @@ export class KmsgSource implements EventSource {
       onDiag: (level, message) => this.diag(level, message),
       onParseError: (sample) => this.emit({ type: 'parse.error', ts_ms: Date.now(), source: 'kmsg', count: 1, sample }),
       onBacklogDone: (n) => {
+        this.emitContext();
         this.flushClassifier();
         this.resolveBacklog(n);
       },
@@ -168,6 +174,23 @@ export class KmsgSource implements EventSource {
       if (!this.stopped) this.dmesgTimer = setTimeout(() => void tick(), DMESG_POLL_MS);
     };
     this.dmesgTimer = setTimeout(() => void tick(), DMESG_POLL_MS);
+  }
+
+  private context: KmsgRecord[] = [];
+
+  /** A backlog record kept only as context (start 'end' with context > 0): the newest N survive. */
+  private keepContext(rec: KmsgRecord): void {
+    this.context.push(rec);
+    if (this.context.length > 2 * (this.opts.context ?? 0)) this.context = this.context.slice(-(this.opts.context ?? 0));
+  }
+
+  private emitContext(): void {
+    const now = Date.now();
+    for (const rec of this.context.slice(-(this.opts.context ?? 0))) {
+      rec.wall = this.clock.wallIso(rec.ts_us);
+      this.emit({ type: 'kmsg.record', ts_ms: now, source: 'kmsg', record: rec });
+    }
+    this.context = [];
   }
 
   private onRecord(rec: KmsgRecord, origin: KmsgOrigin, live: boolean): void {
