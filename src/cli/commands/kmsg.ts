@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { runSourceUntilDone } from '../run-source.js';
 import type { KerntopEvent, KmsgRecordEvent } from '../../events.js';
 import { CursorStore } from '../../sources/kmsg/cursor.js';
 import { recordJson, recordText } from '../../sources/kmsg/format.js';
@@ -63,17 +64,7 @@ export async function runKmsg(argv: KmsgArgs): Promise<number> {
         return;
     }
   };
-  try {
-    await src.start(emit);
-  } catch (e) {
-    process.stderr.write(`kerntop kmsg: ${(e as Error).message}\n`);
-    return 3;
-  }
-  const stop = () => void src.stop();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  process.once('SIGHUP', stop);
-  await src.done;
+  if (!(await runSourceUntilDone(src, emit, 'kmsg'))) return 3;
   return 0;
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
+import { runSourceUntilDone } from '../run-source.js';
 import type { KerntopEvent } from '../../events.js';
 import { queryNvidiaSmi } from '../../knowledge/xid/nvidia-smi.js';
 import { gpuLabel, XidTracker, xidToKernelEvent, type XidEvent } from '../../knowledge/xid/tracker.js';
@@ -167,17 +168,7 @@ export async function runXid(argv: XidArgs): Promise<number> {
     if (ev.type === 'source.diag') process.stderr.write(`kerntop: ${ev.message}\n`);
     store.dispatch(ev);
   };
-  try {
-    await src.start(emit);
-  } catch (e) {
-    process.stderr.write(`kerntop xid: ${(e as Error).message}\n`);
-    return 3;
-  }
-  const stop = () => void src.stop();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  process.once('SIGHUP', stop);
-  await src.done;
+  if (!(await runSourceUntilDone(src, emit, 'xid'))) return 3;
   return finish();
 }
 
