@@ -5,7 +5,7 @@
 //   kerntop-job    runBootTest() in this process (what the TUI calls)
 // Prints per-run wall times, medians and ratios to qemu-by-hand, and the CLI's bare start-up time.
 //   npx tsx bench/boot-test.ts [rounds=7]
-import { spawn } from 'node:child_process';
+import { median, timeRun } from './lib.js';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,22 +15,7 @@ import { ensureDebianCloudKernel } from '../test/e2e/lib/debian-cloud-kernel.js'
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const rounds = Number(process.argv[2] ?? 7);
 
-function run(argv: string[], opts: { cwd?: string } = {}): Promise<{ ms: number; code: number | null; out: string }> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const c = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    c.stdout.setEncoding('latin1').on('data', (d: string) => (out += d));
-    c.on('error', reject);
-    c.on('close', (code) => resolve({ ms: performance.now() - t0, code, out }));
-  });
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const run = (argv: string[], opts: { cwd?: string } = {}) => timeRun(argv, { ...opts, encoding: 'latin1' });
 
 const k = await ensureDebianCloudKernel();
 const cli = [process.execPath, join(ROOT, 'bin', 'kerntop'), 'boot-test', '--kernel', k.vmlinuz, '--runner', 'qemu', '--json'];

@@ -9,6 +9,7 @@
 //  4. Time from an OOM kill to its line on `kerntop --events`: < 1 s.
 // Run: npx tsx bench/probes-overhead.ts [rounds] [seconds]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { median, timeRun } from './lib.js';
 import { readFileSync } from 'node:fs';
 import { descendants, startKerntop } from '../test/e2e/lib/kerntop.js';
 import { oomKill, sleep } from '../test/e2e/lib/workloads.js';
@@ -58,7 +59,6 @@ async function ready(child: ChildProcess, marker: RegExp, stream: 'stdout' | 'st
   });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const RUNQLAT = `tracepoint:sched:sched_wakeup,tracepoint:sched:sched_wakeup_new { @qt[args->pid] = nsecs; }
 tracepoint:sched:sched_switch { if (args->prev_state == 0) { @qt[args->prev_pid] = nsecs; } $ns = @qt[args->next_pid]; if ($ns) { @usecs = hist((nsecs - $ns) / 1000); } delete(@qt[args->next_pid]); }

@@ -6,7 +6,7 @@
 //   kerntop-job    runVmcoreReport() in this process (what the TUI calls)
 // The dump is the lab's real sysrq crash (test/e2e/lib/vmcore-lab.ts). Prints medians and ratios.
 //   npx tsx bench/vmcore-report.ts [rounds=7]
-import { spawn } from 'node:child_process';
+import { median, timeRun } from './lib.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -17,22 +17,7 @@ import { ensureVmcoreLab } from '../test/e2e/lib/vmcore-lab.js';
 const ROOT = join(fileURLToPath(import.meta.url), '..', '..');
 const rounds = Number(process.argv[2] ?? 7);
 
-function run(argv: string[]): Promise<{ ms: number; code: number | null; out: string }> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const c = spawn(argv[0], argv.slice(1), { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    c.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    c.on('error', reject);
-    c.on('close', (code) => resolve({ ms: performance.now() - t0, code, out }));
-  });
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const run = (argv: string[]) => timeRun(argv, { cwd: ROOT });
 
 const lab = await ensureVmcoreLab();
 const out = mkdtempSync('/tmp/kerntop-bench-vmcore-');
