@@ -59,12 +59,25 @@ describe.skipIf(!root)('live probes on this kernel (root)', () => {
     });
   });
 
-  it('vfs: a test process reads and writes appear in the histogram', async () => {
+  it('vfs: a test process reads and writes of regular files appear in the histogram; pipes do not', async () => {
     const r = await events('vfs', ['--vfs-warn', '1000000']);
     const before = ticks(r, 'vfs').reduce((a, t) => a + t.count, 0);
-    // 20000 reads and writes of 512 bytes by dd.
+    // 20000 reads and writes of 512 bytes by dd, file to file.
     const { execFileSync } = await import('node:child_process');
-    execFileSync('dd', ['if=/dev/zero', 'of=/dev/null', 'bs=512', 'count=20000'], { stdio: 'ignore' });
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const dir = mkdtempSync('/tmp/kerntop-vfs-');
+    try {
+      execFileSync('dd', ['if=/dev/zero', `of=${dir}/src`, 'bs=1M', 'count=10'], { stdio: 'ignore' });
+      await sleep(1200);
+      const mid = ticks(r, 'vfs').reduce((a, t) => a + t.count, 0);
+      // Reads and writes on a pipe and /dev/null are not files: they must not be timed.
+      execFileSync('sh', ['-c', 'dd if=/dev/zero bs=512 count=20000 2>/dev/null | cat > /dev/null'], { stdio: 'ignore' });
+      await sleep(1200);
+      expect(ticks(r, 'vfs').reduce((a, t) => a + t.count, 0) - mid).toBeLessThan(2000);
+      execFileSync('dd', [`if=${dir}/src`, `of=${dir}/dst`, 'bs=512', 'count=20000'], { stdio: 'ignore' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     await sleep(2000);
     const t = ticks(r, 'vfs');
     const reads = t.reduce((a, x) => a + (x.by_key?.read ?? 0), 0);

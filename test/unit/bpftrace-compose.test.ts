@@ -69,7 +69,10 @@ describe('choosing a strategy per family', () => {
   });
 
   it('prefers a richer strategy where the host has it', () => {
-    expect(catalogEntry('vfs').strategies.map((s) => s.method)).toEqual(['kfunc', 'kprobe', 'tracepoint']);
+    expect(catalogEntry('vfs').strategies.map((s) => s.script)).toEqual(['vfs.kfunc.bt', 'vfs.kprobe.bt', 'vfs.syscall.bt', 'vfs.syscall-any.bt']);
+    // Without BTF the regular-file filter cannot read the inode: every file is timed instead.
+    expect(decide({ ...host, btf: false }, { added: new Set(['vfs']) }).find((x) => x.family === 'vfs')?.strategy?.script).toBe('vfs.syscall-any.bt');
+    expect(decide(host, { added: new Set(['vfs']) }).find((x) => x.family === 'vfs')?.strategy?.script).toBe('vfs.syscall.bt');
     expect(PROBE_FAMILIES).toHaveLength(CATALOG.length);
   });
 });

@@ -120,6 +120,7 @@ export function unmet(req: Requirement, host: HostCapabilities, kernelFunctions:
     const missing = req.kprobes.filter((f) => !fns.has(f));
     if (missing.length) return `${missing.join(', ')} not traceable`;
   }
+  if (req.btf && !host.btf) return 'needs BTF (/sys/kernel/btf/vmlinux) to read kernel types';
   if (req.kfuncs?.length) {
     if (!host.btf) return 'kfunc needs BTF (/sys/kernel/btf/vmlinux)';
     if (!host.kfunc) return 'bpftrace reports kfunc unsupported on this kernel';

@@ -10,6 +10,8 @@ export interface Requirement {
   kfuncs?: string[];
   /** Software perf events ("page-faults", "major-faults"). */
   software?: string[];
+  /** Kernel types from BTF (struct access through curtask). */
+  btf?: boolean;
 }
 
 export interface Strategy {
@@ -31,6 +33,7 @@ export interface ProbeFamilyEntry {
 }
 
 const SYSCALL_RW = ['read', 'write', 'pread64', 'pwrite64', 'readv', 'writev'];
+const VFS_SYSCALL_COST = 'syscall tracepoints add about 1.4 us to every read/write on the host; enable with --probes +vfs';
 
 export const CATALOG: readonly ProbeFamilyEntry[] = [
   {
@@ -50,15 +53,21 @@ export const CATALOG: readonly ProbeFamilyEntry[] = [
   },
   {
     family: 'vfs',
-    measures: 'read/write latency per op and process',
+    measures: 'read/write latency per op and process (regular files with the syscall strategy)',
     strategies: [
       { method: 'kfunc', script: 'vfs.kfunc.bt', requires: { kfuncs: ['vfs_read', 'vfs_write'] } },
       { method: 'kprobe', script: 'vfs.kprobe.bt', requires: { kprobes: ['vfs_read', 'vfs_write'] } },
       {
         method: 'tracepoint',
         script: 'vfs.syscall.bt',
+        requires: { tracepoints: SYSCALL_RW.flatMap((s) => [`syscalls:sys_enter_${s}`, `syscalls:sys_exit_${s}`]), btf: true },
+        optIn: VFS_SYSCALL_COST,
+      },
+      {
+        method: 'tracepoint',
+        script: 'vfs.syscall-any.bt',
         requires: { tracepoints: SYSCALL_RW.flatMap((s) => [`syscalls:sys_enter_${s}`, `syscalls:sys_exit_${s}`]) },
-        optIn: 'syscall tracepoints add about 1.4 us to every read/write on the host; enable with --probes +vfs',
+        optIn: VFS_SYSCALL_COST,
       },
     ],
   },
