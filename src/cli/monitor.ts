@@ -9,8 +9,6 @@ import { KmsgSource } from '../sources/kmsg/source.js';
 import { LogStream } from '../knowledge/log-classifier/index.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
-import { jobsSettled } from '../ui/modals/boot-test/use-job.js';
-import { runTui } from '../ui/run.js';
 import { planProbes } from './live-sources.js';
 import { parseProbeList, thresholdsFrom } from './options.js';
 
@@ -59,6 +57,26 @@ async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType
   return { sources, replay: null, probeFamilies: a.probes?.split(',') };
 }
 
+/**
+ * The Ink UI, loaded only for the live screen (quiet and --events runs do without React's memory).
+ * Ink decides once, when loaded, that a CI variable in the environment means "no live frames"; a
+ * person at a real terminal (a CI job's debug shell, `docker exec -it` with CI=true inherited) still
+ * gets the live screen: the variables are hidden from Ink while it loads, then put back.
+ */
+async function loadUi() {
+  const keys = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+  const saved = keys.map((k) => process.env[k]);
+  for (const k of keys) delete process.env[k];
+  try {
+    const [{ runTui }, { jobsSettled }] = await Promise.all([import('../ui/run.js'), import('../ui/modals/boot-test/use-job.js')]);
+    return { runTui, jobsSettled };
+  } finally {
+    keys.forEach((k, i) => {
+      if (saved[i] !== undefined) process.env[k] = saved[i];
+    });
+  }
+}
+
 /** Runs the monitor in the mode asked for and returns the exit code. */
 export async function runMonitor(a: MonitorArgs): Promise<number> {
   const thresholds = thresholdsFrom(a);
@@ -70,6 +88,7 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
   if (a.duration !== undefined && !(a.duration > 0)) throw new Error('--duration must be a positive number of seconds');
   if (a.speed < 0 || !Number.isFinite(a.speed)) throw new Error('--speed must be 0 (as fast as possible) or more');
 
+  const ui = interactive ? await loadUi() : null;
   const store = createStore(thresholds);
   let recorder: Recorder | null = null;
   let stdoutClosed = false;
@@ -104,7 +123,7 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
       void why;
       // A job started from the screen (boot test, vmcore report) was cancelled on the way out: let it
       // remove its VM and work directory before the process ends.
-      if (interactive) await Promise.race([jobsSettled(), new Promise((r) => setTimeout(r, 3000))]);
+      if (ui) await Promise.race([ui.jobsSettled(), new Promise((r) => setTimeout(r, 3000))]);
       await Promise.all(sources.map((s) => s.stop().catch(() => undefined)));
       if (!replay) emit({ type: 'clock', ts_ms: Date.now() });
       await recorder?.close();
@@ -146,7 +165,7 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
   if (a.duration) stops.push(new Promise((r) => setTimeout(() => r('duration'), a.duration! * 1000)));
   if (replay && !interactive) stops.push(replay.done.then(() => 'replay done'));
   if (interactive) {
-    stops.push(runTui(store, { pane: a.pane, replay: !!replay }).then((x) => x.reason));
+    stops.push(ui!.runTui(store, { pane: a.pane, replay: !!replay }).then((x) => x.reason));
   }
   if (stops.length === 0) stops.push(new Promise(() => {})); // until a signal
   const why = await Promise.race(stops);

@@ -2,24 +2,6 @@ import type { CommandModule } from 'yargs';
 import type { MonitorArgs } from '../monitor.js';
 import { thresholdOptions } from '../options.js';
 
-/**
- * Ink decides once, when loaded, that a CI variable in the environment means "no live frames". A person
- * at a real terminal (a CI job's debug shell, `docker exec -it` with CI=true inherited) still gets the
- * live screen: the variables are hidden from Ink while it loads, then put back.
- */
-async function loadMonitor(interactive: boolean): Promise<typeof import('../monitor.js')> {
-  const keys = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
-  const saved = keys.map((k) => process.env[k]);
-  if (interactive) for (const k of keys) delete process.env[k];
-  try {
-    return await import('../monitor.js');
-  } finally {
-    keys.forEach((k, i) => {
-      if (saved[i] !== undefined) process.env[k] = saved[i];
-    });
-  }
-}
-
 export const monitorCommand: CommandModule<object, MonitorArgs> = {
   command: '$0',
   describe: 'live monitor (interactive on a terminal; -q for one summary, --events for JSON lines)',
@@ -45,7 +27,7 @@ export const monitorCommand: CommandModule<object, MonitorArgs> = {
       .example('kerntop --replay fixtures/sessions/busy-host.jsonl', 'try kerntop without root') as never,
   handler: async (argv) => {
     // Loaded here, not at start-up: the monitor pulls in Ink and React, which every other subcommand can do without.
-    const { runMonitor } = await loadMonitor(!argv.quiet && !argv.events && !!process.stdout.isTTY);
+    const { runMonitor } = await import('../monitor.js');
     const code = await runMonitor(argv);
     // Nothing is left to do: leave now rather than wait for stray handles (stdin, timers).
     process.exit(code);
