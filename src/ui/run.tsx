@@ -1,6 +1,5 @@
 import os from 'node:os';
 import { format } from 'node:util';
-import React from 'react';
 import { render, type Instance } from 'ink';
 import type { Store } from '../store/index.js';
 import { App } from './App.js';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KerntopEvent, ProbeFamily, Thresholds } from '../../events.js';
+import type { ProbeFamily, Thresholds } from '../../events.js';
 import { pdeathsigPrefix, trackChild } from '../../lifecycle.js';
 import type { Emit, EventSource } from '../source.js';
 import { OutputAssembler } from './assembler.js';
@@ -283,4 +283,3 @@ export class BpftraceSource implements EventSource {
   }
 }
 
-export type { KerntopEvent };

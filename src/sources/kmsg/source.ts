@@ -1,4 +1,4 @@
-import type { KernelEvent, KerntopEvent, KmsgRecord } from '../../events.js';
+import type { KernelEvent, KmsgRecord } from '../../events.js';
 import { XidTracker, xidToKernelEvent, type GpuInfo, type XidEvent } from '../../knowledge/xid/tracker.js';
 import { LogStream } from '../../knowledge/log-classifier/index.js';
 import type { Emit, EventSource } from '../source.js';

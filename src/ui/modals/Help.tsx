@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import { useState } from 'react';
 import { Text, useInput } from 'ink';
 import { offsetMove } from '../scroll.js';
 import { fit, truncate } from '../text.js';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 import { Table, type Column } from '../components/Table.js';
 import type { EventLine } from '../lines.js';

@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 import type { ProbeStatusEvent, SourceDiagEvent } from '../../events.js';
 import { Table, type Column } from '../components/Table.js';

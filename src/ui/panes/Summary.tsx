@@ -1,4 +1,3 @@
-import React from 'react';
 import { Text } from 'ink';
 import type { SubsystemRow } from '../../store/index.js';
 import { Table, type Column } from '../components/Table.js';
