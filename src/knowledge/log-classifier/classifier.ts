@@ -3,6 +3,7 @@
 // Memory is bounded: one open report of at most maxReportLines lines.
 import { CRASH_FORMATS, HEADERLESS_OOPS, IP_LINE_RE, OOPS_BODY_EVIDENCE_RE, mayBeHeader as mayBeHeaderImport, type CrashFormat } from './formats.js';
 import { finalizeReport, type ReportLine } from './report.js';
+import type { CrashReport } from './types.js';
 import { lineSeverity as lineSeverityImport, lineEventKind, type LineSeverity } from './line-rules.js';
 
 // Hot-path imports bound once: some loaders (tsx) turn each use of an imported name into a getter call.
@@ -17,19 +18,10 @@ export interface InputLine {
   ts_ms?: number;
 }
 
-export interface ClassifiedReport {
-  class: string;
+/** A crash report as the public API gives it, plus what the analyzer and the stream need internally. */
+export interface ClassifiedReport extends CrashReport {
   subsystem: CrashFormat['subsystem'];
   format: string;
-  title: string;
-  function: string | null;
-  cpu: number | null;
-  pid: number | null;
-  comm: string | null;
-  tainted: string | null;
-  start_line: number;
-  end_line: number;
-  corrupted: boolean;
   /** Messages of "Kernel panic - not syncing" lines that belong to this report (panic_on_warn, Fatal exception). */
   panics: string[];
   header: string;
