@@ -3,23 +3,21 @@
 // boots Debian's cloud kernel under QEMU (test/e2e/lib/debian-cloud-kernel.ts, cached), and Esc in
 // the middle of a boot kills the VM.
 //
-// The app closes a window on the window's own key, even while it is typed into a text field (App.tsx
-// handles that key before the window sees it), so the paths typed here hold no "v" and no "b": the
-// dump and the kernel are linked into a directory named for this test.
+// The dump and the kernel are linked into a directory named for this test (hard links: no copies),
+// and the typed paths hold "b" and "v" on purpose: a window's own key is typed like any other letter.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_TMUX, TmuxServer, type TmuxWindow } from './lib/tmux.js';
 import { cloudKernelUnavailableReason, ensureDebianCloudKernel } from './lib/debian-cloud-kernel.js';
 import { ensureVmcoreLab, labUnavailableReason, type VmcoreLab } from './lib/vmcore-lab.js';
 
 const ROOT = process.cwd();
 const RECORDING = 'fixtures/sessions/busy-host.jsonl';
-const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `kerntop-e2e-modals-${process.pid}`;
-const PROMPT = 'ktprompt$ ';
-// No "v" or "b" in it (see above); /tmp, so a hard link from /var/cache works on one filesystem.
-const WORK = `/tmp/kt-tui-modals-${process.pid}`;
+// "b" and "v" in it (see above); /tmp, so a hard link from /var/cache works on one filesystem.
+const WORK = `/tmp/kt-boot-vmcore-${process.pid}`;
 
 const onPath = (cmd: string) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
 const hasDrgn = spawnSync('/usr/bin/python3', ['-c', 'import drgn']).status === 0;
@@ -30,51 +28,12 @@ const bootSkip = (HAVE_TMUX ? null : 'tmux missing (apt-get install tmux)') ?? c
   (existsSync('/bin/busybox') || onPath('busybox') ? null : 'busybox missing (apt-get install busybox-static)') ??
   (process.arch === 'x64' ? null : 'the Debian cloud kernel is amd64');
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-}
+const server = new TmuxServer(SOCKET, ROOT);
+type Window = TmuxWindow;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let n = 0;
-
-class Window {
-  readonly name = `m${++n}`;
-  constructor(columns: number, rows: number) {
-    const shell = `env TERM=xterm-256color LANG=C.UTF-8 PS1=${JSON.stringify(PROMPT)} bash --norc --noprofile`;
-    tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), '-c', ROOT, shell);
-    tmux('set-option', '-t', this.name, 'status', 'off');
-  }
-  type(text: string) {
-    tmux('send-keys', '-t', this.name, '-l', text);
-  }
-  keys(...keys: string[]) {
-    tmux('send-keys', '-t', this.name, ...keys);
-  }
-  capture(): string {
-    return tmux('capture-pane', '-p', '-t', this.name);
-  }
-  async waitFor(pred: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const s = this.capture();
-      if (pred(s)) return s;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
-      await sleep(100);
-    }
-  }
-  kill() {
-    try {
-      tmux('kill-session', '-t', this.name);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-const windows: Window[] = [];
 /** kerntop replaying the busy-host recording, from the source tree, in a fresh window. */
 async function replayWindow(columns = 120, rows = 36): Promise<Window> {
-  const w = new Window(columns, rows);
-  windows.push(w);
+  const w = server.window(columns, rows);
   w.type(`NODE_ENV=production node --import tsx src/cli/main.ts --replay ${RECORDING} --speed 0; echo "rc=$?"`);
   w.keys('Enter');
   await w.waitFor((s) => s.includes('Subsystems') && /oom\s.*CRITICAL/.test(s), 'the replayed session');
@@ -105,15 +64,9 @@ function pidsWith(needle: string): number[] {
 beforeAll(() => {
   mkdirSync(WORK, { recursive: true });
 });
-afterEach(() => {
-  while (windows.length) windows.pop()!.kill();
-});
+afterEach(() => server.closeWindows());
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
+  server.kill();
   rmSync(WORK, { recursive: true, force: true });
 });
 

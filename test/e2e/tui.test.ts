@@ -5,77 +5,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { HAVE_TMUX, TmuxServer, type TmuxWindow } from './lib/tmux.js';
 
 const ROOT = process.cwd();
 const RECORDING = 'fixtures/sessions/busy-host.jsonl';
-const HAVE_TMUX = spawnSync('tmux', ['-V']).status === 0;
-const SOCKET = `kerntop-e2e-${process.pid}`;
-const PROMPT = 'ktprompt$ ';
+const server = new TmuxServer(`kerntop-e2e-${process.pid}`, ROOT);
 /** The whole recording has been replayed: the OOM kill is in and sched has its final count. */
 const READY = (s: string) => /oom\s.*CRITICAL/.test(s) && /sched\s+268k/.test(s);
 let dir: string;
-let n = 0;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-}
-
+type Window = TmuxWindow;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-class Window {
-  readonly name = `w${++n}`;
-  constructor(columns: number, rows: number, env: Record<string, string | undefined> = {}) {
-    const all = Object.entries({ TERM: 'xterm-256color', LANG: 'C.UTF-8', ...env });
-    // env takes its -u options before any NAME=VALUE.
-    const envArgs = [...all.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`), ...all.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
-    // A bare shell, so the prompt that comes back after kerntop is known.
-    const shell = `env ${envArgs.join(' ')} PS1=${JSON.stringify(PROMPT)} bash --norc --noprofile`;
-    tmux('new-session', '-d', '-s', this.name, '-x', String(columns), '-y', String(rows), '-c', ROOT, shell);
-    tmux('set-option', '-t', this.name, 'status', 'off');
-  }
-  type(text: string) {
-    tmux('send-keys', '-t', this.name, '-l', text);
-  }
-  keys(...keys: string[]) {
-    tmux('send-keys', '-t', this.name, ...keys);
-  }
-  run(cmd: string) {
-    this.type(cmd);
-    this.keys('Enter');
-  }
-  capture(escapes = false): string {
-    return tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', this.name);
-  }
-  lines(): string[] {
-    return this.capture().split('\n');
-  }
-  async waitFor(pred: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const s = this.capture();
-      if (pred(s)) return s;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
-      await sleep(100);
-    }
-  }
-  resize(columns: number, rows: number) {
-    tmux('resize-window', '-t', this.name, '-x', String(columns), '-y', String(rows));
-  }
-  kill() {
-    try {
-      tmux('kill-session', '-t', this.name);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-const windows: Window[] = [];
-function open(columns: number, rows: number, env?: Record<string, string | undefined>): Window {
-  const w = new Window(columns, rows, env);
-  windows.push(w);
-  return w;
-}
+const open = (columns: number, rows: number, env?: Record<string, string | undefined>): Window => server.window(columns, rows, env);
 
 /** kerntop started from the source tree (no build needed), its pid written to a file. */
 function kerntop(w: Window, args: string, pidFile: string, envPrefix = '') {
@@ -98,16 +38,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kerntop-tui-'));
 });
 
-afterEach(() => {
-  while (windows.length) windows.pop()!.kill();
-});
+afterEach(() => server.closeWindows());
 
 afterAll(() => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // no server left
-  }
+  server.kill();
   rmSync(dir, { recursive: true, force: true });
 });
 
