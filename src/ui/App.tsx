@@ -14,7 +14,7 @@ import { KernelLog, xidTableLines } from './panes/KernelLog.js';
 import { Footer } from './panes/Footer.js';
 import { probeLinesWanted, Probes } from './panes/Probes.js';
 import { Summary } from './panes/Summary.js';
-import { FOLLOW, offsetMove, streamMove, type ScrollMove, type StreamScroll } from './scroll.js';
+import { FOLLOW, keyMove, offsetMove, streamMove, type ScrollMove, type StreamScroll } from './scroll.js';
 import type { Snapshot } from './snapshot.js';
 import { useTheme } from './theme.js';
 
@@ -75,16 +75,6 @@ interface View {
   xids: XidRow[];
   family: string;
   boxes: Map<PaneName, PaneBox>;
-}
-
-function keyMove(key: Key): ScrollMove | null {
-  if (key.upArrow) return 'up';
-  if (key.downArrow) return 'down';
-  if (key.pageUp) return 'pageUp';
-  if (key.pageDown) return 'pageDown';
-  if (key.home) return 'home';
-  if (key.end) return 'end';
-  return null;
 }
 
 function buildView(s: Snapshot, size: TerminalSize, pane: PaneName | undefined, filter: string, chosenFamily: string | null): View {

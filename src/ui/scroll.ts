@@ -1,6 +1,7 @@
 // Scrolling of the stream panes (events, kernel log). Following keeps the newest line at the bottom;
 // once the user scrolls up, the view is anchored to a line, so new lines arriving below it do not
 // move what they are reading.
+import type { Key } from 'ink';
 
 export interface StreamScroll {
   follow: boolean;
@@ -11,6 +12,17 @@ export interface StreamScroll {
 export const FOLLOW: StreamScroll = { follow: true, anchor: null };
 
 export type ScrollMove = 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
+
+/** The scroll a key asks for, if any (arrows, PgUp, PgDn, Home, End). */
+export function keyMove(key: Pick<Key, 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end'>): ScrollMove | null {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.pageUp) return 'pageUp';
+  if (key.pageDown) return 'pageDown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  return null;
+}
 
 export interface StreamWindow<T> {
   visible: T[];

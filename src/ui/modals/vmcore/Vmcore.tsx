@@ -5,7 +5,7 @@ import type { VmcoreReportOptions } from '../../../jobs/vmcore/job.js';
 import type { VmcoreReportResult } from '../../../jobs/vmcore/model.js';
 import { VMCORE_PLUGINS } from '../../../jobs/vmcore/plugins-select.js';
 import { type Column, fitColumns, formatRow, headerLine } from '../../components/Table.js';
-import { offsetMove, type ScrollMove } from '../../scroll.js';
+import { keyMove, offsetMove, type ScrollMove } from '../../scroll.js';
 import { fit, formatDuration, sanitize, truncate } from '../../text.js';
 import { useTheme, type Style } from '../../theme.js';
 import { toneStyle } from '../boot-test/BootTest.js';
@@ -55,16 +55,6 @@ interface ViewState {
   progress: Map<string, PluginProgress>;
   dump: CrashEntry | null;
   offset: number;
-}
-
-function keyMove(key: Key): ScrollMove | null {
-  if (key.upArrow) return 'up';
-  if (key.downArrow) return 'down';
-  if (key.pageUp) return 'pageUp';
-  if (key.pageDown) return 'pageDown';
-  if (key.home) return 'home';
-  if (key.end) return 'end';
-  return null;
 }
 
 const moveIndex = (i: number, n: number, page: number, move: ScrollMove): number => {
