@@ -68,7 +68,17 @@ export class TmuxServer {
     // env takes its -u options before any NAME=VALUE.
     const envArgs = [...all.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`), ...all.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
     const shell = `env ${envArgs.join(' ')} PS1=${JSON.stringify(PROMPT)} bash --norc --noprofile`;
-    this.tmux('new-session', '-d', '-s', w.name, '-x', String(columns), '-y', String(rows), '-c', this.cwd, shell);
+    // Closing the last window makes the server exit; a new window that races with that exit gets
+    // "server exited unexpectedly". Try again once the old server is gone.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.tmux('new-session', '-d', '-s', w.name, '-x', String(columns), '-y', String(rows), '-c', this.cwd, shell);
+        break;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      }
+    }
     this.tmux('set-option', '-t', w.name, 'status', 'off');
     this.open.push(w);
     return w;
