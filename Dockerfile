@@ -28,11 +28,13 @@ RUN npx --no-install tsc -p . && mkdir -p python fixtures/sessions bpf-scripts \
 FROM ${BUILD_IMAGE} AS deps
 WORKDIR /src
 COPY package.json package-lock.json ./
-# Type declarations, source maps and docs are not read at run time (about half of node_modules).
+# Type declarations, TypeScript sources, source maps, docs and packages' own test suites are not
+# read at run time (about half of node_modules).
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error \
  && npm ls --omit=dev --depth=0 >/dev/null && rm -rf /root/.npm \
- && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \
-      -o -name '*.md' ! -iname 'license*' \) -delete
+ && find node_modules -type f \( -name '*.ts' -o -name '*.mts' -o -name '*.cts' -o -name '*.map' \
+      -o -name '*.md' ! -iname 'license*' \) -delete \
+ && find node_modules -mindepth 2 -type d \( -name test -o -name tests -o -name __tests__ \) -prune -exec rm -rf {} +
 
 # --- runtime -------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE}
