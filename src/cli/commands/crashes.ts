@@ -12,6 +12,8 @@ export async function runCrashesCli(argv: CrashesArgs): Promise<number> {
   const list = await listCrashes(dir);
   if (argv.json) {
     process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+  } else if (list.status === 'not_directory' || list.status === 'unreadable') {
+    process.stderr.write(`kerntop crashes: ${list.message}\n`);
   } else if (!list.entries.length) {
     process.stdout.write(`kerntop crashes: ${list.message}\n`);
   } else {
@@ -29,8 +31,10 @@ export async function runCrashesCli(argv: CrashesArgs): Promise<number> {
     process.stdout.write([fmt(head), ...rows.map(fmt)].join('\n') + '\n');
     for (const e of list.entries) for (const p of e.problems) process.stdout.write(`  ${e.dump}: ${p.message}\n`);
   }
-  // A missing default /var/crash means "no dumps"; a missing directory the user named cannot be listed.
-  return !list.exists && argv.dir !== undefined ? 3 : 0;
+  // A missing default /var/crash means "no dumps"; a missing directory the user named, or one that is
+  // not a directory or cannot be read, cannot be listed.
+  if (list.status === 'missing') return argv.dir !== undefined ? 3 : 0;
+  return list.status === 'listed' ? 0 : 3;
 }
 
 export const crashesCommand: CommandModule<object, CrashesArgs> = {

@@ -28,6 +28,8 @@ export interface CrashEntry {
 export interface CrashList {
   dir: string;
   exists: boolean;
+  /** listed; missing (kdump not set up); not_directory or unreadable (cannot be listed). */
+  status: 'listed' | 'missing' | 'not_directory' | 'unreadable';
   entries: CrashEntry[];
   message: string | null;
 }
@@ -109,17 +111,24 @@ async function entryFor(dir: string, dumpPath: string, dmesg: string | null, dir
 }
 
 export async function listCrashes(dir = '/var/crash'): Promise<CrashList> {
+  const failed = (status: CrashList['status'], message: string): CrashList => ({ dir, exists: status !== 'missing', status, entries: [], message });
+  let st;
+  try {
+    st = await stat(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      return failed('missing', `${dir} does not exist: kdump is not set up on this machine (Debian: apt-get install kdump-tools, then reboot so crashkernel= is reserved)`);
+    }
+    if (code === 'ENOTDIR') return failed('not_directory', notDirectory(dir));
+    return failed('unreadable', unreadable(dir, e as NodeJS.ErrnoException));
+  }
+  if (!st.isDirectory()) return failed('not_directory', notDirectory(dir));
   let top;
   try {
     top = await readdir(dir, { withFileTypes: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return {
-      dir, exists: false, entries: [],
-      message: code === 'EACCES'
-        ? `cannot read ${dir}: permission denied (run as root)`
-        : `${dir} does not exist: kdump is not set up on this machine (Debian: apt-get install kdump-tools, then reboot so crashkernel= is reserved)`,
-    };
+    return failed('unreadable', unreadable(dir, e as NodeJS.ErrnoException));
   }
   const entries: CrashEntry[] = [];
   for (const e of top) {
@@ -142,5 +151,14 @@ export async function listCrashes(dir = '/var/crash'): Promise<CrashList> {
     }
   }
   entries.sort((a, b) => (b.time_iso ?? '').localeCompare(a.time_iso ?? ''));
-  return { dir, exists: true, entries, message: entries.length ? null : `no crash dumps under ${dir}` };
+  return { dir, exists: true, status: 'listed', entries, message: entries.length ? null : `no crash dumps under ${dir}` };
+}
+
+function notDirectory(dir: string): string {
+  return `${dir} is not a directory: --dir names the directory kdump writes dumps to (default /var/crash; KDUMP_COREDIR in /etc/default/kdump-tools, "path" in /etc/kdump.conf)`;
+}
+
+function unreadable(dir: string, e: NodeJS.ErrnoException): string {
+  if (e.code === 'EACCES' || e.code === 'EPERM') return `cannot read ${dir}: permission denied (dumps are root's: run as root)`;
+  return `cannot read ${dir}: ${e.message}`;
 }
