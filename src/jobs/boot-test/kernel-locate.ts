@@ -43,7 +43,6 @@ function readHead(path: string, n: number): Buffer {
 }
 
 const ET_REL = 1;
-const ET_DYN = 3;
 const ET_CORE = 4;
 const PT_INTERP = 3;
 
@@ -56,8 +55,8 @@ function inspectElf(head: Buffer): ImageFacts {
   const facts: ImageFacts = { arch: a?.name ?? null, version: null, format: 'elf' };
   if (type === ET_REL) facts.notKernel = 'an ELF relocatable object (a kernel module or a .o), not a vmlinux';
   else if (type === ET_CORE) facts.notKernel = 'an ELF core dump (a vmcore?), not a vmlinux';
-  else if (type === ET_DYN && head[4] === 2 && head.length >= 0x40) {
-    // A program with a dynamic loader (PT_INTERP) is no kernel; an arm64 vmlinux is ET_DYN without one.
+  else if (head[4] === 2 && head.length >= 0x40) {
+    // A program with a dynamic loader (PT_INTERP) is no kernel; a vmlinux (ET_EXEC, or ET_DYN on arm64) has none.
     const phoff = Number(little ? head.readBigUInt64LE(0x20) : head.readBigUInt64BE(0x20));
     const phentsize = u16(0x36);
     const phnum = u16(0x38);

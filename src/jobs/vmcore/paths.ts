@@ -51,7 +51,7 @@ export async function ensureOutputDir(dir: string): Promise<void> {
     } catch (e) {
       if (e instanceof OutputDirError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new OutputDirError(`cannot write the report under ${dir}: ${at}: ${(e as Error).message}; ${FIX}`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new OutputDirError(`cannot write the report under ${dir}: ${at}: ${(e as Error).message}; ${FIX}`);
       missing.unshift(at);
       if (dirname(at) === at) break;
       at = dirname(at);
