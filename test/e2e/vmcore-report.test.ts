@@ -402,6 +402,15 @@ describe('vmcore-report and crashes: paths that cannot be used', () => {
     const empty = await kerntop(['crashes', '--dir', locked]);
     expect(empty.code).toBe(0);
     expect(empty.stdout).toBe(`kerntop crashes: no crash dumps under ${locked}`);
+    // A readable --dir whose dump directory is root's: not "no dumps", but which one could not be read.
+    const top = join(dir, 'crash-top');
+    mkdirSync(join(top, '202611241930'), { recursive: true, mode: 0o755 });
+    chmodSync(top, 0o755);
+    chmodSync(join(top, '202611241930'), 0o700);
+    const sub = await kerntop(['crashes', '--dir', top], { uid: 65534, gid: 65534 });
+    expect(sub.code).toBe(3);
+    expect(sub.stdout).toBe(`kerntop crashes: no crash dumps readable under ${top}`);
+    expect(sub.stderr).toBe(`kerntop crashes: cannot read ${join(top, '202611241930')}: permission denied (dumps are root's: run as root)`);
   });
 
   it('a --vmcore that does not exist: named, with where dumps live; exit 3', async () => {

@@ -31,6 +31,8 @@ export async function runCrashesCli(argv: CrashesArgs): Promise<number> {
     process.stdout.write([fmt(head), ...rows.map(fmt)].join('\n') + '\n');
     for (const e of list.entries) for (const p of e.problems) process.stdout.write(`  ${e.dump}: ${p.message}\n`);
   }
+  if (!argv.json) for (const u of list.unreadable) process.stderr.write(`kerntop crashes: ${u.message}\n`);
+  if (list.status === 'listed' && !list.entries.length && list.unreadable.length) return 3;
   // A missing default /var/crash means "no dumps"; a missing directory the user named, or one that is
   // not a directory or cannot be read, cannot be listed.
   if (list.status === 'missing') return argv.dir !== undefined ? 3 : 0;

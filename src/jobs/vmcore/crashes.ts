@@ -31,6 +31,8 @@ export interface CrashList {
   /** listed; missing (kdump not set up); not_directory or unreadable (cannot be listed). */
   status: 'listed' | 'missing' | 'not_directory' | 'unreadable';
   entries: CrashEntry[];
+  /** Dump directories inside `dir` that could not be read, each with its message. */
+  unreadable: { path: string; message: string }[];
   message: string | null;
 }
 
@@ -111,7 +113,7 @@ async function entryFor(dir: string, dumpPath: string, dmesg: string | null, dir
 }
 
 export async function listCrashes(dir = '/var/crash'): Promise<CrashList> {
-  const failed = (status: CrashList['status'], message: string): CrashList => ({ dir, exists: status !== 'missing', status, entries: [], message });
+  const failed = (status: CrashList['status'], message: string): CrashList => ({ dir, exists: status !== 'missing', status, entries: [], unreadable: [], message });
   let st;
   try {
     st = await stat(dir);
@@ -131,13 +133,15 @@ export async function listCrashes(dir = '/var/crash'): Promise<CrashList> {
     return failed('unreadable', unreadable(dir, e as NodeJS.ErrnoException));
   }
   const entries: CrashEntry[] = [];
+  const unreadableDirs: CrashList['unreadable'] = [];
   for (const e of top) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       let files;
       try {
         files = await readdir(p, { withFileTypes: true });
-      } catch {
+      } catch (err) {
+        unreadableDirs.push({ path: p, message: unreadable(p, err as NodeJS.ErrnoException) });
         continue;
       }
       const dmesg = files.find((f) => f.isFile() && DMESG_NAMES.test(f.name));
@@ -151,7 +155,9 @@ export async function listCrashes(dir = '/var/crash'): Promise<CrashList> {
     }
   }
   entries.sort((a, b) => (b.time_iso ?? '').localeCompare(a.time_iso ?? ''));
-  return { dir, exists: true, status: 'listed', entries, message: entries.length ? null : `no crash dumps under ${dir}` };
+  // Dumps may hide in the directories that could not be read: "no dumps" would not be true then.
+  const message = entries.length ? null : unreadableDirs.length ? `no crash dumps readable under ${dir}` : `no crash dumps under ${dir}`;
+  return { dir, exists: true, status: 'listed', entries, unreadable: unreadableDirs, message };
 }
 
 function notDirectory(dir: string): string {
