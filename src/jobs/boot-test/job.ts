@@ -139,7 +139,7 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
   }
   const rawLog = createWriteStream('', { fd: logFd, encoding: 'latin1' });
   sweepStaleWorkDirs();
-  const workDir = mkdtempSync(join(tmpdir(), `kerntop-boot-${process.pid}-`));
+  const workDir = mkdtempSync(join(resolve(tmpdir()), `kerntop-boot-${process.pid}-`));
   let pending = '';
   const onData = (chunk: string) => {
     rawLog.write(chunk);
