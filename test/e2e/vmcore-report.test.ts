@@ -391,6 +391,12 @@ describe('vmcore-report and crashes: paths that cannot be used', () => {
     }
     const j = JSON.parse((await kerntop(['crashes', '--dir', '/dev/zero', '--json'])).stdout);
     expect(j).toMatchObject({ status: 'not_directory', entries: [] });
+    // A relative --dir lists absolute dump paths (ready for vmcore-report --vmcore from anywhere).
+    mkdirSync(join(dir, 'rel', '202611241930'), { recursive: true });
+    writeFileSync(join(dir, 'rel', '202611241930', 'vmcore'), 'not a dump\n');
+    const rel = JSON.parse((await kerntop(['crashes', '--dir', 'rel', '--json'], { cwd: dir })).stdout);
+    expect(rel.dir).toBe(join(dir, 'rel'));
+    expect(rel.entries.map((e: any) => e.dump)).toEqual([join(dir, 'rel', '202611241930', 'vmcore')]);
   });
 
   it('crashes --dir that cannot be read (as nobody): permission denied, exit 3; an empty one: no dumps, exit 0', async () => {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 
 interface CrashesArgs {
@@ -8,7 +9,8 @@ interface CrashesArgs {
 export async function runCrashesCli(argv: CrashesArgs): Promise<number> {
   const { listCrashes } = await import('../../jobs/vmcore/crashes.js');
   const { humanBytes } = await import('../../jobs/vmcore/dumpfile.js');
-  const dir = argv.dir ?? '/var/crash';
+  // Absolute, so every dump path listed can be pasted into vmcore-report from anywhere.
+  const dir = resolve(argv.dir ?? '/var/crash');
   const list = await listCrashes(dir);
   if (argv.json) {
     process.stdout.write(JSON.stringify(list, null, 2) + '\n');
