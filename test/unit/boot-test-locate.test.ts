@@ -131,6 +131,16 @@ describe('locateKernel', () => {
     writeFileSync(gz, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]));
     expect(locateKernel({ kernel: gz, arch: 'arm64' })).toMatchObject({ image: gz, archFrom: 'option' });
     expect(setupError(() => locateKernel({ kernel: gz, arch: 'x86_64' }))).toMatch(/is a gzip-compressed file, which QEMU does not boot for x86_64/);
+    // An arm64 EFI zboot image ("MZ", "zimg", PE machine 0xaa64) names its own arch, whatever the host.
+    const zboot = Buffer.alloc(0x100);
+    zboot.write('MZ', 0, 'latin1');
+    zboot.write('zimg', 4, 'latin1');
+    zboot.writeUInt32LE(0x80, 0x3c);
+    zboot.write('PE\0\0', 0x80, 'latin1');
+    zboot.writeUInt16LE(0xaa64, 0x84);
+    writeFileSync(join(tmp, 'vmlinuz.efi'), zboot);
+    expect(locateKernel({ kernel: join(tmp, 'vmlinuz.efi') })).toMatchObject({ archFrom: 'image' });
+    expect(locateKernel({ kernel: join(tmp, 'vmlinuz.efi') }).arch.name).toBe('arm64');
     const s390 = Buffer.alloc(0x10010);
     s390.write('S390EP', 0x10008, 'latin1');
     expect(inspectImage(s390)).toMatchObject({ arch: 's390x', format: 's390 image' });

@@ -113,15 +113,15 @@ function describeHead(head: Buffer): string {
 }
 
 /** Refuses, before QEMU starts, what no QEMU would boot; the message says what a kernel image looks like. */
-function checkImage(image: string, head: Buffer, facts: ImageFacts, arch: ArchInfo): void {
-  const give = `give the image the kernel build leaves (${arch.images.join(', ')}), /boot/vmlinuz-<release>, or a built source tree`;
+function checkImage(image: string, head: Buffer, facts: ImageFacts, arch: ArchInfo | null): void {
+  const give = `give the image the kernel build leaves (${arch ? arch.images.join(', ') : 'arch/ARCH/boot/...'}), /boot/vmlinuz-<release>, or a built source tree`;
   if (facts.format === null) {
     throw new BootTestSetupError(
       `${image} is not a kernel image: it ${describeHead(head)}, not a bzImage ("HdrS" setup header), an ELF vmlinux, an arm64/riscv Image, an arm zImage or a compressed Image; ${give}`,
     );
   }
   if (facts.notKernel) throw new BootTestSetupError(`${image} is not a kernel image: it is ${facts.notKernel}; ${give}`);
-  if ((facts.format === 'gzip' || facts.format === 'EFI zboot') && !bootsCompressedImage(arch)) {
+  if (arch && (facts.format === 'gzip' || facts.format === 'EFI zboot') && !bootsCompressedImage(arch)) {
     throw new BootTestSetupError(
       `${image} is a ${facts.format === 'gzip' ? 'gzip-compressed' : facts.format} file, which QEMU does not boot for ${arch.name}; ${give}`,
     );
@@ -181,7 +181,7 @@ function fromFile(image: string, wanted: string | undefined, origin: 'file' | 'h
   const head = readImageHead(image);
   const facts = inspectImage(head);
   // Not a kernel: say so before an architecture is even guessed (a text file has none).
-  if (facts.format === null || facts.notKernel) checkImage(image, head, facts, archInfo(wanted ?? '') ?? archInfo(hostArch()) ?? ARCHES[0]);
+  if (facts.format === null || facts.notKernel) checkImage(image, head, facts, archInfo(wanted ?? hostArch()) ?? null);
   const { arch, from } = chooseArch(wanted, facts.arch, image);
   checkImage(image, head, facts, arch);
   return { image, arch, origin, version: facts.version, archFrom: from };
