@@ -85,8 +85,9 @@ describe.skipIf(skipReason)(`boot-test on Debian's cloud kernel (${skipReason ??
   }, 60_000);
 
   it('times out a guest that never finishes and leaves no VM behind', async () => {
+    // 45 s: long enough for a TCG boot to reach init on a loaded 2-core host (a clean one takes ~10 s).
     const id = `kerntop-e2e-${randomUUID()}`;
-    const r = await bootTest(['--kernel', k.vmlinuz, '--exec', 'sleep 1000', '--timeout', '15', '--append', id, '--json'], env);
+    const r = await bootTest(['--kernel', k.vmlinuz, '--exec', 'sleep 1000', '--timeout', '45', '--append', id, '--json'], env);
     const j = r.json!;
     expect(r.code).toBe(2);
     expect(j).toMatchObject({ success: false, timeout_occurred: true, boot_completed: false });
