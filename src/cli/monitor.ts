@@ -148,9 +148,11 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
     return a.quiet ? code : undefined;
   });
 
+  let started = 0;
   for (const s of sources) {
     try {
       await s.start(emit);
+      started++;
     } catch (err) {
       say(`${s.name}: ${(err as Error).message}`);
       if (s === replay) {
@@ -158,6 +160,13 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
         return 3;
       }
     }
+  }
+  if (started === 0) {
+    // No probe and no kernel log: there is nothing to judge, so no status can be given.
+    say('nothing to run: no probe can attach here and the kernel log could not be read (see the messages above).');
+    await Promise.all(sources.map((x) => x.stop().catch(() => undefined)));
+    await recorder?.close();
+    return 3;
   }
 
   // Lets tests prove that a crash leaves no child behind (see test/e2e/lifecycle.test.ts).
