@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProbeFamily, ProbeState, Thresholds } from '../../events.js';
@@ -8,7 +8,7 @@ import type { Emit, EventSource } from '../source.js';
 import { OutputAssembler } from './assembler.js';
 import type { ProbeDecision } from './capability.js';
 import type { Strategy } from './catalog.js';
-import { blame, compose, type Composed } from './compose.js';
+import { blame, bpftraceArgv, compose, type Composed } from './compose.js';
 import type { DecodeContext } from './decoders.js';
 import { LineSplitter } from './parser.js';
 
@@ -52,6 +52,15 @@ function stallCause(pid: number | undefined): string {
   if (state === 't') return 'it is stopped by a debugger or tracer';
   if (state === 'D') return 'it is blocked in the kernel (uninterruptible wait)';
   return `it is running (state ${state}) but its output does not arrive (starved of CPU?)`;
+}
+
+/** Thread ids of this process, so its own wakeups are left out from the first second. */
+function ownThreads(): number[] {
+  try {
+    return readdirSync('/proc/self/task').map(Number).filter((n) => n > 0);
+  } catch {
+    return [process.pid];
+  }
 }
 
 type TrialResult = { kind: 'attached' } | { kind: 'failed'; reason: string } | { kind: 'killed'; signal: string };
@@ -110,7 +119,7 @@ export class BpftraceSource implements EventSource {
     const chosen = [...this.active].map(([family, a]) => ({ family, strategy: a.strategy }));
     let composed: Composed;
     try {
-      composed = compose(chosen, { thresholds: this.opts.thresholds, events_per_s: this.opts.events_per_s ?? 50, kerntop_pid: process.pid });
+      composed = compose(chosen, { thresholds: this.opts.thresholds, events_per_s: this.opts.events_per_s ?? 50, kerntop_pid: process.pid, kerntop_tids: ownThreads() });
     } catch (err) {
       for (const { family, strategy } of chosen) this.status(family, 'FAILED', strategy.method, `cannot build the bpftrace program: ${(err as Error).message}`);
       this.active.clear();
@@ -120,7 +129,7 @@ export class BpftraceSource implements EventSource {
     writeFileSync(file, composed.program, { mode: 0o600 });
     for (const { family, strategy } of chosen) this.status(family, 'STARTING', strategy.method);
 
-    const argv = [...pdeathsigPrefix(), this.opts.bpftrace, '-f', 'json', file];
+    const argv = [...pdeathsigPrefix(), ...bpftraceArgv(this.opts.bpftrace, file)];
     // Own process group: the terminal's Ctrl+C reaches kerntop only, which then stops bpftrace in order.
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
@@ -298,10 +307,10 @@ export class BpftraceSource implements EventSource {
 
   /** Starts one family alone until READY or exit: attached, failed with bpftrace's error, or killed from outside. */
   private trial(family: ProbeFamily, strategy: Strategy): Promise<TrialResult> {
-    const composed = compose([{ family, strategy }], { thresholds: this.opts.thresholds, events_per_s: 1, kerntop_pid: process.pid });
+    const composed = compose([{ family, strategy }], { thresholds: this.opts.thresholds, events_per_s: 1, kerntop_pid: process.pid, kerntop_tids: ownThreads() });
     const file = join(this.dir!, `trial-${family}.bt`);
     writeFileSync(file, composed.program, { mode: 0o600 });
-    const argv = [...pdeathsigPrefix(), this.opts.bpftrace, '-f', 'json', file];
+    const argv = [...pdeathsigPrefix(), ...bpftraceArgv(this.opts.bpftrace, file)];
     return new Promise((resolve) => {
       const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       trackChild(child);
