@@ -1,6 +1,8 @@
 // The bpftrace child's health on the real kernel: a stopped child is STALLED and recovers, a child
 // killed during start-up blames no family, and kerntop's own process tree raises no findings.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KernelEvent, ProbeStatusEvent, ProbeTickEvent } from '../../src/events.js';
 import { SCHED_OWN_KEY } from '../../src/sources/bpftrace/decoders.js';
@@ -64,7 +66,7 @@ const tids = (pid: number) => {
 describe.skipIf(!isRoot())('bpftrace child health (root)', () => {
   it('SIGSTOP of bpftrace: after two missed ticks every family is STALLED with the reason; SIGCONT brings ticks and ATTACHED back', { timeout: 60_000 }, async () => {
     const r = await attached(['--probes', 'sched,oom']);
-    const child = (await bpftraceChild(r, 5000));
+    const child = await bpftraceChild(r, 5000);
     await r.waitFor<ProbeTickEvent>((l) => l.type === 'probe.tick', 5000);
     process.kill(child, 'SIGSTOP');
     stopped = child;
@@ -91,11 +93,13 @@ describe.skipIf(!isRoot())('bpftrace child health (root)', () => {
   });
 
   it('a stalled child at the end of a quiet run: the summary shows STALLED and is not OK', { timeout: 60_000 }, async () => {
-    const r = startKerntop(['-q', '--json', '--no-kmsg', '--duration', '12', '--probes', 'oom']);
+    // The recording says when oom is attached; the child is stopped then, for the rest of the run.
+    const dir = mkdtempSync(join(tmpdir(), 'kerntop-stall-'));
+    const rec = join(dir, 'run.jsonl');
+    const r = startKerntop(['-q', '--json', '--no-kmsg', '--duration', '10', '--probes', 'oom', '--record', rec]);
     running = r;
     const child = await bpftraceChild(r, 10_000);
-    // Attached (an oom-only program starts in about a second), then stopped for the rest of the run.
-    await sleep(5000);
+    for (let i = 0; i < 300 && !/"family":"oom","state":"ATTACHED"/.test(existsSync(rec) ? readFileSync(rec, 'utf8') : ''); i++) await sleep(100);
     process.kill(child, 'SIGSTOP');
     stopped = child;
     const exit = await r.exited;
@@ -104,6 +108,7 @@ describe.skipIf(!isRoot())('bpftrace child health (root)', () => {
     expect(j.status).toBe('WARNING');
     expect(j.findings).toContainEqual(expect.objectContaining({ subsystem: 'oom', status: 'WARNING', message: expect.stringMatching(/^probe oom stalled/) }));
     expect(exit.code).toBe(1);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('kill -9 of bpftrace during its start-up, again and again, blames no family: all restart with backoff and attach', { timeout: 90_000 }, async () => {
@@ -112,11 +117,11 @@ describe.skipIf(!isRoot())('bpftrace child health (root)', () => {
     const killed: number[] = [];
     for (let i = 0; i < 3; i++) {
       const child = await bpftraceChild(r, 20_000, killed);
-      // Before READY: the first STARTING of this child has no ATTACHED after it.
+      // As soon as it has exec'd, long before READY (compiling six families takes over a second).
       process.kill(child, 'SIGKILL');
       killed.push(child);
     }
-    const families = ['sched', 'bio', 'oom', 'tcp_retrans', 'drops', 'faults'];
+    const families: string[] = ['sched', 'bio', 'oom', 'tcp_retrans', 'drops', 'faults'];
     for (const f of families) await r.waitFor<ProbeStatusEvent>((l) => l.type === 'probe.status' && l.family === f && l.state === 'ATTACHED', 60_000);
     expect(statuses(r).filter((s) => s.state === 'ATTACHED' && families.includes(s.family)).length).toBeGreaterThanOrEqual(families.length);
     const failed = statuses(r).filter((s) => s.state === 'FAILED');
@@ -126,7 +131,7 @@ describe.skipIf(!isRoot())('bpftrace child health (root)', () => {
     const delays = [...new Set(failed.map((f) => Number(/restarting in (\d+) s/.exec(f.reason!)![1])))];
     expect(delays.length).toBeGreaterThanOrEqual(2);
     // Each family's last word is ATTACHED: none was left FAILED for good.
-    const last = new Map(statuses(r).map((s) => [s.family, s.state]));
+    const last = new Map<string, string>(statuses(r).map((s) => [s.family, s.state]));
     for (const f of families) expect(last.get(f), f).toBe('ATTACHED');
   });
 
