@@ -15,8 +15,14 @@ export interface Log2Bucket {
   count: number;
 }
 
-/** ATTACHED: running; SKIPPED: not started (no strategy works here, or not selected); FAILED: died, with bpftrace's reason. */
-export type ProbeState = 'STARTING' | 'ATTACHED' | 'SKIPPED' | 'FAILED';
+/**
+ * ATTACHED: running; SKIPPED: not started (no strategy works here, or not selected); FAILED: died, with
+ * bpftrace's reason; STALLED: attached, but its bpftrace child has missed two per-second ticks.
+ */
+export type ProbeState = 'STARTING' | 'ATTACHED' | 'SKIPPED' | 'FAILED' | 'STALLED';
+
+/** The reason a family the user left out with --probes is SKIPPED for (not a problem of the host). */
+export const NOT_SELECTED_REASON = 'not selected (--probes)';
 
 export interface ProbeStatusEvent {
   type: 'probe.status';

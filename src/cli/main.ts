@@ -1,9 +1,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands/index.js';
+import { joinDashValues } from './options.js';
 
 // Exit codes, one meaning everywhere: 0 OK, 1 warnings, 2 critical findings, 3 could not run.
-const cli = yargs(hideBin(process.argv))
+const cli = yargs(joinDashValues(hideBin(process.argv)))
   .scriptName('kerntop')
   .usage('kerntop: a top-style monitor for Linux kernel health\n\nUsage: kerntop [options]   (live monitor)\n       kerntop <command> [options]')
   .strict()

@@ -28,6 +28,8 @@ export interface MonitorArgs {
   [k: string]: unknown;
 }
 
+const MAX_DURATION_S = Math.floor((2 ** 31 - 1) / 1000);
+
 const say = (msg: string) => process.stderr.write(`kerntop: ${msg}\n`);
 
 /** Builds the sources for this run: a replay, or the live probes (and kernel log). */
@@ -85,7 +87,8 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
     say('the live screen needs a terminal, and stdin/stdout is not one. Use -q for one summary (add --json for JSON), or --events for one JSON line per event.');
     return 3;
   }
-  if (a.duration !== undefined && !(a.duration > 0)) throw new Error('--duration must be a positive number of seconds');
+  // A timer cannot wait longer than 2^31-1 ms (about 24.8 days); beyond that it would fire at once.
+  if (a.duration !== undefined && !(a.duration > 0 && a.duration <= MAX_DURATION_S)) throw new Error(`--duration must be a number of seconds from more than 0 to ${MAX_DURATION_S} (got ${String(a.duration)})`);
   if (a.speed < 0 || !Number.isFinite(a.speed)) throw new Error('--speed must be 0 (as fast as possible) or more');
 
   const ui = interactive ? await loadUi() : null;
@@ -145,9 +148,11 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
     return a.quiet ? code : undefined;
   });
 
+  let started = 0;
   for (const s of sources) {
     try {
       await s.start(emit);
+      started++;
     } catch (err) {
       say(`${s.name}: ${(err as Error).message}`);
       if (s === replay) {
@@ -155,6 +160,13 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
         return 3;
       }
     }
+  }
+  if (started === 0) {
+    // No probe and no kernel log: there is nothing to judge, so no status can be given.
+    say('nothing to run: no probe can attach here and the kernel log could not be read (see the messages above).');
+    await Promise.all(sources.map((x) => x.stop().catch(() => undefined)));
+    await recorder?.close();
+    return 3;
   }
 
   // Lets tests prove that a crash leaves no child behind (see test/e2e/lifecycle.test.ts).

@@ -3,7 +3,7 @@ import { DEFAULT_THRESHOLDS, PROBE_FAMILIES } from '../../src/events.js';
 import type { HostCapabilities } from '../../src/sources/bpftrace/capability.js';
 import { decide } from '../../src/sources/bpftrace/capability.js';
 import { CATALOG, catalogEntry } from '../../src/sources/bpftrace/catalog.js';
-import { blame, compose, mapNames, splitInterval } from '../../src/sources/bpftrace/compose.js';
+import { blame, bpftraceArgv, compose, mapNames, splitInterval } from '../../src/sources/bpftrace/compose.js';
 import { errorSummary } from '../../src/sources/bpftrace/runner.js';
 
 const params = { thresholds: DEFAULT_THRESHOLDS, events_per_s: 50, kerntop_pid: 4242 };
@@ -42,6 +42,23 @@ describe('composing one bpftrace program', () => {
     expect(blame("ERROR: Error attaching probe: 'tracepoint:block:block_rq_issue'", c)).toBe('bio');
     expect(blame('ERROR: something unrelated', c)).toBeNull();
     expect(errorSummary(`ERROR: Unknown error -1: couldn't set RLIMIT_MEMLOCK for bpftrace.\n${err}`)).toBe('ERROR: kfunc/kretfunc not available for your kernel version.; ERROR: kfunc/kretfunc not available for your kernel version.');
+  });
+
+  it('leaves kerntop\'s own threads out: node\'s tids and the bpftrace child ($1) are marked before READY', () => {
+    const own = compose(all, { ...params, kerntop_tids: [4242, 4243] });
+    const begin = own.program.slice(0, own.program.indexOf('}') + 1);
+    expect(begin).toContain('@sched_self[4242] = 1; @sched_self[4243] = 1; @sched_self[$1] = 1;');
+    expect(begin.indexOf('@sched_self')).toBeLessThan(begin.indexOf('READY'));
+    expect(own.program).toMatch(/pid == 4242 \|\| pid == \$1/);
+    expect(own.program).toContain('pid != 4242 && pid != $1');
+    // Line ranges still point at each family's own text after the longer BEGIN.
+    const lines = own.program.split('\n');
+    for (const r of own.ranges) expect(lines[r.first - 1]).toBe(`// ---- ${r.family} (${all.find((a) => a.family === r.family)!.strategy.script})`);
+  });
+
+  it('starts bpftrace through a shell that passes bpftrace its own pid as $1', () => {
+    expect(bpftraceArgv('/usr/bin/bpftrace', '/tmp/k.bt', true)).toEqual(['/bin/sh', '-c', 'exec "$0" -f json "$1" $$', '/usr/bin/bpftrace', '/tmp/k.bt']);
+    expect(bpftraceArgv('/usr/bin/bpftrace', '/tmp/k.bt', false)).toEqual(['/usr/bin/bpftrace', '-f', 'json', '/tmp/k.bt', '0']);
   });
 
   it('splits out the interval block', () => {

@@ -5,6 +5,8 @@ import { parseLine } from './parser.js';
 export interface AssembleResult {
   events: KerntopEvent[];
   ready: boolean;
+  /** The line was the interval's TICK marker: the child is alive and reporting. */
+  tick?: boolean;
   malformed?: string;
 }
 
@@ -50,7 +52,7 @@ export class OutputAssembler {
           events.push(r.tick, ...r.events);
         }
         this.pending.clear();
-        return { events, ready: false };
+        return { events, ready: false, tick: true };
       }
       case 'event': {
         const d = decoderFor(p.family as ProbeFamily);

@@ -54,6 +54,9 @@ function dropReasonName(code: string, ctx: DecodeContext): string {
   return Number.isNaN(n) ? code : (ctx.dropReasons.get(n) ?? `reason_${n}`);
 }
 
+/** by_key of sched ticks: wakeups of kerntop's own threads (node, bpftrace) that were not counted. */
+export const SCHED_OWN_KEY = 'kerntop_own_not_counted';
+
 export const DECODERS: readonly FamilyDecoder[] = [
   {
     family: 'sched',
@@ -71,6 +74,9 @@ export const DECODERS: readonly FamilyDecoder[] = [
       tick.hist_us = h;
       if (maps.has('sched_max_us')) tick.max_us = scalar(maps.get('sched_max_us'));
       tick.by_comm = nonEmpty(keyed(maps.get('sched_comm')));
+      // kerntop's own wakeups, left out of the count and the histogram: shown so the user knows.
+      const own = maps.has('sched_own_n') ? scalar(maps.get('sched_own_n')) : 0;
+      if (own > 0) tick.by_key = { [SCHED_OWN_KEY]: own };
       return { tick, events: [] };
     },
   },
