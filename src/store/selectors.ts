@@ -105,13 +105,24 @@ export function selectFindings(state: StoreState): Finding[] {
   for (const p of state.probes.values()) {
     if (p.state === 'FAILED') out.push({ subsystem: p.family, status: 'WARNING', message: `probe ${p.family} failed: ${p.reason ?? 'unknown reason'}`, advice: 'see `kerntop probes` for what this host supports' });
   }
+  // Records overwritten before they were read were never judged: an error among them went unseen.
+  if (state.kmsg.lost > 0) out.push(kmsgLostFinding(state.kmsg.lost));
   return out;
+}
+
+export function kmsgLostFinding(lost: number): Finding {
+  return {
+    subsystem: 'kmsg',
+    status: 'WARNING',
+    message: `${lost} kernel-log record${lost === 1 ? '' : 's'} lost: overwritten in the kernel ring before they were read, so never judged`,
+    advice: 'a flood of kernel messages outran the reader: find its source (kerntop kmsg), and enlarge the ring with log_buf_len= on the kernel command line',
+  };
 }
 
 export function selectOverallStatus(state: StoreState): Status {
   const rows = selectSubsystems(state).map((r) => r.status);
   const probeFailed = [...state.probes.values()].some((p) => p.state === 'FAILED');
-  return worstStatus([...rows, probeFailed ? 'WARNING' : 'OK']);
+  return worstStatus([...rows, probeFailed || state.kmsg.lost > 0 ? 'WARNING' : 'OK']);
 }
 
 export function selectProbes(state: StoreState): ProbeStatusEvent[] {
