@@ -10,6 +10,7 @@ import type { KerntopEvent, KmsgRecord } from '../../src/events.js';
 import { KmsgReader } from '../../src/sources/kmsg/reader.js';
 import { KmsgSource } from '../../src/sources/kmsg/source.js';
 import { startKerntop, ROOT, BIN } from './lib/kerntop.js';
+import { kerntopOnTty } from './lib/pty.js';
 
 const isRoot = process.geteuid?.() === 0;
 const mark = `kxe2e${process.pid}${Date.now().toString(36)}`;
@@ -77,6 +78,21 @@ describe.skipIf(!isRoot)('kerntop kmsg on the live /dev/kmsg', () => {
     } finally {
       k.child.kill('SIGKILL');
     }
+  });
+
+  it('on a terminal, control bytes of a record print as \\xNN (a log cannot drive the terminal); --json stays exact', () => {
+    const text = `${mark} esc \x1b]0;owned\x07 title \x1b[2J clear \x1bc reset`;
+    writeKmsg([`<6>${text}`]);
+    const tty = kerntopOnTty(['kmsg', '--grep', `${mark} esc`], { XDG_STATE_HOME: stateDir });
+    expect(tty).not.toContain('\x1b');
+    expect(tty).not.toContain('\x07');
+    expect(tty).toContain(`${mark} esc \\x1b]0;owned\\x07 title \\x1b[2J clear \\x1bc reset`);
+    const json = kerntopOnTty(['kmsg', '--json', '--grep', `${mark} esc`], { XDG_STATE_HOME: stateDir });
+    expect(json).not.toContain('\x1b');
+    // The terminal gets stderr too ("reading /dev/kmsg"): the record is the JSON line.
+    const lines = json.split('\r\n').filter((l) => l.startsWith('{'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]).text).toBe(text);
   });
 
   it('--new: a second run starts after the last record the first one read (per boot)', () => {

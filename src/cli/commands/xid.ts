@@ -5,6 +5,7 @@ import type { KerntopEvent } from '../../events.js';
 import { queryNvidiaSmi } from '../../knowledge/xid/nvidia-smi.js';
 import { gpuLabel, XidTracker, xidToKernelEvent, type XidEvent } from '../../knowledge/xid/tracker.js';
 import { xidSection } from '../../report/xid-section.js';
+import { escapeControls } from '../../sources/kmsg/format.js';
 import { KmsgSource } from '../../sources/kmsg/source.js';
 import { isoMicros } from '../../sources/kmsg/walltime.js';
 import { TextLogParser } from '../../sources/kmsg/textlog.js';
@@ -112,7 +113,9 @@ export async function runXid(argv: XidArgs): Promise<number> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
   });
-  const write = (s: string) => process.stdout.write(s + '\n');
+  // On a terminal the text form shows a log's control bytes as \xNN (as dmesg does); JSON stays exact.
+  const tty = process.stdout.isTTY === true && !argv.json;
+  const write = (s: string) => process.stdout.write((tty ? escapeControls(s) : s) + '\n');
   // A saved log's window ends at its last event, not at the time it is read.
   const store = createStore(undefined, argv.input ? 0 : Date.now());
   const printer = new StormPrinter(write, argv.follow);
