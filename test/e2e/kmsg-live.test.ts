@@ -186,12 +186,7 @@ describe.skipIf(!isRoot)('records lost when the ring is overrun', () => {
       writeKmsg([`${mark} lost start`]);
       await k.waitFor<KmsgRecord>((r) => r.text === `${mark} lost start`, 5000);
       k.child.kill('SIGSTOP');
-      // Level 6 (info) stays off the serial console; ~900-byte records fill the ring in ~150 writes.
-      const fd = openSync('/dev/kmsg', 'w');
-      const pad = 'x'.repeat(880);
-      for (let i = 0; i < 2000; i++) writeSync(fd, `<6>${mark} flood ${i} ${pad}\n`);
-      writeSync(fd, `<6>${mark} lost end\n`);
-      closeSync(fd);
+      overrunRing('lost', `<6>${mark} lost end`);
       k.child.kill('SIGCONT');
       await k.waitFor<KmsgRecord>((r) => r.text === `${mark} lost end`, 10_000);
       await waitFor(() => /records lost/.test(k.stderr()), 2000);
@@ -277,9 +272,10 @@ function expectExactAccount(recs: KmsgRecord[], lostSaid: number): { gap: number
 describe.skipIf(!isRoot)('the monitor after a ring overrun', () => {
   const old = readFileSync('/proc/sys/kernel/printk_devkmsg', 'utf8').trim();
   afterAll(() => writeFileSync('/proc/sys/kernel/printk_devkmsg', `${old}\n`));
-  const xid = (tag: string) => `<3>NVRM: Xid (PCI:0000:3b:00): 79, pid=1, name=${mark}${tag}, GPU has fallen off the bus.`;
+  // Xid 43 is informational: judged (counted, shown) without alarming whatever else reads this log.
+  const xid = (tag: string) => `<3>NVRM: Xid (PCI:0000:7e:3b): 43, pid=1, name=${mark}${tag}, Ch 00000008`;
 
-  it('-q resumes at the oldest record, counts the loss exactly as a WARNING, and still judges a fatal Xid (exit 2)', async () => {
+  it('-q resumes at the oldest record, counts the loss exactly as a WARNING (exit 1), and still judges an Xid written after it', async () => {
     writeFileSync('/proc/sys/kernel/printk_devkmsg', 'on\n');
     const dir = mkdtempSync(join(tmpdir(), 'kerntop-overrun-'));
     const rec = join(dir, 'rec.jsonl');
@@ -314,9 +310,14 @@ describe.skipIf(!isRoot)('the monitor after a ring overrun', () => {
       expect(after.length).toBeGreaterThan(0);
       expect(sum.kmsg).toEqual({ records: recs.length, lost });
       expect(sum.findings).toContainEqual(expect.objectContaining({ subsystem: 'kmsg', status: 'WARNING', message: expect.stringContaining(`${lost} kernel-log records lost`) }));
-      expect(sum.findings).toContainEqual(expect.objectContaining({ subsystem: 'xid', status: 'CRITICAL' }));
-      expect(sum.status).toBe('CRITICAL');
-      expect(code).toBe(2);
+      // The Xid after the loss was judged: an Xid event, in the table and the Xid section.
+      expect(evs.some((e) => e.type === 'kernel.event' && e.source === 'xid' && e.comm === `${mark}q`)).toBe(true);
+      expect(sum.subsystems).toContainEqual(expect.objectContaining({ name: 'xid' }));
+      expect(sum.xid.gpus).toContainEqual(expect.objectContaining({ pci: '0000:7e:3b' }));
+      // Nothing else of this run is worse than the loss, unless some other writer logged worse meanwhile.
+      const worst = sum.findings.some((f: { status: string }) => f.status === 'CRITICAL') ? 'CRITICAL' : 'WARNING';
+      expect(sum.status).toBe(worst);
+      expect(code).toBe(worst === 'CRITICAL' ? 2 : 1);
     } finally {
       k.child.kill('SIGCONT');
       k.child.kill('SIGKILL');
@@ -344,7 +345,7 @@ describe.skipIf(!isRoot)('the monitor after a ring overrun', () => {
       const after = recs().slice(from - 1);
       const lost = got.reduce((a, e) => a + (e.type === 'kmsg.lost' ? e.lost : 0), 0);
       expectExactAccount(after, lost);
-      expect(got.find(isOurXid)).toMatchObject({ severity: 'critical' });
+      expect(got.find(isOurXid)).toMatchObject({ source: 'xid', severity: 'info', comm: `${mark}live` });
     } finally {
       await src.stop();
       writeFileSync('/proc/sys/kernel/printk_devkmsg', `${old}\n`);

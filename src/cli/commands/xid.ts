@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { runSourceUntilDone } from '../run-source.js';
 import type { KerntopEvent } from '../../events.js';
@@ -6,6 +6,7 @@ import { queryNvidiaSmi } from '../../knowledge/xid/nvidia-smi.js';
 import { gpuLabel, XidTracker, xidToKernelEvent, type XidEvent } from '../../knowledge/xid/tracker.js';
 import { xidSection } from '../../report/xid-section.js';
 import { escapeControls } from '../../sources/kmsg/format.js';
+import { eachLine } from '../../sources/kmsg/lines.js';
 import { KmsgSource } from '../../sources/kmsg/source.js';
 import { isoMicros } from '../../sources/kmsg/walltime.js';
 import { TextLogParser } from '../../sources/kmsg/textlog.js';
@@ -138,13 +139,6 @@ export async function runXid(argv: XidArgs): Promise<number> {
     return 3;
   }
   if (argv.input) {
-    let content: string;
-    try {
-      content = argv.input === '-' ? readFileSync(0, 'utf8') : readFileSync(argv.input, 'utf8');
-    } catch (e) {
-      process.stderr.write(`kerntop xid: cannot read ${argv.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-      return 3;
-    }
     const parser = new TextLogParser();
     const tracker = new XidTracker();
     const handle = (recs: ReturnType<TextLogParser['push']>) => {
@@ -156,9 +150,13 @@ export async function runXid(argv: XidArgs): Promise<number> {
         }
       }
     };
-    const lines = content.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    for (const l of lines) handle(parser.push(l));
+    // Read as a stream, line by line: a log of any size in bounded memory.
+    try {
+      await eachLine(argv.input === '-' ? process.stdin : createReadStream(argv.input), (l) => handle(parser.push(l)));
+    } catch (e) {
+      process.stderr.write(`kerntop xid: cannot read ${argv.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 3;
+    }
     handle(parser.flush());
     return finish();
   }
