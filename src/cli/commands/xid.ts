@@ -143,8 +143,9 @@ export async function runXid(argv: XidArgs): Promise<number> {
     const tracker = new XidTracker();
     const handle = (recs: ReturnType<TextLogParser['push']>) => {
       for (const r of recs) {
-        const rec = r.wall_ms !== undefined ? { ...r, wall: isoMicros(r.wall_ms * 1000) } : r;
-        for (const x of tracker.process(rec)) {
+        for (const x of tracker.process(r)) {
+          // The wall time in words only for the few records that are Xids, not for every line.
+          if (r.wall_ms !== undefined && !x.wall) x.wall = isoMicros(r.wall_ms * 1000);
           onXid(x);
           store.dispatch(xidToKernelEvent(x, x.time_ms ?? Date.now()));
         }
