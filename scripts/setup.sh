@@ -19,6 +19,8 @@ declare -A want=(
   [zstd]=zstd
   [setpriv]=util-linux
   [dmesg]=util-linux
+  [script]=bsdutils            # tests of what a terminal receives
+  [/usr/bin/time]=time         # peak RSS in bench/xid-input-memory.ts
   [podman]=podman              # lab image build test (scripts/test-container.sh)
   [debootstrap]=debootstrap
 )

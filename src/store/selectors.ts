@@ -102,6 +102,8 @@ export function selectFindings(state: StoreState): Finding[] {
     else if (status !== 'OK') out.push(eventFinding(state, s, status));
   }
   out.push(...probeFindings(state));
+  // Records overwritten before they were read were never judged: an error among them went unseen.
+  if (state.kmsg.lost > 0) out.push(kmsgLostFinding(state.kmsg.lost));
   return out;
 }
 
@@ -123,9 +125,18 @@ function probeFindings(state: StoreState): Finding[] {
   return out;
 }
 
+export function kmsgLostFinding(lost: number): Finding {
+  return {
+    subsystem: 'kmsg',
+    status: 'WARNING',
+    message: `${lost} kernel-log record${lost === 1 ? '' : 's'} lost: overwritten in the kernel ring before they were read, so never judged`,
+    advice: 'a flood of kernel messages outran the reader: find its source (kerntop kmsg), and enlarge the ring with log_buf_len= on the kernel command line',
+  };
+}
+
 export function selectOverallStatus(state: StoreState): Status {
   const rows = selectSubsystems(state).map((r) => r.status);
-  return worstStatus([...rows, ...probeFindings(state).map((f) => f.status)]);
+  return worstStatus([...rows, ...probeFindings(state).map((f) => f.status), state.kmsg.lost > 0 ? 'WARNING' : 'OK']);
 }
 
 export function selectProbes(state: StoreState): ProbeStatusEvent[] {
