@@ -151,7 +151,8 @@ function score(set: 'dev' | 'heldout' | 'all'): Score {
     s.detected++;
     if (a.type === wantClass) s.classRight++;
     else s.misses.push(`${file}: class ${a.type} want ${wantClass} (${a.title})`);
-    if (a.title === title) s.titleRight++;
+    if (a.title !== null && normTitle(a.title) === normTitle(title)) s.titleRight++;
+    else s.misses.push(`${file}: title "${a.title}" want "${title}"`);
     if (wantFunc) {
       s.funcCases++;
       // syzkaller's ALT: titles are its other accepted names for the same crash ("sys_foo" for "foo").
