@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, type LogAnalysis } from '../../src/knowledge/log-classifier/index.js';
+import { logText } from './log-classifier-corpus-files.js';
 
 interface Entry {
   set: 'dev' | 'heldout';
@@ -92,17 +93,6 @@ export function functionOfTitle(title: string): string | null {
   return fn === 'corrupted' ? null : fn;
 }
 
-/** The console log of a corpus file: syzkaller test files lose their header lines and any expected REPORT: section. */
-export function logText(file: string, text: string): string {
-  if (!file.startsWith('syzkaller/')) return text;
-  const s = text.replace(/\r/g, '');
-  const blank = s.indexOf('\n\n');
-  let body = blank < 0 ? '' : s.slice(blank + 2);
-  // A file with no header starts with its blank line.
-  if (s.startsWith('\n')) body = s.slice(1);
-  const rep = body.search(/\n\nREPORT:\n|\nTAIL REPORTS:\n/);
-  return rep < 0 ? body : body.slice(0, rep);
-}
 
 interface Score {
   crashFiles: number;

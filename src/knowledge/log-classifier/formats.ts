@@ -489,11 +489,13 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     // SLUB debug (and old KASAN) allocation/free tracks: inside a "BUG kmalloc-64" report they are
     // part of it; alone, the report's header was lost (syzkaller "INFO: %v in %v", corrupted).
     id: 'slub-track', class: 'oops', subsystem: 'oops',
-    header: /^\s*INFO: (?<what>Freed|Allocated) in (?<where>\S+.*)$/,
-    title: 'INFO: {what} in {where}',
+    header: re('^\\s*INFO: (?<what>Freed|Allocated) in {FUNC}'),
+    // Only the function: the rest of the line is age, CPU and PID of this one object.
+    title: 'INFO: {what} in {FUNC}',
+    stack: { parts: ['header'] },
     corrupted: true,
     continuation: true,
-    example: 'INFO: Allocated in sctp_auth_create_key+0x3a/0x70 age=4 cpu=1 pid=8161',
+    example: 'INFO: Allocated in test_version_show+0x98/0xf0 age=8188 cpu=6 pid=172',
   },
   {
     id: 'oom-kill', class: 'oom_kill', subsystem: 'oom_kill',
