@@ -59,6 +59,15 @@ describe('the previous boot, source by source', () => {
     expect(lastBootText(r)).toMatch(/^last boot: ended in a crash: kernel panic: ath11k_pci/);
   });
 
+  it('a ramoops dump a QEMU guest wrote and read back (fixtures/pstore/README.md)', async () => {
+    const dir = join(root, 'ramoops');
+    mkdirSync(dir);
+    copyFileSync(fixture('pstore/qemu-ramoops-sysrq/dmesg-ramoops-0'), join(dir, 'dmesg-ramoops-0'));
+    const r = await lastBoot({ pstoreDir: dir, crashDir: nowhere, journal: 'none' });
+    expect(r).toMatchObject({ crashed: true, from: 'pstore', title: 'kernel panic: sysrq triggered crash', function: 'sysrq_handle_crash' });
+    expect(r.sources[0].note).toBe('Panic#1, 1 part (ramoops)');
+  });
+
   it('the newest dump in /var/crash (kdump-tools layout)', async () => {
     const crash = join(root, 'var-crash');
     for (const [stamp, log] of [['202301010000', 'boot-clean.log'], ['202301222212', 'panic.log']] as const) {
