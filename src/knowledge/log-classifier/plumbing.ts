@@ -33,7 +33,7 @@ export const PLUMBING_FRAMES: readonly PlumbingGroup[] = [
     group: 'reporting',
     why: 'the report itself: panic, WARN/BUG trap and stack dumping (arm64 prints dump_backtrace and show_stack first)',
     source: `${SYZ}; arch/arm64/kernel/stacktrace.c, lib/dump_stack.c, kernel/panic.c`,
-    re: /panic|dump_stack|show_stack|walk_stack|dump_backtrace|show_regs|show_trace|__warn|warn_slowpath|warn_alloc|warn_bogus|report_bug|fixup_bug|handle_bug|print_report|do_error|_trap$|do_trap|invalid_op|die$|^die_|oops_|__die|bad_area|no_context|page_fault_oops|kernelmode_fixup_or_oops|^exc_|^asm_|^sysvec_|^error_entry|print_tainted|^get_taint$|hex_dump_to_buffer|print_hex_dump|assertfail|__fortify_report/,
+    re: /panic|dump_stack|show_stack|walk_stack|dump_backtrace|show_regs|show_trace|__warn|warn_slowpath|warn_alloc|warn_bogus|report_bug|fixup_bug|handle_bug|print_report|do_error|_trap$|do_trap|invalid_op|die$|^die_|oops_|__die|bad_area|no_context|page_fault_oops|kernelmode_fixup_or_oops|^exc_|^asm_|^sysvec_|^error_entry|print_tainted|^get_taint$|hex_dump_to_buffer|print_hex_dump|assertfail|__fortify_report|perf_trace|program_check_exception|program_check_common/,
     examples: ['dump_backtrace', 'show_stack', 'report_bug', '__warn'],
   },
   {
@@ -68,7 +68,7 @@ export const PLUMBING_FRAMES: readonly PlumbingGroup[] = [
     group: 'locking',
     why: 'locking primitives and their slow paths: the caller holds or waits for the lock',
     source: `${SYZ}; kernel/locking/qspinlock.c, spinlock_debug.c, mutex.c, rwsem.c`,
-    re: /spin_lock|spin_trylock|spin_unlock|read_lock|read_trylock|write_lock|write_trylock|read_unlock|write_unlock|^raw_spin|^_raw_|^__raw_|^queued_|^native_queued|^__pv_queued|^do_raw_|raw_spin_rq|^__down|^down$|^down_read|^down_write|^down_trylock|^up_read|^up_write|^up$|^mutex_|^__mutex|^rt_mutex|owner_on_cpu|^osq_lock|^osq_unlock|rwsem_|^percpu_down|^percpu_up|^__cmpwait|seqprop_assert/,
+    re: /spin_lock|spin_trylock|spin_unlock|read_lock|read_trylock|write_lock|write_trylock|read_unlock|write_unlock|^raw_spin|^_raw_|^__raw_|^queued_|^native_queued|^__pv_queued|^do_raw_|raw_spin_rq|^__down|^down$|^down_read|^down_write|^down_trylock|^up_read|^up_write|^up$|^mutex_|^__mutex|^rt_mutex|owner_on_cpu|^osq_lock|^osq_unlock|rwsem_|^percpu_down|^percpu_up|^__cmpwait|seqprop_assert|^__wake_up/,
     examples: ['queued_spin_lock_slowpath', 'do_raw_spin_lock', '_raw_spin_lock_irqsave', 'mutex_lock_nested', 'rwsem_down_write_slowpath'],
   },
   {
@@ -82,7 +82,7 @@ export const PLUMBING_FRAMES: readonly PlumbingGroup[] = [
     group: 'refcount',
     why: 'reference-count helpers: lib/refcount.c warns, the caller got or put the wrong count',
     source: `${SYZ} (^refcount_, ^kref_, ref_tracker); lib/refcount.c refcount_warn_saturate`,
-    re: /^_*refcount_|^kref_|ref_tracker|^__wake_up/,
+    re: /^_*refcount_|^kref_|ref_tracker/,
     examples: ['refcount_warn_saturate', '__refcount_sub_and_test', 'refcount_inc_checked', 'kref_put'],
   },
   {
