@@ -53,7 +53,7 @@ describe('pstore records', () => {
 
 describe('the previous boot, source by source', () => {
   it('a panic kept in pstore', async () => {
-    const r = await lastBoot({ pstoreDir: efiPstore(), crashDir: nowhere, journal: 'none' });
+    const r = await lastBoot({ pstoreDir: efiPstore(), crashDir: nowhere, journal: 'none', bootStartMs: CRASH_TIME_MS + 60_000 });
     expect(r).toMatchObject({ crashed: true, from: 'pstore', class: 'panic', title: 'kernel panic: ath11k_pci 0000:01:00.0: unrecoverable failure' });
     expect(r.sources.find((s) => s.kind === 'pstore')).toMatchObject({ found: true, time_ms: CRASH_TIME_MS, note: 'Panic#1, 8 parts (efi)' });
     expect(lastBootText(r)).toMatch(/^last boot: ended in a crash: kernel panic: ath11k_pci/);
@@ -68,6 +68,14 @@ describe('the previous boot, source by source', () => {
     expect(r.sources[0].note).toBe('Panic#1, 1 part (ramoops)');
   });
 
+  it('a record written days before this boot began is an older boot\'s, not the last boot\'s', async () => {
+    const r = await lastBoot({ pstoreDir: efiPstore(), crashDir: nowhere, journal: 'none', bootStartMs: CRASH_TIME_MS + 3 * 86_400_000 });
+    expect(r.crashed).toBe(false);
+    expect(r.verdict).toBe("unknown: only an older boot's crash record (pstore: kernel panic: ath11k_pci 0000:01:00.0: unrecoverable failure)");
+    expect(r.sources[0]).toMatchObject({ stale: true, crashed: true });
+    expect(r.sources[0].note).toMatch(/written 3 days before this boot began/);
+  });
+
   it('the newest dump in /var/crash (kdump-tools layout)', async () => {
     const crash = join(root, 'var-crash');
     for (const [stamp, log] of [['202301010000', 'boot-clean.log'], ['202301222212', 'panic.log']] as const) {
@@ -76,7 +84,7 @@ describe('the previous boot, source by source', () => {
       const t = Date.UTC(Number(stamp.slice(0, 4)), Number(stamp.slice(4, 6)) - 1, Number(stamp.slice(6, 8))) / 1000;
       utimesSync(join(crash, stamp, `dmesg.${stamp}`), t, t);
     }
-    const r = await lastBoot({ pstoreDir: nowhere, crashDir: crash, journal: 'none' });
+    const r = await lastBoot({ pstoreDir: nowhere, crashDir: crash, journal: 'none', bootStartMs: Date.UTC(2023, 0, 22, 12) });
     expect(r).toMatchObject({ crashed: true, from: 'crash-dir', title: 'kernel panic: sysrq triggered crash', function: 'sysrq_handle_crash' });
     expect(r.sources.find((s) => s.kind === 'crash-dir')?.origin).toMatch(/202301222212\/dmesg\.202301222212$/);
   });
@@ -105,7 +113,7 @@ describe('the previous boot, source by source', () => {
 
 describe('the monitor\'s line about it', () => {
   it('a warning diagnostic that the header shows and the quiet summary lists', async () => {
-    const diags = await lastBootDiags({ pstoreDir: efiPstore(), crashDir: nowhere, journal: 'none' }, 1000);
+    const diags = await lastBootDiags({ pstoreDir: efiPstore(), crashDir: nowhere, journal: 'none', bootStartMs: CRASH_TIME_MS + 60_000 }, 1000);
     expect(diags).toHaveLength(1);
     expect(diags[0]).toMatchObject({ type: 'source.diag', source: 'last-boot', level: 'warning' });
     const store = createStore(undefined, 1000);

@@ -2,6 +2,7 @@
 // directory) and its kernel log in the journal, each run through the log classifier. The first
 // source that holds a crash report names it; otherwise the journal's last line says how it ended.
 import { readFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { analyzeLog, type LogAnalysis } from '../../knowledge/log-classifier/index.js';
 import { readPstore } from './pstore.js';
 import { readPreviousBootJournal, type JournalRead } from './journal.js';
@@ -23,6 +24,8 @@ export interface LastBootSource {
   class: string | null;
   title: string | null;
   function: string | null;
+  /** Written long before this boot began: an older boot's record, not the last boot's. */
+  stale: boolean;
 }
 
 export interface LastBootReport {
@@ -44,17 +47,27 @@ export interface LastBootOptions {
   /** 'run': ask journalctl; 'none': leave the journal out; or a saved `journalctl -k -b -1` output. */
   journal?: 'run' | 'none' | { file: string };
   journalTimeoutMs?: number;
+  /** When this boot began (default: now minus the uptime). */
+  bootStartMs?: number;
 }
+
+/**
+ * pstore keeps a record until something deletes it, and /var/crash keeps every dump: a record
+ * written more than this long before this boot began is taken as an older boot's. (A crash record
+ * is written at the crash, or by the kdump kernel right after it; the reboot follows within minutes
+ * unless the machine stayed off.)
+ */
+export const RECORD_MAX_AGE_MS = 24 * 3600_000;
 
 // The kernel's last words on an orderly end (kernel/reboot.c).
 const CLEAN_END_RE = /reboot: (?:Restarting system|Power down|System halted)|kexec_core: Starting new kernel/;
 
 function fromAnalysis(kind: LastBootSourceKind, origin: string, note: string, time_ms: number | null, a: LogAnalysis): LastBootSource {
-  return { kind, origin, found: true, note, time_ms, crashed: a.crashed, class: a.type, title: a.title, function: a.function };
+  return { kind, origin, found: true, note, time_ms, crashed: a.crashed, class: a.type, title: a.title, function: a.function, stale: false };
 }
 
 function none(kind: LastBootSourceKind, origin: string, note: string): LastBootSource {
-  return { kind, origin, found: false, note, time_ms: null, crashed: false, class: null, title: null, function: null };
+  return { kind, origin, found: false, note, time_ms: null, crashed: false, class: null, title: null, function: null, stale: false };
 }
 
 async function journalSource(opt: LastBootOptions['journal'], timeout_ms?: number): Promise<{ src: LastBootSource; text: string | null }> {
@@ -95,12 +108,18 @@ export async function lastBoot(opts: LastBootOptions = {}): Promise<LastBootRepo
   const js = await journalSource(opts.journal ?? 'run', opts.journalTimeoutMs);
   sources.push(js.src);
 
-  const hit = sources.find((s) => s.crashed);
+  const bootStart = opts.bootStartMs ?? Date.now() - uptime() * 1000;
+  for (const s of sources) {
+    if (s.time_ms === null || s.time_ms >= bootStart - RECORD_MAX_AGE_MS) continue;
+    s.stale = true;
+    s.note += `; written ${Math.round((bootStart - s.time_ms) / 86_400_000)} days before this boot began: an older boot's`;
+  }
+  const hit = sources.find((s) => s.crashed && !s.stale);
   if (hit) {
     return { crashed: true, verdict: `ended in a crash: ${hit.title}`, class: hit.class, title: hit.title, function: hit.function, from: hit.kind, sources };
   }
   // A pstore dump whose text holds no report (cut too short) still says the kernel went down.
-  const d = sources.find((s) => s.kind === 'pstore' && s.found && dump && /^(?:Panic|Oops)$/.test(dump.reason));
+  const d = sources.find((s) => s.kind === 'pstore' && s.found && !s.stale && dump && /^(?:Panic|Oops)$/.test(dump.reason));
   if (d && dump) {
     const title = `kernel ${dump.reason.toLowerCase()} (pstore record without a report)`;
     return { crashed: true, verdict: `ended in a crash: ${title}`, class: dump.reason === 'Panic' ? 'panic' : 'oops', title, function: null, from: 'pstore', sources };
@@ -110,5 +129,7 @@ export async function lastBoot(opts: LastBootOptions = {}): Promise<LastBootRepo
     const verdict = CLEAN_END_RE.test(js.text.slice(-4000)) ? 'ended cleanly (the kernel logged its reboot or power-off)' : `ended without a shutdown message (power loss, hard reset or a hang?); last kernel line: ${last.trim().slice(0, 160)}`;
     return { crashed: false, verdict, class: null, title: null, function: null, from: 'journal', sources };
   }
-  return { crashed: false, verdict: 'unknown: no source kept anything of the previous boot', class: null, title: null, function: null, from: null, sources };
+  const old = sources.find((s) => s.crashed && s.stale);
+  const verdict = old ? `unknown: only an older boot's crash record (${old.kind}: ${old.title})` : 'unknown: no source kept anything of the previous boot';
+  return { crashed: false, verdict, class: null, title: null, function: null, from: null, sources };
 }
