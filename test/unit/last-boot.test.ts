@@ -11,6 +11,7 @@ import { lastBootAlerts } from '../../src/ui/panes/last-boot-alert.js';
 import { createStore } from '../../src/store/index.js';
 import { summaryText } from '../../src/report/summary.js';
 import { lastBootText } from '../../src/cli/commands/last-boot.js';
+import { readPreviousBootJournal } from '../../src/sources/last-boot/journal.js';
 
 const fixture = (p: string) => new URL(`../../fixtures/${p}`, import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'kerntop-last-boot-'));
@@ -108,6 +109,15 @@ describe('the previous boot, source by source', () => {
     expect(r).toMatchObject({ crashed: false, from: null });
     expect(r.verdict).toMatch(/^unknown/);
     for (const s of r.sources) expect(s.note).toMatch(/does not exist|cannot read/);
+  });
+});
+
+describe('journalctl on this host', () => {
+  it('gives the previous boot\'s kernel lines, or says in its own words why it cannot', async () => {
+    const j = await readPreviousBootJournal({ timeout_ms: 10_000 });
+    expect(j.origin).toBe('journalctl -k -b -1');
+    if (j.text === null) expect(j.error).toMatch(/journal|boot|not found/i);
+    else expect(j.error).toBeNull();
   });
 });
 
