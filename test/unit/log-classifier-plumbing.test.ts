@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../src/knowledge/log-classifier/index.js';
-import { canonicalFunc, isInlineFrameLine, isSkippedFrame } from '../../src/knowledge/log-classifier/frames.js';
+import { canonicalFunc, isInlineFrameLine, isSkippedFrame, parseFrame } from '../../src/knowledge/log-classifier/frames.js';
 import { PLUMBING_FRAMES, KIND_PLUMBING } from '../../src/knowledge/log-classifier/plumbing.js';
 import { logText } from './log-classifier-corpus-files.js';
 
@@ -39,6 +39,15 @@ describe('syscall wrappers (shortest name after one prefix)', () => {
     ['tcp_sendmsg', 'tcp_sendmsg'],
   ];
   for (const [raw, want] of cases) it(`${raw} -> ${want}`, () => expect(canonicalFunc(raw)).toBe(want));
+});
+
+describe('frames as scripts/decode_stacktrace.sh prints them', () => {
+  it('reads "name (file:line)" and the unresolved "name (??:?)"', () => {
+    // From a report posted to linux-kernel, run through decode_stacktrace.sh by its author.
+    const f = parseFrame('[   32.045715][    T1] ret_from_fork (??:?)'.replace(/^\[[^\]]*\]\[[^\]]*\] /, ' '));
+    expect(f && f !== 'questionable' ? f.func : f).toBe('ret_from_fork');
+    expect(parseFrame(' RAX: ffffffffffffffda RBX: 0000000000000001 RCX: 000000000047b7a0')).toBeNull();
+  });
 });
 
 describe('inlined frames never name a crash (syzbot titles the raw console)', () => {

@@ -24,9 +24,10 @@ export function isInlineFrameLine(text: string): boolean {
 
 // x86/arm64/riscv/powerpc frame lines, raw or symbolized:
 //   " dump_stack+0x1b2/0x281", " [<ffffffff81234567>] foo+0x12/0x34 [mod]",
-//   " __dump_stack lib/dump_stack.c:17 [inline]", " [c00000000fe2b3c30] [c0000000001a2b3c] foo+0x1c/0x30"
+//   " __dump_stack lib/dump_stack.c:17 [inline]", " [c00000000fe2b3c30] [c0000000001a2b3c] foo+0x1c/0x30",
+//   scripts/decode_stacktrace.sh output " ext4_foo (fs/ext4/inode.c:123)", unresolved " ret_from_fork (??:?)"
 const FRAME_RE =
-  /^\s*(?:\[<?(?:0x)?[0-9a-f]+>?\]\s*){0,2}(?:(\?)\s+)?([A-Za-z_$][\w.$]*)(?:\+0x[0-9a-f]+\/0x[0-9a-f]+|\s+(?:[\w.+-]+\/)*[\w.+-]+\.(?:c|h|S|rs|s):\d+|\s+\[inline\])/;
+  /^\s*(?:\[<?(?:0x)?[0-9a-f]+>?\]\s*){0,2}(?:(\?)\s+)?([A-Za-z_$][\w.$]*)(?:\+0x[0-9a-f]+\/0x[0-9a-f]+|\s+(?:[\w.+-]+\/)*[\w.+-]+\.(?:c|h|S|rs|s):\d+|\s+\[inline\]|\s+\((?:\?\?:\?|(?:[\w.+-]+\/)*[\w.+-]+\.(?:c|h|S|rs|s):\d+)[) ])/;
 // 32-bit arm: "[<c0123abc>] (foo) from [<c0123def>] (bar+0x1c/0x30)"
 const ARM_FRAME_RE = /^\s*\[<[0-9a-f]+>\]\s*\(([A-Za-z_$][\w.$]*)(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?\)/;
 // Frames the unwinder is unsure of.
