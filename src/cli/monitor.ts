@@ -7,6 +7,7 @@ import { Recorder } from '../sources/replay/recorder.js';
 import { RECORDING_VERSION } from '../sources/replay/format.js';
 import { KmsgSource } from '../sources/kmsg/source.js';
 import { LogStream } from '../knowledge/log-classifier/index.js';
+import { lastBootDiags } from '../sources/last-boot/diag.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
 import { planProbes } from './live-sources.js';
@@ -47,6 +48,7 @@ async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType
     emit({ type: 'source.diag', ts_ms: now, source: 'probes', level: 'error', message: p });
   }
   for (const n of plan.host.notes) emit({ type: 'source.diag', ts_ms: now, source: 'probes', level: 'info', message: n });
+  for (const d of await lastBootDiags({}, now)) emit(d);
   const sources: EventSource[] = [];
   if (plan.source) sources.push(plan.source);
   else for (const d of plan.decisions) emit({ type: 'probe.status', ts_ms: now, family: d.family, state: 'SKIPPED', ...(d.method ? { method: d.method } : {}), reason: d.reason });

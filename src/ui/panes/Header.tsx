@@ -4,6 +4,7 @@ import type { Snapshot } from '../snapshot.js';
 import { fitSegments, type Segment } from '../segments.js';
 import { formatClock, formatDuration, truncate } from '../text.js';
 import { useTheme } from '../theme.js';
+import { lastBootAlerts } from './last-boot-alert.js';
 
 export interface HostInfo {
   host: string;
@@ -27,7 +28,7 @@ export interface HeaderProps {
 
 /** What the user must not miss: probes that failed, kernel log records lost, unparsable lines. */
 export function alertsOf(s: Snapshot): string[] {
-  const out: string[] = [];
+  const out: string[] = [...lastBootAlerts(s)];
   const failed = s.probes.filter((p) => p.state === 'FAILED').map((p) => p.family);
   if (failed.length > 0) out.push(`probe${failed.length > 1 ? 's' : ''} ${failed.join(', ')} FAILED`);
   if (s.kmsgLost > 0) out.push(`${s.kmsgLost} kmsg record${s.kmsgLost > 1 ? 's' : ''} lost`);
