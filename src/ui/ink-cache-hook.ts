@@ -3,6 +3,11 @@
 // lines, counters, the clock), so a UI left open grows without bound: about 3 MB of live heap a
 // minute at 10 frames/s, measured with bench/tui.ts. This module loader hook rewrites those two
 // caches, as Ink is loaded, to start over once they hold CACHE_LIMIT entries. bin/kerntop registers it.
+// Ink also builds every frame from scratch: for each line on screen it tokenizes the ANSI codes, slices
+// the line to its box and measures each character, with caches that live for one frame only. Between
+// two frames of a top-like screen most lines are the same, so the third patch keeps those caches from
+// frame to frame (bounded the same way) and adds the clipped slices to them: a frame then costs about
+// what changed on it. Measured with bench/tui.ts.
 // If a future Ink no longer has the exact lines, the source is left as it is (and the unit test that
 // pins these patterns fails, so the hook gets a look).
 
@@ -23,6 +28,22 @@ export const PATCHES: Patch[] = [
     edits: [
       ['const cache = {};', 'let cache = {};\nlet cacheSize = 0;'],
       ['    cache[cacheKey] = wrappedText;', `    if (++cacheSize > ${CACHE_LIMIT}) {\n        cache = {};\n        cacheSize = 1;\n    }\n    cache[cacheKey] = wrappedText;`],
+    ],
+  },
+  {
+    file: '/ink/build/output.js',
+    edits: [
+      ['    styledChars = new Map();\n', '    styledChars = new Map();\n    slices = new Map();\n'],
+      [
+        'export default class Output {',
+        // One set of caches for all frames, started over once any of them holds CACHE_LIMIT entries.
+        `let sharedCaches;\nfunction framesCaches() {\n    const c = sharedCaches;\n    if (c === undefined || c.styledChars.size >= ${CACHE_LIMIT} || c.widths.size >= ${CACHE_LIMIT} || c.blockWidths.size >= ${CACHE_LIMIT} || c.slices.size >= ${CACHE_LIMIT}) {\n        sharedCaches = new OutputCaches();\n    }\n    return sharedCaches;\n}\nexport default class Output {`,
+      ],
+      ['    caches = new OutputCaches();', '    caches = framesCaches();'],
+      [
+        '                            return sliceAnsi(line, from, to);',
+        '                            const sliceKey = `${from}:${to}:${line}`;\n                            let sliced = this.caches.slices.get(sliceKey);\n                            if (sliced === undefined) {\n                                sliced = sliceAnsi(line, from, to);\n                                this.caches.slices.set(sliceKey, sliced);\n                            }\n                            return sliced;',
+      ],
     ],
   },
 ];
