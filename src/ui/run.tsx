@@ -122,6 +122,8 @@ export async function runTui(store: Store, opts: TuiOptions = {}): Promise<TuiEx
           exitOnCtrlC: false,
           patchConsole: false,
           maxFps: 30,
+          // Rewrite only the lines that changed: a clock tick is one line, not the whole screen.
+          incrementalRendering: true,
           onRender: opts.onRender ? (m) => opts.onRender!(m.renderTime) : undefined,
         },
       );
