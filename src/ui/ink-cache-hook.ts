@@ -8,6 +8,9 @@
 // two frames of a top-like screen most lines are the same, so the third patch keeps those caches from
 // frame to frame (bounded the same way) and adds the clipped slices to them: a frame then costs about
 // what changed on it. Measured with bench/tui.ts.
+// The fourth fixes Ink's incremental rendering (run.tsx turns it on: only changed lines are written)
+// for a frame that ends in a newline, as kerntop's does (it leaves the last row free): after such a
+// frame the cursor is one row lower than Ink assumes, so every redraw landed one row down.
 // If a future Ink no longer has the exact lines, the source is left as it is (and the unit test that
 // pins these patterns fails, so the hook gets a look).
 
@@ -43,6 +46,15 @@ export const PATCHES: Patch[] = [
       [
         '                            return sliceAnsi(line, from, to);',
         '                            const sliceKey = `${from}:${to}:${line}`;\n                            let sliced = this.caches.slices.get(sliceKey);\n                            if (sliced === undefined) {\n                                sliced = sliceAnsi(line, from, to);\n                                this.caches.slices.set(sliceKey, sliced);\n                            }\n                            return sliced;',
+      ],
+    ],
+  },
+  {
+    file: '/ink/build/log-update.js',
+    edits: [
+      [
+        '            buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
+        "            buffer.push(ansiEscapes.cursorUp(previousVisible - (previousOutput.endsWith('\\n') ? 0 : 1)));",
       ],
     ],
   },
