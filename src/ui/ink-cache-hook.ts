@@ -8,13 +8,23 @@
 // two frames of a top-like screen most lines are the same, so the third patch keeps those caches from
 // frame to frame (bounded the same way) and adds the clipped slices to them: a frame then costs about
 // what changed on it. Measured with bench/tui.ts.
-// The fourth fixes Ink's incremental rendering (run.tsx turns it on: only changed lines are written)
-// for a frame that ends in a newline, as kerntop's does (it leaves the last row free): after such a
-// frame the cursor is one row lower than Ink assumes, so every redraw landed one row down.
+// The fourth fixes Ink's incremental rendering (only changed lines are written) for a frame that ends
+// in a newline, as kerntop's does (it leaves the last row free): after such a frame the cursor is one
+// row lower than Ink assumes, so every redraw landed a row down. The patched module marks itself
+// (INCREMENTAL_FIXED) and run.tsx turns incremental rendering on only then; without the hook
+// (`tsx src/cli/main.ts`, tests) Ink rewrites the whole frame on a change, as before.
 // If a future Ink no longer has the exact lines, the source is left as it is (and the unit test that
 // pins these patterns fails, so the hook gets a look).
 
 export const CACHE_LIMIT = 4096;
+
+/** Set on globalThis by the patched log-update.js when it loads. */
+export const INCREMENTAL_FIXED = 'kerntop.ink-incremental-fixed';
+
+/** Whether the Ink in this process has the incremental-rendering fix (its modules were loaded through this hook). */
+export function inkIncrementalFixed(): boolean {
+  return (globalThis as Record<symbol, unknown>)[Symbol.for(INCREMENTAL_FIXED)] === true;
+}
 
 interface Patch {
   file: string;
@@ -52,6 +62,7 @@ export const PATCHES: Patch[] = [
   {
     file: '/ink/build/log-update.js',
     edits: [
+      ['const createIncremental = ', `globalThis[Symbol.for('${INCREMENTAL_FIXED}')] = true;\nconst createIncremental = `],
       [
         '            buffer.push(ansiEscapes.cursorUp(previousVisible - 1));',
         "            buffer.push(ansiEscapes.cursorUp(previousVisible - (previousOutput.endsWith('\\n') ? 0 : 1)));",
