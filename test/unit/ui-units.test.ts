@@ -11,7 +11,7 @@ import { parsePane, TuiUsageError } from '../../src/ui/pane-option.js';
 import { bar, bucketLabel, defaultHistStart } from '../../src/ui/panes/Histogram.js';
 import { FOLLOW, offsetMove, streamMove, streamWindow } from '../../src/ui/scroll.js';
 import { fitSegments } from '../../src/ui/segments.js';
-import { CACHE_LIMIT, patchInkSource, PATCHES } from '../../src/ui/ink-cache-hook.js';
+import { patchInkSource, PATCHES } from '../../src/ui/ink-cache-hook.js';
 import { takeSnapshot } from '../../src/ui/snapshot.js';
 import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, SHOW_CURSOR, takeTerminal } from '../../src/ui/terminal.js';
 import { fit, formatCount, formatDuration, formatUs, sanitize, truncate } from '../../src/ui/text.js';
@@ -251,8 +251,7 @@ describe('Ink cache hook', () => {
       const file = `node_modules${p.file}`;
       const patched = patchInkSource(`file:///x/${file}`, readFileSync(file, 'utf8'));
       expect(patched, `${file} changed: review src/ui/ink-cache-hook.ts`).not.toBeNull();
-      if (p.file.endsWith('/log-update.js')) expect(patched).toContain("previousOutput.endsWith('\\n') ? 0 : 1");
-      else expect(patched).toContain(String(CACHE_LIMIT));
+      expect(patched).toContain(p.proof);
     }
     expect(patchInkSource('file:///x/node_modules/ink/build/render.js', 'x')).toBeNull();
     expect(patchInkSource('file:///x/node_modules/ink/build/measure-text.js', 'no such line')).toBeNull();
