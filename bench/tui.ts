@@ -172,12 +172,13 @@ async function main() {
   });
   await sleep(500);
 
-  // Key presses that change what is on screen, each timed to the first write that shows it.
+  // Key presses that change what is on screen, each timed to the first write that shows it. A write
+  // holds only the lines that changed, so each check looks for a line the key changes.
   const presses: { key: string; shows: (s: string) => boolean }[] = [
     { key: '?', shows: (s) => s.includes('quit (the terminal is restored)') },
     { key: '\u001B', shows: (s) => s.includes('Subsystems') && !s.includes('quit (the terminal is restored)') },
     { key: 'p', shows: (s) => s.includes('PAUSED') },
-    { key: 'p', shows: (s) => s.includes('Subsystems') && !s.includes('PAUSED') },
+    { key: 'p', shows: (s) => s.includes('kerntop') && !s.includes('PAUSED') },
   ];
   const latencies: number[] = [];
   let pressIndex = 0;
