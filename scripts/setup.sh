@@ -12,6 +12,7 @@ declare -A want=(
   [losetup]=mount              # loop devices for block tests
   [stress-ng]=stress-ng        # context-switch benchmark load
   [tmux]=tmux                  # terminal UI tests
+  [htop]=htop                  # reference for the idle-screen CPU benchmark (bench/tui.ts)
   [busybox]=busybox-static     # boot-test initramfs
   [qemu-system-x86_64]=qemu-system-x86
   [cpio]=cpio

@@ -3,6 +3,7 @@ import { format } from 'node:util';
 import { render, type Instance } from 'ink';
 import type { Store } from '../store/index.js';
 import { App } from './App.js';
+import { inkIncrementalFixed } from './ink-cache-hook.js';
 import type { HostInfo } from './panes/Header.js';
 import { parsePane, TuiUsageError } from './pane-option.js';
 import { takeTerminal } from './terminal.js';
@@ -122,6 +123,9 @@ export async function runTui(store: Store, opts: TuiOptions = {}): Promise<TuiEx
           exitOnCtrlC: false,
           patchConsole: false,
           maxFps: 30,
+          // Rewrite only the lines that changed (a clock tick is one line, not the whole screen), where
+          // Ink has the fix for frames that end in a newline (see ink-cache-hook.ts).
+          incrementalRendering: inkIncrementalFixed(),
           onRender: opts.onRender ? (m) => opts.onRender!(m.renderTime) : undefined,
         },
       );

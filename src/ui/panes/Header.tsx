@@ -3,6 +3,7 @@ import { Text } from 'ink';
 import type { Snapshot } from '../snapshot.js';
 import { fitSegments, type Segment } from '../segments.js';
 import { formatClock, formatDuration, truncate } from '../text.js';
+import { useTick } from '../hooks/useStoreSnapshot.js';
 import { useTheme } from '../theme.js';
 import { lastBootAlerts } from './last-boot-alert.js';
 
@@ -18,7 +19,6 @@ export interface HeaderProps {
   width: number;
   /** 2 puts the alerts on their own line; 1 folds a count of them into the status line. */
   lines: number;
-  wallMs: number;
   paused: boolean;
   /** Events that arrived while paused and are not on screen yet. */
   pending: number;
@@ -36,9 +36,12 @@ export function alertsOf(s: Snapshot): string[] {
   return out;
 }
 
-export function Header({ snapshot: s, width, lines, wallMs, paused, pending, host, replay: replayProp }: HeaderProps) {
+/** Memoised: between snapshots only its own clock re-renders it, not the panes. */
+export const Header = React.memo(function Header({ snapshot: s, width, lines, paused, pending, host, replay: replayProp }: HeaderProps) {
   const theme = useTheme();
   const replay = replayProp === true || s.session?.replay === true;
+  // The live clock ticks here, not in App, so a second going by redraws the header alone.
+  const wallMs = useTick(1000, !replay);
   const alerts = alertsOf(s);
   const hostName = s.session?.host ?? host.host;
   const kernel = s.session?.kernel_release ?? host.kernel_release;
@@ -71,4 +74,4 @@ export function Header({ snapshot: s, width, lines, wallMs, paused, pending, hos
       ) : null}
     </>
   );
-}
+});
