@@ -10,6 +10,7 @@ import { LogStream } from '../knowledge/log-classifier/index.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
 import { planProbes } from './live-sources.js';
+import { tuiExitCode, type TuiExit } from '../ui/exit.js';
 import { parseProbeList, thresholdsFrom } from './options.js';
 
 export interface MonitorArgs {
@@ -164,10 +165,19 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
   const stops: Promise<string>[] = [];
   if (a.duration) stops.push(new Promise((r) => setTimeout(() => r('duration'), a.duration! * 1000)));
   if (replay && !interactive) stops.push(replay.done.then(() => 'replay done'));
+  let tuiExit: TuiExit | null = null;
   if (interactive) {
-    stops.push(ui!.runTui(store, { pane: a.pane, replay: !!replay }).then((x) => x.reason));
+    stops.push(
+      ui!.runTui(store, { pane: a.pane, replay: !!replay }).then((x) => {
+        tuiExit = x;
+        return x.reason;
+      }),
+    );
   }
   if (stops.length === 0) stops.push(new Promise(() => {})); // until a signal
   const why = await Promise.race(stops);
-  return end(why);
+  const code = await end(why);
+  // The screen ended by a signal or a terminal that went away: the conventional 128 + signal number,
+  // as the signal handlers answer too (whichever comes first, the code is the same).
+  return tuiExit ? (tuiExitCode(tuiExit) ?? code) : code;
 }

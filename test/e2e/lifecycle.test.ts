@@ -1,8 +1,13 @@
 // No bpftrace child outlives kerntop, whatever way it ends; a dead child is restarted.
-import { execFileSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ProbeStatusEvent } from '../../src/events.js';
-import { alive, bpftracePids, startKerntop, type Running } from './lib/kerntop.js';
+import { kernelLog, kernelLogSeq, segfaultsSince } from './lib/kernel-log.js';
+import { alive, BIN, bpftracePids, descendants, ROOT, startKerntop, type Running } from './lib/kerntop.js';
+import { HAVE_TMUX, TmuxServer } from './lib/tmux.js';
 import { isRoot, sleep } from './lib/workloads.js';
 
 let running: Running | null = null;
@@ -108,5 +113,52 @@ describe('missing bpftrace', () => {
     const exit = await r.exited;
     expect(r.stderr()).toMatch(/bpftrace is not installed: install it \(Debian\/Ubuntu: apt-get install bpftrace/);
     expect(exit.code).toBe(3);
+  });
+});
+
+describe.skipIf(!HAVE_TMUX)('the terminal hangs up (tmux kill-session)', () => {
+  const server = new TmuxServer(`kerntop-hup-${process.pid}`, ROOT);
+  const dir = mkdtempSync(join(tmpdir(), 'kerntop-hup-'));
+  afterAll(() => {
+    server.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const wrapper = join(ROOT, 'test', 'e2e', 'lib', 'exit-status.mjs');
+
+  /** kerntop in a tmux window until `ready` shows; then the session is killed. How did it end? */
+  async function hangUp(name: string, args: string, ready: RegExp) {
+    const w = server.window(120, 40);
+    const out = join(dir, name);
+    w.run(`env NODE_ENV=production node ${wrapper} ${out} ${process.execPath} ${BIN} ${args}`);
+    await w.waitFor((s) => ready.test(s), 'the live screen', 30_000);
+    const pid = Number(readFileSync(`${out}.pid`, 'utf8'));
+    const children = descendants(pid);
+    const seq = kernelLogSeq();
+    w.kill();
+    const until = Date.now() + 10_000;
+    while (!existsSync(out) && Date.now() < until) await sleep(50);
+    expect(existsSync(out), 'kerntop still running 10 s after the hangup').toBe(true);
+    return { exit: JSON.parse(readFileSync(out, 'utf8')) as { code: number | null; signal: string | null }, pid, children, seq };
+  }
+
+  function expectNoSegfault(seq: number, pid: number) {
+    // Without a readable kernel log the exit status above still tells a crash (signal SIGSEGV).
+    if (kernelLog() === null) return;
+    expect(segfaultsSince(seq, pid)).toEqual([]);
+  }
+
+  it('a replay exits 129 (SIGHUP), without a crash in the kernel log', async () => {
+    const { exit, pid, seq } = await hangUp('replay', '--replay fixtures/sessions/busy-host.jsonl --speed 1', /Subsystems/);
+    expect(exit).toEqual({ code: 129, signal: null });
+    expectNoSegfault(seq, pid);
+  });
+
+  const haveBpftrace = spawnSync('bpftrace', ['--version']).status === 0;
+  it.skipIf(!isRoot() || !haveBpftrace)('the live monitor exits 129 and no bpftrace outlives it', async () => {
+    const { exit, pid, children, seq } = await hangUp('live', '--no-kmsg --probes sched,oom', /ATTACHED/);
+    expect(exit).toEqual({ code: 129, signal: null });
+    expect(children.length).toBeGreaterThan(0);
+    expect(await allGone(children, 2000)).toBe(true);
+    expectNoSegfault(seq, pid);
   });
 });
