@@ -1,6 +1,6 @@
 // No bpftrace child outlives kerntop, whatever way it ends; a dead child is restarted.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -160,5 +160,54 @@ describe.skipIf(!HAVE_TMUX)('the terminal hangs up (tmux kill-session)', () => {
     expect(children.length).toBeGreaterThan(0);
     expect(await allGone(children, 2000)).toBe(true);
     expectNoSegfault(seq, pid);
+  });
+});
+
+/** Whether process pid has path open. */
+function opened(pid: number, path: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+describe('a replay of a FIFO', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kerntop-fifo-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`with no writer yet ends on ${signal}`, async () => {
+      const fifo = join(dir, `${signal}.fifo`);
+      execFileSync('mkfifo', [fifo]);
+      const r = startKerntop(['--replay', fifo, '--events']);
+      running = r;
+      // kerntop has the FIFO open and waits for a writer.
+      const until = Date.now() + 20_000;
+      while (!opened(r.child.pid!, fifo) && Date.now() < until) await sleep(50);
+      expect(opened(r.child.pid!, fifo)).toBe(true);
+      await sleep(300);
+      process.kill(r.child.pid!, signal);
+      const exit = await Promise.race([r.exited, sleep(5000).then(() => null)]);
+      expect(exit, `kerntop ignored ${signal}`).toEqual({ code, signal: null });
+    });
+  }
+
+  it('is replayed once its writer comes', async () => {
+    const fifo = join(dir, 'writer.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const r = startKerntop(['--replay', fifo, '-q', '--json', '--speed', '0']);
+    running = r;
+    await sleep(500);
+    execFileSync('sh', ['-c', `cat fixtures/sessions/busy-host.jsonl > ${fifo}`], { cwd: ROOT });
+    const exit = await r.exited;
+    expect(JSON.parse(r.stdout()).status).toBe('CRITICAL');
+    expect(exit.code).toBe(2);
   });
 });
