@@ -211,3 +211,75 @@ describe('a replay of a FIFO', () => {
     expect(exit.code).toBe(2);
   });
 });
+
+describe('--record', () => {
+  for (const [what, path, message] of [
+    ['a missing directory', '/nonexistent-kerntop-dir/r.jsonl', /cannot write the recording \/nonexistent-kerntop-dir\/r\.jsonl: the directory \/nonexistent-kerntop-dir does not exist/],
+    ['a directory', tmpdir(), /is a directory: give a file name/],
+    ['a full disk (/dev/full)', '/dev/full', /no space left on the device/],
+  ] as const) {
+    it(`into ${what}: exit 3 at start with the reason`, async () => {
+      const r = startKerntop(['-q', '--json', '--no-kmsg', '--duration', '60', '--record', path]);
+      running = r;
+      const exit = await r.exited;
+      expect(exit.code).toBe(3);
+      expect(r.stderr()).toMatch(message);
+      // Nothing ran: no summary.
+      expect(r.stdout()).toBe('');
+    });
+  }
+
+  describe.skipIf(!isRoot() || spawnSync('bpftrace', ['--version']).status !== 0)('a disk that fills up during the run (a 16 KiB tmpfs)', () => {
+    let mnt = '';
+    afterEach(async () => {
+      // kerntop holds the file open: it goes before the file system does.
+      if (running && running.child.exitCode === null && running.child.signalCode === null) {
+        running.child.kill('SIGKILL');
+        await running.exited;
+      }
+      if (mnt) spawnSync('umount', [mnt]);
+      if (mnt) rmSync(mnt, { recursive: true, force: true });
+      mnt = '';
+    });
+    const mount = () => {
+      mnt = mkdtempSync(join(tmpdir(), 'kerntop-full-'));
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', `kerntop-rec-${process.pid}`, mnt]);
+      return join(mnt, 'r.jsonl');
+    };
+    const wholeLines = (path: string) => {
+      const text = readFileSync(path, 'utf8');
+      expect(text.length).toBeGreaterThan(1000);
+      expect(text.endsWith('\n')).toBe(true);
+      for (const l of text.split('\n').filter(Boolean)) expect(() => JSON.parse(l)).not.toThrow();
+    };
+
+    it('--events: said at once, monitoring goes on, whole lines kept, exit 3', async () => {
+      const path = mount();
+      const r = startKerntop(['--events', '--no-kmsg', '--probes', 'sched', '--sched-warn', '1', '--record', path]);
+      running = r;
+      const diag = await r.waitFor<{ type: string; source: string; message: string }>((l) => l.type === 'source.diag' && l.source === 'record', 30_000);
+      expect(diag.message).toMatch(/no space left on the device: .*; the recording stopped, \d+ bytes of whole lines kept/);
+      const until = Date.now() + 5000;
+      while (!/no space left on the device/.test(r.stderr()) && Date.now() < until) await sleep(50);
+      expect(r.stderr()).toMatch(/no space left on the device/);
+      expect(r.child.exitCode).toBe(null);
+      const at = r.lines.indexOf(diag);
+      // Still monitoring: more events after the error.
+      await r.waitFor((l) => r.lines.indexOf(l) > at + 5, 15_000);
+      process.kill(r.child.pid!, 'SIGINT');
+      expect((await r.exited).code).toBe(3);
+      wholeLines(path);
+    });
+
+    it('-q --json: the write error is a diagnostic, exit 3', async () => {
+      const path = mount();
+      const r = startKerntop(['-q', '--json', '--no-kmsg', '--probes', 'sched', '--sched-warn', '1', '--duration', '4', '--record', path]);
+      running = r;
+      const exit = await r.exited;
+      const j = JSON.parse(r.stdout());
+      expect(j.diagnostics).toContainEqual({ source: 'record', level: 'error', message: expect.stringMatching(/no space left on the device/) });
+      expect(exit.code).toBe(3);
+      wholeLines(path);
+    });
+  });
+});
