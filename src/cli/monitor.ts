@@ -3,7 +3,7 @@ import type { KerntopEvent } from '../events.js';
 import { onShutdown } from '../lifecycle.js';
 import { STATUS_EXIT_CODE, summaryJson, summaryText } from '../report/summary.js';
 import { ReplaySource } from '../sources/replay/player.js';
-import { Recorder } from '../sources/replay/recorder.js';
+import { Recorder, RECORDER_SOURCE } from '../sources/replay/recorder.js';
 import { RECORDING_VERSION } from '../sources/replay/format.js';
 import { KmsgSource } from '../sources/kmsg/source.js';
 import { LogStream } from '../knowledge/log-classifier/index.js';
@@ -11,6 +11,7 @@ import { lastBootDiags } from '../sources/last-boot/diag.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
 import { planProbes } from './live-sources.js';
+import { tuiExitCode, type TuiExit } from '../ui/exit.js';
 import { parseProbeList, thresholdsFrom } from './options.js';
 
 export interface MonitorArgs {
@@ -31,13 +32,16 @@ export interface MonitorArgs {
 
 const MAX_DURATION_S = Math.floor((2 ** 31 - 1) / 1000);
 
+/** Exit code when --record could not write the whole run (as when kerntop cannot run at all). */
+const RECORDING_FAILED_EXIT_CODE = 3;
+
 const say = (msg: string) => process.stderr.write(`kerntop: ${msg}\n`);
 
 /** Builds the sources for this run: a replay, or the live probes (and kernel log). */
-async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType<typeof thresholdsFrom>, emit: (ev: KerntopEvent) => void): Promise<{ sources: EventSource[]; replay: ReplaySource | null; probeFamilies: string[] | undefined }> {
+async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType<typeof thresholdsFrom>, emit: (ev: KerntopEvent) => void): Promise<{ sources: EventSource[]; replay: ReplaySource | null }> {
   if (a.replay) {
     const replay = new ReplaySource(a.replay, { speed: a.speed });
-    return { sources: [replay], replay, probeFamilies: undefined };
+    return { sources: [replay], replay };
   }
   const sel = parseProbeList(a.probes);
   const plan = await planProbes(sel, thresholds);
@@ -58,7 +62,7 @@ async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType
   const interactive = !a.quiet && !a.events;
   if (a.kmsg) sources.push(new KmsgSource({ source: 'auto', follow: true, start: 'end', context: interactive ? 200 : 0, cursor: null, classify: new LogStream() }));
   void store;
-  return { sources, replay: null, probeFamilies: a.probes?.split(',') };
+  return { sources, replay: null };
 }
 
 /**
@@ -110,16 +114,27 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
     if (a.events && !stdoutClosed && (ev.type !== 'probe.tick' || a.ticks)) process.stdout.write(`${JSON.stringify(ev)}\n`);
   };
 
-  const { sources, replay, probeFamilies } = await buildSources(a, store, thresholds, emit);
+  if (a.record) {
+    // Opened, and its header written, before anything runs: a path that cannot be written is an
+    // error now, not a surprise after the run.
+    const onRecordError = (message: string) => {
+      // At once: on the screen as a header alert, in --json as a diagnostic, on stderr otherwise.
+      emit({ type: 'source.diag', ts_ms: Date.now(), source: RECORDER_SOURCE, level: 'error', message });
+      if (!interactive) say(message);
+    };
+    try {
+      recorder = new Recorder(a.record, { kerntop_recording: RECORDING_VERSION, host: hostname(), kernel_release: release(), start_ms: store.state.started_ms, start: new Date(store.state.started_ms).toISOString(), thresholds, ...(a.probes ? { probes: a.probes.split(',') } : {}) }, onRecordError);
+    } catch (e) {
+      say(`${(e as Error).message} (--record)`);
+      return 3;
+    }
+  }
+
+  const { sources, replay } = await buildSources(a, store, thresholds, emit);
   if (sources.length === 0) {
     say('nothing to run: no probe can attach here and no other source is available (see the messages above, or `kerntop probes`).');
+    await recorder?.close();
     return 3;
-  }
-  if (a.record) {
-    recorder = new Recorder(a.record, { kerntop_recording: RECORDING_VERSION, host: hostname(), kernel_release: release(), start_ms: store.state.started_ms, start: new Date(store.state.started_ms).toISOString(), thresholds, ...(probeFamilies ? { probes: probeFamilies } : {}) });
-    // Whatever was dispatched before the recorder existed (session info, skipped probes) goes first.
-    for (const p of store.state.probes.values()) recorder.write(p);
-    if (store.state.session) recorder.write(store.state.session);
   }
 
   let ended: Promise<number> | null = null;
@@ -132,22 +147,25 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
       await Promise.all(sources.map((s) => s.stop().catch(() => undefined)));
       if (!replay) emit({ type: 'clock', ts_ms: Date.now() });
       await recorder?.close();
-      if (recorder?.error) say(`could not write the recording ${a.record}: ${recorder.error.message}`);
+      // On the live screen it was an alert, gone with the screen: say it where it stays.
+      if (recorder?.error && interactive) say(recorder.error);
+      // A recording that could not be written is an answer of its own, whatever the status.
+      const recordFailed = recorder?.error ? RECORDING_FAILED_EXIT_CODE : null;
       if (a.quiet) {
         const out = a.json ? `${JSON.stringify(summaryJson(store.state, { histograms: a.histogram }), null, 2)}\n` : summaryText(store.state, { histograms: a.histogram });
         await new Promise<void>((r) => process.stdout.write(out, () => r()));
-        return STATUS_EXIT_CODE[selectOverallStatus(store.state)];
+        return recordFailed ?? STATUS_EXIT_CODE[selectOverallStatus(store.state)];
       }
       // --events into a slow pipe: everything written must reach it before the process exits.
       if (!stdoutClosed) await new Promise<void>((r) => process.stdout.write('', () => r()));
-      return 0;
+      return recordFailed ?? 0;
     })();
     return ended;
   };
   onShutdown(async (why) => {
     const code = await end(why);
     // A summary was asked for: its status is the answer. Otherwise the signal's conventional code.
-    return a.quiet ? code : undefined;
+    return a.quiet || recorder?.error ? code : undefined;
   });
 
   let started = 0;
@@ -178,10 +196,19 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
   const stops: Promise<string>[] = [];
   if (a.duration) stops.push(new Promise((r) => setTimeout(() => r('duration'), a.duration! * 1000)));
   if (replay && !interactive) stops.push(replay.done.then(() => 'replay done'));
+  let tuiExit: TuiExit | null = null;
   if (interactive) {
-    stops.push(ui!.runTui(store, { pane: a.pane, replay: !!replay }).then((x) => x.reason));
+    stops.push(
+      ui!.runTui(store, { pane: a.pane, replay: !!replay }).then((x) => {
+        tuiExit = x;
+        return x.reason;
+      }),
+    );
   }
   if (stops.length === 0) stops.push(new Promise(() => {})); // until a signal
   const why = await Promise.race(stops);
-  return end(why);
+  const code = await end(why);
+  // The screen ended by a signal or a terminal that went away: the conventional 128 + signal number,
+  // as the signal handlers answer too (whichever comes first, the code is the same).
+  return tuiExit && !recorder?.error ? (tuiExitCode(tuiExit) ?? code) : code;
 }

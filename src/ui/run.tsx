@@ -8,6 +8,9 @@ import type { HostInfo } from './panes/Header.js';
 import { parsePane, TuiUsageError } from './pane-option.js';
 import { takeTerminal } from './terminal.js';
 import { ThemeContext, themeFromEnv } from './theme.js';
+import { tuiExitCode, type TuiExit } from './exit.js';
+
+export type { TuiExit } from './exit.js';
 
 export { TuiUsageError } from './pane-option.js';
 
@@ -35,13 +38,8 @@ export interface TuiOptions {
   onRender?: (renderTimeMs: number) => void;
 }
 
-export interface TuiExit {
-  reason: 'quit' | 'signal' | 'hangup';
-  signal?: NodeJS.Signals;
-}
 
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 export const NOT_A_TTY_MESSAGE =
   'the interactive monitor needs a terminal, but stdin or stdout is not a TTY. ' +
@@ -105,7 +103,7 @@ export async function runTui(store: Store, opts: TuiOptions = {}): Promise<TuiEx
     const onSignal = (signal: NodeJS.Signals) => {
       finish({ reason: 'signal', signal });
       const timeout = opts.signalExitTimeoutMs ?? 5000;
-      if (timeout > 0) setTimeout(() => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15)), timeout).unref();
+      if (timeout > 0) setTimeout(() => process.exit(tuiExitCode({ reason: 'signal', signal }) ?? 143), timeout).unref();
     };
     // EIO/EPIPE: the terminal went away (ssh dropped, tmux pane killed).
     const onStdoutError = () => finish({ reason: 'hangup' });

@@ -1,5 +1,6 @@
 import React from 'react';
 import { Text } from 'ink';
+import { RECORDER_SOURCE } from '../../sources/replay/format.js';
 import type { Snapshot } from '../snapshot.js';
 import { fitSegments, type Segment } from '../segments.js';
 import { formatClock, formatDuration, truncate } from '../text.js';
@@ -26,13 +27,15 @@ export interface HeaderProps {
   replay?: boolean;
 }
 
-/** What the user must not miss: probes that failed, kernel log records lost, unparsable lines. */
+/** What the user must not miss: probes that failed, kernel log records lost, unparsable lines, a recording that stopped. */
 export function alertsOf(s: Snapshot): string[] {
   const out: string[] = [...lastBootAlerts(s)];
   const failed = s.probes.filter((p) => p.state === 'FAILED').map((p) => p.family);
   if (failed.length > 0) out.push(`probe${failed.length > 1 ? 's' : ''} ${failed.join(', ')} FAILED`);
   if (s.kmsgLost > 0) out.push(`${s.kmsgLost} kmsg record${s.kmsgLost > 1 ? 's' : ''} lost`);
   if (s.parseErrors > 0) out.push(`${s.parseErrors} unparsable line${s.parseErrors > 1 ? 's' : ''}`);
+  const recording = [...s.diags].reverse().find((d) => d.source === RECORDER_SOURCE && d.level === 'error');
+  if (recording) out.push(recording.message);
   return out;
 }
 
