@@ -1,6 +1,5 @@
 import type { KernelEvent, Log2Bucket, ProbeFamily, ProbeTickEvent, Severity, Thresholds } from '../../events.js';
-import { TCP_STATES } from '../../knowledge/drop-reasons.js';
-import { TROUBLE_DROP_REASONS } from '../../store/rules.js';
+import { isTroubleDropReason, TCP_STATES } from '../../knowledge/drop-reasons.js';
 
 export type MapValue = number | Record<string, number> | Log2Bucket[];
 
@@ -151,7 +150,7 @@ export const DECODERS: readonly FamilyDecoder[] = [
       const tick = baseTick('drops', ts_ms, interval_ms, scalar(maps.get('drops_n')) || sum(by_key));
       tick.by_key = nonEmpty(by_key);
       const events: KernelEvent[] = Object.entries(by_key)
-        .filter(([reason]) => TROUBLE_DROP_REASONS.has(reason))
+        .filter(([reason]) => isTroubleDropReason(reason))
         .map(([reason, n]) => ({ type: 'kernel.event', ts_ms, source: 'drops', subsystem: 'drops', severity: 'warning', title: `${n} packet drop(s): ${reason}${where[reason] ? ` at ${where[reason]}` : ''}`, in_tick: true, fields: { reason, count: n, location: where[reason] ?? null } }));
       return { tick, events };
     },
