@@ -56,7 +56,7 @@ export class OutputAssembler {
       }
       case 'event': {
         const d = decoderFor(p.family as ProbeFamily);
-        const ev = d?.event?.(p.fields, this.ctx, ts) ?? null;
+        const ev = d?.event?.decode(p.fields, this.ctx, ts) ?? null;
         if (!ev) return { events: [], ready: false, malformed: line };
         return { events: [ev], ready: false };
       }
