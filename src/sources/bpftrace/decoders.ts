@@ -81,8 +81,7 @@ export const DECODERS: readonly FamilyDecoder[] = [
     event: onEvent(EVENT_LINES.sched, ({ runq_latency_us: value_us, pid, comm }, ctx, ts_ms) => ({ type: 'kernel.event', ts_ms, source: 'sched', subsystem: 'sched', severity: latencySeverity(value_us, ctx.thresholds.sched_warn_us), title: `run-queue latency ${value_us} us: ${comm}[${pid}]`, pid, comm, value_us, in_tick: true })),
     tick(maps, _ctx, ts_ms, interval_ms) {
       const h = hist(maps.get('sched_lat_us'));
-      // Older programs printed a separate count; the histogram's total is the same number.
-      const count = maps.has('sched_n') ? scalar(maps.get('sched_n')) : (h ?? []).reduce((a, b) => a + b.count, 0);
+      const count = (h ?? []).reduce((a, b) => a + b.count, 0);
       const tick = baseTick('sched', ts_ms, interval_ms, count);
       tick.hist_us = h;
       if (maps.has('sched_max_us')) tick.max_us = scalar(maps.get('sched_max_us'));
@@ -124,6 +123,7 @@ export const DECODERS: readonly FamilyDecoder[] = [
       tick.hist_us = hist(maps.get('vfs_lat_us'));
       if (maps.has('vfs_max_us')) tick.max_us = scalar(maps.get('vfs_max_us'));
       tick.by_key = nonEmpty(by_key);
+      tick.by_comm = nonEmpty(keyed(maps.get('vfs_comm')));
       return { tick, events: [] };
     },
   },
