@@ -1,4 +1,5 @@
 import type { ProbeFamily } from '../../events.js';
+import type { EventLine } from './event-line.js';
 
 /** What a strategy needs from the host before kerntop tries it. */
 export interface Requirement {
@@ -100,4 +101,48 @@ export function catalogEntry(family: ProbeFamily): ProbeFamilyEntry {
   const e = CATALOG.find((c) => c.family === family);
   if (!e) throw new Error(`unknown probe family ${family}`);
   return e;
+}
+
+/**
+ * The `EV <family> ...` line of each family that prints events one by one: fields in printf order.
+ * Every strategy's fragment of the family prints exactly these; the family's decoder reads them by name.
+ */
+export const EVENT_LINES = {
+  sched: [
+    { name: 'runq_latency_us', type: 'int' },
+    { name: 'pid', type: 'int' },
+    { name: 'comm', type: 'text' },
+  ],
+  bio: [
+    { name: 'latency_us', type: 'int' },
+    { name: 'major', type: 'int' },
+    { name: 'minor', type: 'int' },
+    { name: 'sector', type: 'int' },
+    { name: 'rwbs', type: 'word' },
+  ],
+  vfs: [
+    { name: 'latency_us', type: 'int' },
+    { name: 'probe', type: 'word' },
+    { name: 'pid', type: 'int' },
+    { name: 'comm', type: 'text' },
+  ],
+  oom: [
+    { name: 'pid', type: 'int' },
+    { name: 'anon_rss_kb', type: 'int' },
+    { name: 'file_rss_kb', type: 'int' },
+    { name: 'shmem_rss_kb', type: 'int' },
+    { name: 'oom_score_adj', type: 'int' },
+    { name: 'comm', type: 'text' },
+  ],
+  tcp_retrans: [
+    { name: 'state', type: 'int' },
+    { name: 'sport', type: 'int' },
+    { name: 'dport', type: 'int' },
+    { name: 'saddr', type: 'word' },
+    { name: 'daddr', type: 'word' },
+  ],
+} as const satisfies Partial<Record<ProbeFamily, EventLine>>;
+
+export function eventLine(family: ProbeFamily): EventLine | undefined {
+  return (EVENT_LINES as Partial<Record<ProbeFamily, EventLine>>)[family];
 }

@@ -53,6 +53,24 @@ function fill(src: string, p: ComposeParams): string {
   });
 }
 
+/**
+ * Maps an interval block prints but does not clear. bpftrace 0.17 runs print() and clear() in
+ * userspace one after the other, so an update landing between them would be lost: counts and
+ * histograms are never cleared and the assembler takes differences. Max and top-N maps are still
+ * cleared each second (a value lost there only shifts one second's max or ranking). A running total
+ * printed with a limit (`print(@m, 5)`) could not be differenced, as keys leave and re-enter the top.
+ */
+export function runningTotals(tick: string): string[] {
+  const cleared = new Set([...tick.matchAll(/clear\(@(\w+)\)/g)].map((m) => m[1]));
+  const out: string[] = [];
+  for (const m of tick.matchAll(/print\(@(\w+)\s*(,[^)]*)?\)/g)) {
+    if (cleared.has(m[1])) continue;
+    if (m[2]) throw new Error(`bpf-scripts: @${m[1]} is a running total (never cleared) printed with a limit; print it in full or clear it`);
+    out.push(m[1]);
+  }
+  return out;
+}
+
 export function mapNames(src: string): string[] {
   return [...new Set([...src.matchAll(/@([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))].sort();
 }
@@ -63,6 +81,8 @@ export function loadFragment(strategy: Strategy): string {
 
 export interface Composed {
   program: string;
+  /** Maps the interval prints and never clears: running totals, of which kerntop reports per-second differences. */
+  totals: string[];
   /** 1-based inclusive line ranges of each family's probes, to blame bpftrace errors on a family. */
   ranges: { family: ProbeFamily; first: number; last: number; text: string }[];
 }
@@ -85,6 +105,7 @@ export function compose(chosen: { family: ProbeFamily; strategy: Strategy }[], p
   const parts: string[] = [begins.length ? `BEGIN\n{\n  ${begins.join('\n  ')}\n  printf("READY\\n");\n}` : 'BEGIN { printf("READY\\n"); }'];
   const ranges: Composed['ranges'] = [];
   const ticks: string[] = [];
+  const totals: string[] = [];
   let line = parts[0].split('\n').length + 1; // after BEGIN and the blank line that joins parts
   for (const { family, strategy, body, tick } of bodies) {
     const text = `// ---- ${family} (${strategy.script})\n${body.trim()}`;
@@ -93,11 +114,12 @@ export function compose(chosen: { family: ProbeFamily; strategy: Strategy }[], p
     parts.push(text);
     line += n + 1;
     if (tick.trim()) ticks.push(tick.trim());
+    totals.push(...runningTotals(tick));
   }
   const maps = mapNames(parts.join('\n') + ticks.join('\n'));
   parts.push(`interval:s:1\n{\n  ${ticks.join('\n  ')}\n  printf("TICK\\n");\n}`);
   parts.push(`END\n{\n  ${maps.map((m) => `clear(@${m});`).join(' ')}\n}`);
-  return { program: parts.join('\n\n') + '\n', ranges };
+  return { program: parts.join('\n\n') + '\n', totals, ranges };
 }
 
 /**

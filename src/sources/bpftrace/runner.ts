@@ -135,7 +135,7 @@ export class BpftraceSource implements EventSource {
     this.child = child;
     trackChild(child);
     const families = chosen.map((c) => c.family);
-    const assembler = new OutputAssembler(families, this.opts.ctx, this.now);
+    const assembler = new OutputAssembler(families, this.opts.ctx, this.now, composed.totals);
     const splitter = new LineSplitter();
     let ready = false;
     let readyAt = 0;
