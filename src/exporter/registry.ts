@@ -51,7 +51,7 @@ export class KerntopRegistry {
       // The exporter's own process (CPU, RSS, open fds): prom-client's process_* families. Its
       // nodejs_* families are left out: several gauges among them end in _total, which promtool flags.
       (collectDefaultMetrics as (c: { register: Registry }) => void)({ register: r });
-      for (const m of r.getMetricsAsArray()) if (!m.name.startsWith('process_')) r.removeSingleMetric(m.name);
+      for (const m of r.getMetricsAsArray()) if (m.name.startsWith('nodejs_')) r.removeSingleMetric(m.name);
       return r;
     };
     this.regs = { text: make(false), openmetrics: make(true) };
