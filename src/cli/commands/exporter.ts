@@ -9,6 +9,8 @@ export const exporterCommand: CommandModule<object, ExporterArgs> = {
   describe: 'serve what kerntop measures to Prometheus (/metrics), with /healthz and /summary.json; read-only',
   builder: (y) =>
     y
+      // --web.config.file is the flag's name across Prometheus exporters: a name, not a path into an object.
+      .parserConfiguration({ 'dot-notation': false })
       .options(thresholdOptions)
       .option('listen', { type: 'string', default: DEFAULT_LISTEN, describe: 'ADDR:PORT to serve on (":9864" every interface, "127.0.0.1:9864", "[::1]:9864")' })
       .option('state-dir', { type: 'string', default: DEFAULT_STATE_DIR, describe: 'where the kernel-log position (boot id, seq) is kept, so a restart does not count old records again' })
