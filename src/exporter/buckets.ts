@@ -14,16 +14,20 @@ export function leOf(slot: number): string {
   return String(slotMax(slot) / 1e6);
 }
 
+// Label objects made once: a scrape allocates only what changes.
+const LE_LABELS = Array.from({ length: EXPORTED_SLOTS }, (_, i) => Object.freeze({ le: leOf(i) }));
+const INF_LABELS = Object.freeze({ le: '+Inf' });
+
 /** Cumulative bucket samples (_bucket per le, +Inf, _count) of a store histogram; zeros when none. */
 export function cumulativeBuckets(h: Log2Hist | null): Sample[] {
   const out: Sample[] = [];
   let acc = 0;
   for (let i = 0; i < EXPORTED_SLOTS; i++) {
     acc += h ? h[i] : 0;
-    out.push({ suffix: '_bucket', labels: { le: leOf(i) }, value: acc });
+    out.push({ suffix: '_bucket', labels: LE_LABELS[i], value: acc });
   }
   for (let i = EXPORTED_SLOTS; h && i < LOG2_SLOTS; i++) acc += h[i];
-  out.push({ suffix: '_bucket', labels: { le: '+Inf' }, value: acc });
+  out.push({ suffix: '_bucket', labels: INF_LABELS, value: acc });
   out.push({ suffix: '_count', value: acc });
   return out;
 }

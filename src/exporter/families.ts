@@ -33,9 +33,11 @@ export interface Family {
   name: string;
   help: string;
   type: MetricType;
-  collect(state: StoreState, info: ExporterInfo): Sample[];
+  collect(state: StoreState, info: ExporterInfo): readonly Sample[];
 }
 
+// The catalog does not change while kerntop runs: its samples are made once.
+const CATALOG_SAMPLES: readonly Sample[] = [...XID_CATALOG.values()].map((x) => ({ labels: { xid: String(x.xid), name: x.name, class: x.class, action: x.action }, value: 1 }));
 const PROBE_STATES: readonly ProbeState[] = ['STARTING', 'ATTACHED', 'SKIPPED', 'FAILED'];
 const STATUSES: readonly Status[] = ['OK', 'WARNING', 'CRITICAL'];
 const US = 1e-6;
@@ -141,7 +143,7 @@ export const FAMILIES: readonly Family[] = [
     name: 'kerntop_xid_catalog_info',
     help: "Always 1: kerntop's Xid catalog (name, class: application, hardware, memory_ecc, nvlink, gsp, informational; action: none ... drain_reset, reboot_node), to join on xid.",
     type: 'gauge',
-    collect: () => [...XID_CATALOG.values()].map((x) => ({ labels: { xid: String(x.xid), name: x.name, class: x.class, action: x.action }, value: 1 })),
+    collect: () => CATALOG_SAMPLES,
   },
   {
     name: 'kerntop_subsystem_status',

@@ -4,6 +4,8 @@ import { FAMILIES, type ExporterInfo, type Family } from './families.js';
 
 export type Exposition = 'text' | 'openmetrics';
 
+const NO_LABELS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /**
  * A prom-client metric whose values are read from the store when scraped (nothing is kept between
  * scrapes). prom-client renames counters for OpenMetrics in place, so each registry gets its own.
@@ -26,7 +28,9 @@ class StoreMetric {
 
   get() {
     const values = this.family.collect(this.state(), this.info).map((s) => ({
-      labels: s.labels ?? {},
+      labels: s.labels ?? NO_LABELS,
+      // prom-client caches the flattened shared labels per object: one shared object, not a new {} per line.
+      sharedLabels: NO_LABELS,
       value: s.value,
       ...(s.suffix ? { metricName: `${this.name}${s.suffix}` } : {}),
     }));
