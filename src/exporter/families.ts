@@ -4,7 +4,7 @@
 // classes, the Xid catalog, kernel drop reasons) or from hardware (a GPU's PCI address and UUID),
 // never from what a workload names (pid, comm, paths).
 import { PROBE_FAMILIES, type ProbeFamily, type ProbeState, type Status } from '../events.js';
-import { XID_CATALOG } from '../knowledge/xid/catalog.js';
+import { XID_CATALOG, xidInfo } from '../knowledge/xid/catalog.js';
 import type { StoreState } from '../store/index.js';
 import { selectSubsystems } from '../store/index.js';
 import { KERNEL_LOG_CLASSES } from './subsystems.js';
@@ -37,7 +37,11 @@ export interface Family {
 }
 
 // The catalog does not change while kerntop runs: its samples are made once.
-const CATALOG_SAMPLES: readonly Sample[] = [...XID_CATALOG.values()].map((x) => ({ labels: { xid: String(x.xid), name: x.name, class: x.class, action: x.action }, value: 1 }));
+const catalogSample = (xid: number): Sample => {
+  const x = xidInfo(xid);
+  return { labels: { xid: String(x.xid), name: x.name, class: x.class, action: x.action }, value: 1 };
+};
+const CATALOG_SAMPLES: readonly Sample[] = [...XID_CATALOG.keys()].map(catalogSample);
 const PROBE_STATES: readonly ProbeState[] = ['STARTING', 'ATTACHED', 'SKIPPED', 'FAILED'];
 const STATUSES: readonly Status[] = ['OK', 'WARNING', 'CRITICAL'];
 const US = 1e-6;
@@ -141,9 +145,14 @@ export const FAMILIES: readonly Family[] = [
   },
   {
     name: 'kerntop_xid_catalog_info',
-    help: "Always 1: kerntop's Xid catalog (name, class: application, hardware, memory_ecc, nvlink, gsp, informational; action: none ... drain_reset, reboot_node), to join on xid.",
+    help: "Always 1: kerntop's Xid catalog row (name, class: application, hardware, memory_ecc, nvlink, gsp, informational; action: none ... drain_reset, reboot_node) of every Xid counted on this node, to join on xid.",
     type: 'gauge',
-    collect: () => CATALOG_SAMPLES,
+    // Only the codes this node has counted: those are the ones a join can meet, and the whole
+    // catalog would be some 180 constant series on every node of a fleet.
+    collect: (s) => {
+      const seen = new Set([...s.xid.rows.values()].map((r) => r.xid));
+      return seen.size ? CATALOG_SAMPLES.filter((c) => seen.has(Number(c.labels!.xid))).concat([...seen].filter((x) => !XID_CATALOG.has(x)).map((x) => catalogSample(x))) : [];
+    },
   },
   {
     name: 'kerntop_subsystem_status',
