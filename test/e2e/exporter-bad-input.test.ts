@@ -166,3 +166,16 @@ describe('kerntop exporter with bad input', () => {
     expect((await httpGet(url.replace('/metrics', '/nothing'))).status).toBe(404);
   });
 });
+
+describe('kerntop exporter /summary.json', () => {
+  it('of a replaying exporter is the object `kerntop -q --json` prints for the same recording', async () => {
+    const port = await freePort();
+    const c = exporter(['--replay', RECORDING, '--speed', '0', '--listen', `127.0.0.1:${port}`]);
+    const url = `http://127.0.0.1:${port}`;
+    await until('replay done', async () => c.stderr().includes('replay of'));
+    const q = spawnSync(process.execPath, [join(ROOT, 'bin/kerntop'), '-q', '--json', '--replay', RECORDING, '--speed', '0'], { cwd: ROOT, encoding: 'utf8' });
+    const want = JSON.parse(q.stdout) as Record<string, unknown>;
+    const got = JSON.parse((await httpGet(`${url}/summary.json`)).body) as Record<string, unknown>;
+    expect(got).toEqual(want);
+  });
+});
