@@ -121,6 +121,6 @@ describe('deploy/kubernetes', () => {
     const sm = byKind('ServiceMonitor')[0] as unknown as { spec: { endpoints: { port: string }[]; selector: { matchLabels: Record<string, string> } } };
     expect(c.ports.map((p) => p.name)).toContain(svc.spec.ports[0].targetPort);
     expect(sm.spec.endpoints[0].port).toBe(svc.spec.ports[0].name);
-    expect((byKind('Service')[0].metadata as { labels: Record<string, string> }).labels).toMatchObject(sm.spec.selector.matchLabels);
+    expect((byKind('Service')[0].metadata as unknown as { labels: Record<string, string> }).labels).toMatchObject(sm.spec.selector.matchLabels);
   });
 });

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KerntopEvent } from '../../src/events.js';
 import { health } from '../../src/exporter/health.js';
 import { RecentWindow } from '../../src/exporter/recent.js';
-import { createStore, DEFAULT_THRESHOLDS } from '../../src/store/index.js';
+import { DEFAULT_THRESHOLDS } from '../../src/events.js';
+import { createStore } from '../../src/store/index.js';
 
 const status = (family: 'sched' | 'bio', state: 'STARTING' | 'ATTACHED' | 'FAILED', ts_ms = 1): KerntopEvent => ({ type: 'probe.status', ts_ms, family, state, ...(state === 'FAILED' ? { reason: 'bpftrace: boom' } : {}) });
 
