@@ -61,7 +61,6 @@ export async function runExporter(a: ExporterArgs): Promise<number> {
 
   const sources: EventSource[] = [];
   let replay: ReplaySource | null = null;
-  let kmsg: KmsgSource | null = null;
   let bpftraceVersion = '';
   let kernelRelease = release();
   const starts: SourceStarts = { starting: [], failed: [], probes: false };
@@ -89,7 +88,7 @@ export async function runExporter(a: ExporterArgs): Promise<number> {
       }
       // From the saved (boot_id, seq) on: a restart on the same boot counts only newer records; a new
       // boot (or the first run) counts its log from the first record.
-      kmsg = new KmsgSource({ source: 'auto', follow: true, start: 'new', cursor: new CursorStore([a['state-dir']]), classify: new LogStream() });
+      const kmsg = new KmsgSource({ source: 'auto', follow: true, start: 'new', cursor: new CursorStore([a['state-dir']]), classify: new LogStream() });
       sources.push(kmsg);
     }
   }
@@ -137,7 +136,6 @@ export async function runExporter(a: ExporterArgs): Promise<number> {
   }
   if (replay && !starts.failed.length) void replay.done.then(() => say(`replay of ${a.replay} done; still serving its counts`));
   recent.start();
-  void kmsg;
   await new Promise(() => {}); // until a signal
   return 0;
 }
