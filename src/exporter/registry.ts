@@ -65,8 +65,25 @@ export class KerntopRegistry {
     return this.regs[x].contentType;
   }
 
-  render(x: Exposition): Promise<string> {
-    return this.regs[x].metrics();
+  private last: Record<Exposition, { version: number; body: Promise<string> } | null> = { text: null, openmetrics: null };
+
+  /**
+   * The exposition at this moment. Scrapes handled in the same turn of the event loop while the
+   * store has not changed (same version) share one rendering: it would be the same text. The next
+   * turn renders afresh, so the process_* values are never older than the scrape.
+   */
+  render(x: Exposition, version: number): Promise<string> {
+    const l = this.last[x];
+    if (l && l.version === version) return l.body;
+    const body = this.regs[x].metrics();
+    const entry = { version, body };
+    this.last[x] = entry;
+    const forget = () => {
+      if (this.last[x] === entry) this.last[x] = null;
+    };
+    setImmediate(forget);
+    body.catch(forget);
+    return body;
   }
 }
 

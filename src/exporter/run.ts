@@ -98,7 +98,7 @@ export async function runExporter(a: ExporterArgs): Promise<number> {
   }
 
   const registry = new KerntopRegistry(() => store.state, { version: version(), get kernel_release() { return kernelRelease; }, bpftrace_version: bpftraceVersion, events_applied: () => applied });
-  const server = createExporterServer({ registry, health: () => health(store.state, starts), recent: () => recent.state, web, onError: say });
+  const server = createExporterServer({ registry, version: () => store.state.version, health: () => health(store.state, starts), recent: () => recent.state, web, onError: say });
   let bound;
   try {
     bound = await listen(server, addr);

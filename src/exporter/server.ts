@@ -10,6 +10,8 @@ import { BasicAuth, type WebConfig } from './web-config.js';
 
 export interface ServerDeps {
   registry: KerntopRegistry;
+  /** Bumped by every event the store applies. */
+  version: () => number;
   health: () => Health;
   /** The store of the recent window, for /summary.json. */
   recent: () => StoreState;
@@ -46,7 +48,7 @@ export function createExporterServer(deps: ServerDeps): Server {
     if (!(await auth.check(req.headers.authorization))) return send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized: this exporter asks for HTTP basic auth (basic_auth_users in --web.config.file)\n', head, { 'WWW-Authenticate': 'Basic realm="kerntop"' });
     if (path === '/metrics') {
       const x = negotiate(req.headers.accept);
-      return send(res, 200, deps.registry.contentType(x), await deps.registry.render(x), head);
+      return send(res, 200, deps.registry.contentType(x), await deps.registry.render(x, deps.version()), head);
     }
     if (path === '/summary.json') return send(res, 200, 'application/json', `${JSON.stringify(summaryJson(deps.recent(), { histograms: true }), null, 2)}\n`, head);
     if (path === '/') return send(res, 200, 'text/html; charset=utf-8', LANDING, head);

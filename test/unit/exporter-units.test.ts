@@ -106,3 +106,22 @@ describe('web configuration', () => {
     expect(await new BasicAuth({}).check(undefined)).toBe(true);
   });
 });
+
+describe('KerntopRegistry.render', () => {
+  it('shares one rendering between scrapes of one event-loop turn at one store version, and renders afresh otherwise', async () => {
+    const { KerntopRegistry } = await import('../../src/exporter/registry.js');
+    const store = createStore();
+    let applied = 0;
+    const reg = new KerntopRegistry(() => store.state, { version: 't', kernel_release: 'k', bpftrace_version: 'b', events_applied: () => applied });
+    const a = reg.render('text', store.state.version);
+    expect(reg.render('text', store.state.version)).toBe(a);
+    expect(reg.render('openmetrics', store.state.version)).not.toBe(a);
+    store.dispatch({ type: 'clock', ts_ms: 1 });
+    applied = 1;
+    const b = reg.render('text', store.state.version);
+    expect(b).not.toBe(a);
+    expect(await b).toMatch(/^kerntop_events_applied_total 1$/m);
+    await new Promise((r) => setImmediate(r));
+    expect(reg.render('text', store.state.version)).not.toBe(b);
+  });
+});
