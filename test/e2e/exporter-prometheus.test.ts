@@ -60,6 +60,8 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop exporter scraped by a real Prom
     const rules = join(dir, 'kerntop-rules.yaml');
     writeFileSync(rules, YAML.stringify((YAML.parse(readFileSync(join(ROOT, 'deploy/kubernetes/prometheusrule.yaml'), 'utf8')) as { spec: unknown }).spec));
     await Promise.all([healthy(ports.live), healthy(ports.r1), healthy(ports.r2)]);
+    // The stand-in nodes have replayed all of the recording before Prometheus first looks.
+    await Promise.all(replays.map((r) => until('replay done', async () => r.stderr().includes('replay of'))));
     prom = await startPrometheus(dir, [inst(ports.live), inst(ports.r1), inst(ports.r2)], { scrapeS: SCRAPE_S, ruleFile: rules });
     await until('all three targets up', async () => (await prom.query('up == 1')).length === 3, 30_000, 250);
   }, 120_000);

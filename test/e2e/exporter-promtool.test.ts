@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './lib/kerntop.js';
-import { freePort, healthy, httpGet, PROMTOOL, startExporter, type Child } from './lib/exporter.js';
+import { freePort, healthy, httpGet, PROMTOOL, startExporter, until, type Child } from './lib/exporter.js';
 
 const isRoot = process.geteuid?.() === 0;
 const RULE_MANIFEST = join(ROOT, 'deploy/kubernetes/prometheusrule.yaml');
@@ -32,8 +32,10 @@ describe.skipIf(!PROMTOOL)('promtool', () => {
 
     it('a replaying exporter: no findings', async () => {
       const port = await freePort();
-      kids.push(startExporter(['--replay', join(ROOT, 'fixtures/sessions/busy-host.jsonl'), '--speed', '0', '--listen', `127.0.0.1:${port}`]));
+      const c = startExporter(['--replay', join(ROOT, 'fixtures/sessions/busy-host.jsonl'), '--speed', '0', '--listen', `127.0.0.1:${port}`]);
+      kids.push(c);
       await healthy(port);
+      await until('replay done', async () => c.stderr().includes('replay of'));
       const { body } = await httpGet(`http://127.0.0.1:${port}/metrics`);
       expect(body).toMatch(/^kerntop_skb_drops_total\{reason="NETFILTER_DROP"\} \d+$/m);
       const r = promtool(['check', 'metrics'], body);
