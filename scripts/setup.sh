@@ -24,6 +24,9 @@ declare -A want=(
   [/usr/bin/time]=time         # peak RSS in bench/xid-input-memory.ts
   [podman]=podman              # lab image build test (scripts/test-container.sh)
   [debootstrap]=debootstrap
+  [prometheus]=prometheus      # exporter tests: a real Prometheus server, and promtool
+  [prometheus-node-exporter]=prometheus-node-exporter  # exporter benchmark reference
+  [openssl]=openssl            # exporter TLS tests: a throw-away certificate
 )
 missing=()
 for cmd in "${!want[@]}"; do
@@ -40,10 +43,28 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "kerntop setup: installing ${uniq[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
-    apt-get install -y -qq --no-install-recommends "${uniq[@]}" >&2
+    # Debian's prometheus packages start their services on install (ports 9090, 9100). kerntop's
+    # tests start their own on free ports: keep the packaged daemons from starting at all.
+    own_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d && own_policy=1
+    fi
+    rc=0
+    apt-get install -y -qq --no-install-recommends "${uniq[@]}" >&2 || rc=$?
+    if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
+    if [ "$rc" -ne 0 ]; then exit "$rc"; fi
   else
     echo "kerntop setup: no apt-get; install these yourself: ${missing[*]}" >&2
   fi
+fi
+
+# On a systemd host the units may still be enabled (or were before): stop and disable them.
+if [ "$(id -u)" -eq 0 ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  for unit in prometheus prometheus-node-exporter; do
+    if systemctl is-enabled --quiet "$unit" 2>/dev/null || systemctl is-active --quiet "$unit" 2>/dev/null; then
+      systemctl disable --now "$unit" >&2 || true
+    fi
+  done
 fi
 
 # Node modules: only when package-lock.json changed since the last install.
