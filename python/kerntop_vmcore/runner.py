@@ -182,7 +182,7 @@ def main(argv):
         emit({"type": "fatal", "kind": "no_drgn", "message": "drgn does not import in %s: %s" % (sys.executable, e)})
         return 2
     from . import compat
-    from .plugins import BY_NAME
+    from . import plugins
 
     emit({"type": "hello", "protocol": PROTOCOL_VERSION, "drgn_version": compat.VERSION, "python": platform.python_version(),
           "python_executable": sys.executable, "libkdumpfile": bool(getattr(drgn, "_with_libkdumpfile", False)),
@@ -210,20 +210,21 @@ def main(argv):
         ctx.cache["modules_without_debuginfo"] = ev.get("modules_missing", [])
     timeout = int(cfg.get("plugin_timeout_s") or 300)
     signal.signal(signal.SIGALRM, _on_alarm)
+    table = {p["name"]: p for p in plugins.describe()}
     for name in cfg.get("plugins") or []:
-        plugin = BY_NAME.get(name)
+        info = table.get(name)
         emit({"type": "plugin.start", "name": name})
         t0 = time.monotonic()
         ctx.plugin, ctx.files, ctx.notes = name, [], []
         ev = {"type": "plugin.end", "name": name}
-        if plugin is None:
+        if info is None:
             ev.update(ok=False, error="no plugin named %s" % name)
-        elif plugin.NEEDS_DEBUGINFO and not has_debuginfo:
+        elif info["needs_debuginfo"] and not has_debuginfo:
             ev.update(ok=False, skipped=True, error="needs the matching vmlinux (no debuginfo loaded)")
         else:
             signal.alarm(timeout)
             try:
-                ev.update(ok=True, data=plugin.run(ctx))
+                ev.update(ok=True, data=plugins.load(name).run(ctx))
             except PluginTimeout:
                 ev.update(ok=False, error="timed out after %d s" % timeout)
             except Exception as e:

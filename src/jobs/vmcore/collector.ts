@@ -1,13 +1,11 @@
 // Starts the Python collector (python/kerntop_vmcore) under an interpreter that has drgn, feeds it
 // its configuration on stdin and hands each JSON line it prints to the caller as it arrives.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { PYTHON_DIR } from './python-dir.js';
 
-/** The repository (or installed package) root: python/ sits beside src/ and dist/. */
-export const PYTHON_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'python');
+export { PYTHON_DIR };
 
 export interface CollectorConfig {
   vmcore: string;
