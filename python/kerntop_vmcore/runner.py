@@ -9,13 +9,13 @@ import sys
 import time
 import traceback
 
-from . import PROTOCOL_VERSION, vmcoreinfo
+from . import PROTOCOL_VERSION, protocol, vmcoreinfo
 
 _proto = None
 
 
 def emit(obj):
-    _proto.write(json.dumps(obj, default=str) + "\n")
+    _proto.write(protocol.line(obj))
     _proto.flush()
 
 
@@ -213,25 +213,23 @@ def main(argv):
     table = {p["name"]: p for p in plugins.describe()}
     for name in cfg.get("plugins") or []:
         info = table.get(name)
-        emit({"type": "plugin.start", "name": name})
+        emit(protocol.plugin_start(name))
         t0 = time.monotonic()
         ctx.plugin, ctx.files, ctx.notes = name, [], []
-        ev = {"type": "plugin.end", "name": name}
         if info is None:
-            ev.update(ok=False, error="no plugin named %s" % name)
+            end = dict(ok=False, error="no plugin named %s" % name)
         elif info["needs_debuginfo"] and not has_debuginfo:
-            ev.update(ok=False, skipped=True, error="needs the matching vmlinux (no debuginfo loaded)")
+            end = dict(ok=False, skipped=True, error="needs the matching vmlinux (no debuginfo loaded)")
         else:
             signal.alarm(timeout)
             try:
-                ev.update(ok=True, data=plugins.load(name).run(ctx))
+                end = dict(ok=True, data=plugins.load(name).run(ctx))
             except PluginTimeout:
-                ev.update(ok=False, error="timed out after %d s" % timeout)
+                end = dict(ok=False, error="timed out after %d s" % timeout)
             except Exception as e:
-                ev.update(ok=False, error="%s: %s" % (type(e).__name__, e), traceback=traceback.format_exc())
+                end = dict(ok=False, error="%s: %s" % (type(e).__name__, e), traceback=traceback.format_exc())
             finally:
                 signal.alarm(0)
-        ev.update(time_s=round(time.monotonic() - t0, 3), files=ctx.files, notes=ctx.notes)
-        emit(ev)
+        emit(protocol.plugin_end(name, time_s=time.monotonic() - t0, files=ctx.files, notes=ctx.notes, **end))
     emit({"type": "done", "time_s": round(time.monotonic() - t_start, 3)})
     return 0

@@ -202,6 +202,32 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
     expect(b.json.plugins.find((p: any) => p.name === 'modules').data.without_debuginfo).toEqual([]);
   });
 
+  it("every line the collector prints on a real dump is a protocol event, and the job passes each plugin's progress on typed", async () => {
+    const { runCollector } = await import('../../src/jobs/vmcore/collector.js');
+    const { runVmcoreReport } = await import('../../src/jobs/vmcore/job.js');
+    const plugins = ['kernel_info', 'panic', 'dmesg', 'modules', 'nosuch'];
+    const seen: string[] = [];
+    const col = await runCollector({
+      vmcore: dumpPath, vmlinux: lab.vmlinux, module_debuginfo_dirs: [], vmcoreinfo: null, plugins,
+      out_dir: mkdtempSync(join(work, 'collect-')), options: {}, plugin_timeout_s: 200,
+    }, (ev) => seen.push(ev.type));
+    expect(col.exit_code, col.stderr).toBe(0);
+    expect(col.stray).toEqual([]);
+    expect(seen).toEqual(['hello', 'open', 'debuginfo', ...plugins.flatMap(() => ['plugin.start', 'plugin.end']), 'done']);
+
+    // Through the job: a running then an ended progress per chosen plugin, with the time the collector measured.
+    const progress: { name: string; status: string; time_s?: number }[] = [];
+    const r = await runVmcoreReport({ vmcore: dumpPath, vmlinux: lab.vmlinux, onlyPlugins: ['kernel_info', 'panic', 'tasks'], tmpDir: mkdtempSync(join(work, 'typed-')) }, {
+      onEvent: (ev) => {
+        if (ev.type === 'job.progress' && ev.plugin) progress.push(ev.plugin);
+      },
+    });
+    expect(progress.map((p) => `${p.name} ${p.status}`)).toEqual(['kernel_info running', 'kernel_info ok', 'panic running', 'panic ok', 'tasks running', 'tasks ok']);
+    for (const name of ['kernel_info', 'panic', 'tasks']) {
+      expect(progress.find((p) => p.name === name && p.status === 'ok')!.time_s).toBe(r.plugins.find((p) => p.name === name)!.run_time_s);
+    }
+  });
+
   it('cancelling the job stops the collector and leaves nothing behind', async () => {
     const { runVmcoreReport, CancelledError } = await import('../../src/jobs/vmcore/job.js');
     const out = mkdtempSync(join(work, 'cancel-'));

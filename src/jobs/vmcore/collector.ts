@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
+import { type CollectorEvent, type PluginEndEvent, parseCollectorLine } from './protocol.js';
 import { PYTHON_DIR } from './python-dir.js';
 
 export { PYTHON_DIR };
@@ -18,33 +19,13 @@ export interface CollectorConfig {
   plugin_timeout_s: number;
 }
 
-export interface PluginEndEvent {
-  type: 'plugin.end';
-  name: string;
-  ok: boolean;
-  skipped?: boolean;
-  error?: string;
-  traceback?: string;
-  time_s: number;
-  files: string[];
-  notes: string[];
-  data?: Record<string, unknown>;
-}
-
-export type CollectorEvent =
-  | { type: 'hello'; protocol: number; drgn_version: string; python: string; python_executable: string; libkdumpfile: boolean; helpers: Record<string, boolean>; pid: number }
-  | { type: 'open'; ok: boolean; kind?: string; error?: string; time_s: number }
-  | { type: 'debuginfo'; ok: boolean; vmlinux: string; modules_loaded?: string[]; modules_missing?: string[]; warning?: string; error?: string; time_s?: number }
-  | { type: 'plugin.start'; name: string }
-  | PluginEndEvent
-  | { type: 'done'; time_s: number }
-  | { type: 'fatal'; kind: string; message: string };
+export type { CollectorEvent, PluginEndEvent };
 
 export interface CollectorRun {
   python: string;
   exit_code: number | null;
   stderr: string;
-  /** Lines on stdout that were not protocol JSON (never expected; kept for the log). */
+  /** Lines on stdout that were not protocol events (never expected; kept for the log, with why). */
   stray: string[];
   no_drgn: string[];
   cancelled: boolean;
@@ -74,13 +55,12 @@ async function runOnce(python: string, cfg: CollectorConfig, onEvent: (ev: Colle
   const rl = createInterface({ input: child.stdout! });
   rl.on('line', (line) => {
     if (!line.trim()) return;
-    let ev: CollectorEvent;
-    try {
-      ev = JSON.parse(line) as CollectorEvent;
-    } catch {
-      stray.push(line);
+    const parsed = parseCollectorLine(line);
+    if (!parsed.ok) {
+      stray.push(parsed.error === 'not JSON' ? line : `${line} (not a protocol event: ${parsed.error})`);
       return;
     }
+    const ev = parsed.event;
     if (ev.type === 'fatal' && ev.kind === 'no_drgn') noDrgn = ev.message;
     onEvent(ev);
   });
