@@ -82,9 +82,12 @@ export function nobodyTree(): NobodyTree {
   try {
     tree = mkdtempSync(join(base, 'kerntop-as-nobody-'));
     chmodSync(tree, 0o755);
+    // Before copying anything: a temporary directory nobody cannot reach would be no better.
+    const treeBlocked = blockingDirectory(tree);
+    if (treeBlocked) throw new Error(`nobody cannot search ${treeBlocked}`);
     for (const p of PARTS) copyReadable(join(ROOT, p), join(tree, p));
     linkNodeModules(tree);
-    if (!nobodyCanReach(tree)) throw new Error(`nobody cannot read the copy under ${tree}${blockingDirectory(tree) ? ` (blocked at ${blockingDirectory(tree)})` : ''}`);
+    if (!nobodyCanReach(tree)) throw new Error(`nobody cannot read the copy under ${tree}`);
     const made = tree;
     return { root: made, bin: join(made, 'bin', 'kerntop'), skip: null, dispose: () => rmSync(made, { recursive: true, force: true }) };
   } catch (e) {
