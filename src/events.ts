@@ -1,6 +1,7 @@
 // The one vocabulary every part of kerntop speaks. Sources emit these, the store reduces them,
 // the recorder writes them as JSON lines and the player reads them back unchanged.
 // Every event carries ts_ms: wall-clock milliseconds when kerntop saw it (Date.now()).
+import type { PluginProgress } from './jobs/vmcore/progress.js';
 
 export type ProbeFamily = 'sched' | 'bio' | 'vfs' | 'oom' | 'tcp_retrans' | 'drops' | 'faults';
 export const PROBE_FAMILIES: readonly ProbeFamily[] = ['sched', 'bio', 'vfs', 'oom', 'tcp_retrans', 'drops', 'faults'];
@@ -134,6 +135,8 @@ export interface JobProgressEvent {
   message: string;
   /** Which part of the job speaks, when it has several ("boot-test": "setup" steps, then "console" lines). */
   stage?: string;
+  /** The plugin this message is about, typed ("vmcore-report": one when a plugin starts, one when it ends). */
+  plugin?: PluginProgress;
 }
 
 export interface JobResultEvent {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, bootTest, pidAlive, processesWith, startBootTest, waitUntil } from './lib/boot-test-cli.js';
 import { cloudKernelUnavailableReason, type DebianCloudKernel, ensureDebianCloudKernel } from './lib/debian-cloud-kernel.js';
+import { NOBODY, useNobodyTree } from './lib/nobody.js';
 
 const onPath = (cmd: string) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
 const skipReason =
@@ -15,6 +16,7 @@ const skipReason =
   (existsSync('/bin/busybox') || onPath('busybox') ? null : 'busybox missing (apt-get install busybox-static)') ??
   (process.arch === 'x64' ? null : 'the Debian cloud kernel is amd64');
 
+const nobodyTree = useNobodyTree();
 const tmp = mkdtempSync(join(tmpdir(), 'kerntop-boot-e2e-'));
 // A private cache: the first boot probes KVM for real, the later ones find the verdict.
 const env = { KERNTOP_CACHE_DIR: join(tmp, 'cache') };
@@ -187,14 +189,16 @@ describe('boot-test cannot run: exit 3 with the fix named', () => {
     expect(r.stderr).not.toMatch(/qemu|\n\s+at /);
   });
 
-  it('an unreadable kernel image: cannot read, exit 3', async () => {
+  it('an unreadable kernel image: cannot read, exit 3', async (ctx) => {
+    const tree = nobodyTree();
+    if (tree.skip) ctx.skip(tree.skip);
     const img = join(tmp, 'bzImage-root-only');
     writeFileSync(img, readFileSync(new URL('../../fixtures/boot-test/vmlinuz-6.1.0-56-cloud-amd64.head', import.meta.url)), { mode: 0o600 });
     const { chmodSync } = await import('node:fs');
     const { execa } = await import('execa');
     chmodSync(tmp, 0o755);
-    const r = await execa(process.execPath, [BIN, 'boot-test', '--kernel', img, '--runner', 'qemu'], {
-      cwd: '/', env: { ...process.env, ...env }, uid: 65534, gid: 65534, reject: false,
+    const r = await execa(process.execPath, [tree.bin, 'boot-test', '--kernel', img, '--runner', 'qemu'], {
+      cwd: '/', env: { ...process.env, ...env }, ...NOBODY, reject: false,
     });
     expect(r.exitCode, String(r.stderr)).toBe(3);
     expect(r.stderr).toMatch(/cannot read kernel image .*bzImage-root-only: EACCES: permission denied/);

@@ -7,8 +7,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ProbeStatusEvent } from '../../src/events.js';
 import { kernelLog, kernelLogSeq, segfaultsSince } from './lib/kernel-log.js';
 import { alive, BIN, bpftracePids, descendants, ROOT, startKerntop, type Running } from './lib/kerntop.js';
+import { useNobodyTree } from './lib/nobody.js';
 import { HAVE_TMUX, TmuxServer } from './lib/tmux.js';
 import { isRoot, sleep } from './lib/workloads.js';
+
+const nobodyTree = useNobodyTree();
 
 let running: Running | null = null;
 afterEach(async () => {
@@ -91,11 +94,13 @@ describe.skipIf(!isRoot())('lifecycle (root)', () => {
     expect(exit.code).toBe({ OK: 0, WARNING: 1, CRITICAL: 2 }[j.status as 'OK']);
   });
 
-  it('not root: one clear message naming the fix', async () => {
+  it('not root: one clear message naming the fix', async (ctx) => {
+    const tree = nobodyTree();
+    if (tree.skip) ctx.skip(tree.skip);
     let err = '';
     let code = 0;
     try {
-      execFileSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', '--inh-caps=-all', process.execPath, 'bin/kerntop', '-q', '--no-kmsg', '--duration', '2'], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', '--inh-caps=-all', process.execPath, tree.bin, '-q', '--no-kmsg', '--duration', '2'], { cwd: tree.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       err = String((e as { stderr: string }).stderr);
       code = (e as { status: number }).status;

@@ -7,6 +7,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, BIN } from './lib/kerntop.js';
+import { NOBODY, useNobodyTree } from './lib/nobody.js';
 import { type VmcoreLab, ensureOtherVmlinux, ensureVmcoreLab, labUnavailableReason } from './lib/vmcore-lab.js';
 
 const hasDrgn = (() => {
@@ -25,17 +26,21 @@ let work: string;
 let crashDir: string;
 let dumpPath: string;
 
-async function kerntop(args: string[], opts: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number; cwd?: string } = {}) {
-  const r = await execa(process.execPath, [BIN, ...args], {
-    cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, reject: false, uid: opts.uid, gid: opts.gid, timeout: 240_000,
+// The cases run as nobody use a copy of kerntop nobody can reach when the checkout is not.
+const nobodyTree = useNobodyTree();
+
+async function kerntop(args: string[], opts: { env?: NodeJS.ProcessEnv; asNobody?: boolean; cwd?: string } = {}) {
+  const tree = opts.asNobody ? nobodyTree() : null;
+  const r = await execa(process.execPath, [tree?.bin ?? BIN, ...args], {
+    cwd: opts.cwd ?? tree?.root ?? ROOT, env: { ...process.env, ...opts.env }, reject: false, ...(tree ? NOBODY : {}), timeout: 240_000,
   });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
 /** Runs a report into a fresh output directory and returns the parsed --json result and that directory. */
-async function report(args: string[], opts: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {}) {
+async function report(args: string[], opts: { env?: NodeJS.ProcessEnv; asNobody?: boolean } = {}) {
   const out = mkdtempSync(join(work, 'out-'));
-  if (opts.uid !== undefined) chmodSync(out, 0o777);
+  if (opts.asNobody) chmodSync(out, 0o777);
   const r = await kerntop(['vmcore-report', ...args, '--tmp-dir', out, '--json'], opts);
   let json: any = null;
   try {
@@ -53,7 +58,8 @@ function tarRead(archive: string, member: string): string {
   return execFileSync('tar', ['-xOJf', archive, '--wildcards', `*/${member}`]).toString();
 }
 
-describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
+// The reason the dump cases cannot run here is part of their name, so a skip says why.
+describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   beforeAll(async () => {
     lab = await ensureVmcoreLab();
     other = await ensureOtherVmlinux(lab.abi);
@@ -199,6 +205,32 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
     expect(b.code, b.json.problems.join('\n')).toBe(0);
     expect(b.json.debuginfo.source_path).toBe(join(lab.debugTree, 'usr/lib/debug/boot', `vmlinux-${lab.abi}`));
     expect(b.json.plugins.find((p: any) => p.name === 'modules').data.without_debuginfo).toEqual([]);
+  });
+
+  it("every line the collector prints on a real dump is a protocol event, and the job passes each plugin's progress on typed", async () => {
+    const { runCollector } = await import('../../src/jobs/vmcore/collector.js');
+    const { runVmcoreReport } = await import('../../src/jobs/vmcore/job.js');
+    const plugins = ['kernel_info', 'panic', 'dmesg', 'modules', 'nosuch'];
+    const seen: string[] = [];
+    const col = await runCollector({
+      vmcore: dumpPath, vmlinux: lab.vmlinux, module_debuginfo_dirs: [], vmcoreinfo: null, plugins,
+      out_dir: mkdtempSync(join(work, 'collect-')), options: {}, plugin_timeout_s: 200,
+    }, (ev) => seen.push(ev.type));
+    expect(col.exit_code, col.stderr).toBe(0);
+    expect(col.stray).toEqual([]);
+    expect(seen).toEqual(['hello', 'open', 'debuginfo', ...plugins.flatMap(() => ['plugin.start', 'plugin.end']), 'done']);
+
+    // Through the job: a running then an ended progress per chosen plugin, with the time the collector measured.
+    const progress: { name: string; status: string; time_s?: number }[] = [];
+    const r = await runVmcoreReport({ vmcore: dumpPath, vmlinux: lab.vmlinux, onlyPlugins: ['kernel_info', 'panic', 'tasks'], tmpDir: mkdtempSync(join(work, 'typed-')) }, {
+      onEvent: (ev) => {
+        if (ev.type === 'job.progress' && ev.plugin) progress.push(ev.plugin);
+      },
+    });
+    expect(progress.map((p) => `${p.name} ${p.status}`)).toEqual(['kernel_info running', 'kernel_info ok', 'panic running', 'panic ok', 'tasks running', 'tasks ok']);
+    for (const name of ['kernel_info', 'panic', 'tasks']) {
+      expect(progress.find((p) => p.name === name && p.status === 'ok')!.time_s).toBe(r.plugins.find((p) => p.name === name)!.run_time_s);
+    }
   });
 
   it('cancelling the job stops the collector and leaves nothing behind', async () => {
@@ -362,8 +394,10 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
       archived(r.json);
     });
 
-    it('no permission: run as nobody, says to run as root', async () => {
-      const r = await report(['--vmcore', dumpPath], { uid: 65534, gid: 65534 });
+    it('no permission: run as nobody, says to run as root', async (ctx) => {
+      const skip = nobodyTree().skip;
+      if (skip) ctx.skip(skip);
+      const r = await report(['--vmcore', dumpPath], { asNobody: true });
       expect(r.code).toBe(3);
       expect(r.json.problems[0]).toMatch(/cannot read .*: permission denied\. .*run kerntop as root/);
       archived(r.json);
@@ -399,10 +433,12 @@ describe('vmcore-report and crashes: paths that cannot be used', () => {
     expect(rel.entries.map((e: any) => e.dump)).toEqual([join(dir, 'rel', '202611241930', 'vmcore')]);
   });
 
-  it('crashes --dir that cannot be read (as nobody): permission denied, exit 3; an empty one: no dumps, exit 0', async () => {
+  it('crashes --dir that cannot be read (as nobody): permission denied, exit 3; an empty one: no dumps, exit 0', async (ctx) => {
+    const skip = nobodyTree().skip;
+    if (skip) ctx.skip(skip);
     const locked = join(dir, 'locked');
     mkdirSync(locked, { mode: 0o700 });
-    const r = await kerntop(['crashes', '--dir', locked], { uid: 65534, gid: 65534 });
+    const r = await kerntop(['crashes', '--dir', locked], { asNobody: true });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^kerntop crashes: cannot read .*locked: permission denied \(dumps are root's: run as root\)$/);
     const empty = await kerntop(['crashes', '--dir', locked]);
@@ -413,7 +449,7 @@ describe('vmcore-report and crashes: paths that cannot be used', () => {
     mkdirSync(join(top, '202611241930'), { recursive: true, mode: 0o755 });
     chmodSync(top, 0o755);
     chmodSync(join(top, '202611241930'), 0o700);
-    const sub = await kerntop(['crashes', '--dir', top], { uid: 65534, gid: 65534 });
+    const sub = await kerntop(['crashes', '--dir', top], { asNobody: true });
     expect(sub.code).toBe(3);
     expect(sub.stdout).toBe(`kerntop crashes: no crash dumps readable under ${top}`);
     expect(sub.stderr).toBe(`kerntop crashes: cannot read ${join(top, '202611241930')}: permission denied (dumps are root's: run as root)`);
@@ -436,8 +472,4 @@ describe('vmcore-report and crashes: paths that cannot be used', () => {
     expect(b.code).toBe(3);
     expect(b.stderr).toMatch(/^kerntop vmcore-report: cannot create \/proc\/kerntop-no-such-dir for the report: .*--tmp-dir$/);
   }, 60_000);
-});
-
-it.skipIf(!skipReason)('vmcore e2e skipped', () => {
-  console.log(`vmcore e2e skipped: ${skipReason}`);
 });

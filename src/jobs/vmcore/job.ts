@@ -18,6 +18,7 @@ import { buildManifest } from './manifest.js';
 import { OutputDirError, ensureOutputDir, resolveUserPaths } from './paths.js';
 import type { CrashedTask, DrgnInfo, Frame, KernelFacts, PluginRun, VmcoreReportResult } from './model.js';
 import { type PluginSelection, VMCORE_PLUGINS, selectPlugins } from './plugins-select.js';
+import { type PluginProgress, pluginProgress } from './progress.js';
 import { logTail, renderSosTxt } from './report-text.js';
 
 export const JOB_NAME = 'vmcore-report';
@@ -65,9 +66,9 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
   const t0 = performance.now();
   const start = new Date();
   const logLines: string[] = [];
-  const log = (line: string, progress = false) => {
+  const log = (line: string, progress = false, plugin?: PluginProgress) => {
     logLines.push(`${new Date().toISOString()} ${line}`);
-    if (progress) hooks.onEvent?.({ type: 'job.progress', ts_ms: Date.now(), job: JOB_NAME, message: line });
+    if (progress) hooks.onEvent?.({ type: 'job.progress', ts_ms: Date.now(), job: JOB_NAME, message: line, ...(plugin ? { plugin } : {}) });
   };
   const selection: PluginSelection = selectPlugins({
     enable: opts.enablePlugins, only: opts.onlyPlugins, skip: opts.skipPlugins, experimental: opts.experimental,
@@ -164,7 +165,7 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
           case 'plugin.start': {
             const r = runs.get(ev.name);
             if (r) r.start_time = new Date().toISOString();
-            log(`plugin ${ev.name}: started`, true);
+            log(`plugin ${ev.name}: started`, true, pluginProgress(ev)!);
             break;
           }
           case 'plugin.end': {
@@ -174,12 +175,13 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
             r.run_time_s = ev.time_s;
             r.files = ev.files;
             r.notes = ev.notes;
-            r.data = ev.data;
-            r.status = ev.ok ? 'ok' : ev.skipped ? 'not_run' : 'failed';
+            r.data = ev.data ?? undefined;
+            const progress = pluginProgress(ev)!;
+            r.status = progress.status as PluginRun['status'];
             r.reason = ev.skipped ? ev.error : undefined;
             r.error = ev.ok || ev.skipped ? undefined : ev.error;
             r.traceback = ev.traceback;
-            log(`plugin ${ev.name}: ${r.status}${ev.error ? `: ${ev.error}` : ''} in ${ev.time_s} s`, true);
+            log(`plugin ${ev.name}: ${r.status}${ev.error ? `: ${ev.error}` : ''} in ${ev.time_s} s`, true, progress);
             if (ev.traceback) log(`plugin ${ev.name} traceback:\n${ev.traceback}`);
             for (const n of ev.notes) log(`plugin ${ev.name}: note: ${n}`);
             if (r.status === 'failed') problems.push(`plugin ${ev.name} failed: ${ev.error}`);
