@@ -72,7 +72,16 @@ export const EVENT_SCHEMAS = {
     }),
   }),
   'kmsg.lost': z.object({ type: z.literal('kmsg.lost'), ts_ms, lost: count }),
-  'job.progress': z.object({ type: z.literal('job.progress'), ts_ms, job: z.string(), message: z.string(), stage: z.string().optional() }),
+  'job.progress': z.object({
+    type: z.literal('job.progress'),
+    ts_ms,
+    job: z.string(),
+    message: z.string(),
+    stage: z.string().optional(),
+    plugin: z
+      .object({ name: z.string(), status: z.enum(['waiting', 'running', 'ok', 'failed', 'not_run']), time_s: z.number().optional(), detail: z.string().optional() })
+      .optional(),
+  }),
   'job.result': z.object({ type: z.literal('job.result'), ts_ms, job: z.string(), ok: z.boolean(), summary: z.string() }),
   'session.info': z.object({ type: z.literal('session.info'), ts_ms, host: z.string(), kernel_release: z.string(), thresholds, replay: z.boolean().optional() }),
 } satisfies Record<KerntopEvent['type'], z.ZodType>;

@@ -1,7 +1,6 @@
 // The one vocabulary every part of kerntop speaks. Sources emit these, the store reduces them,
 // the recorder writes them as JSON lines and the player reads them back unchanged.
 // Every event carries ts_ms: wall-clock milliseconds when kerntop saw it (Date.now()).
-import type { PluginProgress } from './jobs/vmcore/progress.js';
 
 export type ProbeFamily = 'sched' | 'bio' | 'vfs' | 'oom' | 'tcp_retrans' | 'drops' | 'faults';
 export const PROBE_FAMILIES: readonly ProbeFamily[] = ['sched', 'bio', 'vfs', 'oom', 'tcp_retrans', 'drops', 'faults'];
@@ -126,6 +125,18 @@ export interface KmsgLostEvent {
   type: 'kmsg.lost';
   ts_ms: number;
   lost: number;
+}
+
+/** A vmcore report's plugin: waiting:  chosen, not started yet; not_run: the collector did not run it (error says why). */
+export type PluginStatus = 'waiting' | 'running' | 'ok' | 'failed' | 'not_run';
+
+export interface PluginProgress {
+  name: string;
+  status: PluginStatus;
+  /** How long it ran, once it ended. */
+  time_s?: number;
+  /** The error, or why it did not run. */
+  detail?: string;
 }
 
 export interface JobProgressEvent {

@@ -1,18 +1,9 @@
 // Per-plugin progress of a vmcore report, the typed form of the collector's plugin.start and
 // plugin.end events. The job attaches it to its job.progress events; views read it from there.
+import type { PluginProgress } from '../../events.js';
 import type { CollectorEvent } from './protocol.js';
 
-/** waiting: chosen, not started yet; not_run: the collector did not run it (error says why). */
-export type PluginStatus = 'waiting' | 'running' | 'ok' | 'failed' | 'not_run';
-
-export interface PluginProgress {
-  name: string;
-  status: PluginStatus;
-  /** How long it ran, once it ended. */
-  time_s?: number;
-  /** The error, or why it did not run. */
-  detail?: string;
-}
+export type { PluginProgress, PluginStatus } from '../../events.js';
 
 /** The progress a collector event means, or null for events about something else. */
 export function pluginProgress(ev: CollectorEvent): PluginProgress | null {
