@@ -7,7 +7,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, BIN } from './lib/kerntop.js';
-import { NOBODY, useNobodyTree } from './lib/nobody.js';
+import { NOBODY, nobodyTreeForFile } from './lib/nobody.js';
 import { type VmcoreLab, ensureOtherVmlinux, ensureVmcoreLab, labUnavailableReason } from './lib/vmcore-lab.js';
 
 const hasDrgn = (() => {
@@ -27,7 +27,7 @@ let crashDir: string;
 let dumpPath: string;
 
 // The cases run as nobody use a copy of kerntop nobody can reach when the checkout is not.
-const nobodyTree = useNobodyTree();
+const nobodyTree = nobodyTreeForFile();
 
 async function kerntop(args: string[], opts: { env?: NodeJS.ProcessEnv; asNobody?: boolean; cwd?: string } = {}) {
   const tree = opts.asNobody ? nobodyTree() : null;
