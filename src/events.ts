@@ -5,8 +5,8 @@
 export type ProbeFamily = 'sched' | 'bio' | 'vfs' | 'oom' | 'tcp_retrans' | 'drops' | 'faults';
 export const PROBE_FAMILIES: readonly ProbeFamily[] = ['sched', 'bio', 'vfs', 'oom', 'tcp_retrans', 'drops', 'faults'];
 
-export type Severity = 'info' | 'warning' | 'critical';
-export type Status = 'OK' | 'WARNING' | 'CRITICAL';
+export type { Severity, Status } from './knowledge/severity.js';
+import type { Severity } from './knowledge/severity.js';
 
 /** One bucket of a bpftrace log2 histogram, values in the unit its name says (µs here). max is inclusive. */
 export interface Log2Bucket {

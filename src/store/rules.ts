@@ -1,4 +1,4 @@
-import type { Status, Thresholds } from '../events.js';
+import type { Severity, Status, Thresholds } from '../events.js';
 
 /** What a rule sees of one subsystem: the same numbers the summary prints. */
 export interface SubsystemStats {
@@ -10,7 +10,7 @@ export interface SubsystemStats {
   worst_us: number | null;
   p50_us: number | null;
   p99_us: number | null;
-  worst_severity: 'info' | 'warning' | 'critical' | null;
+  worst_severity: Severity | null;
   by_key: Record<string, number>;
 }
 
@@ -111,10 +111,3 @@ export const RULES: readonly Rule[] = [
   },
 ];
 
-export const STATUS_RANK: Record<Status, number> = { OK: 0, WARNING: 1, CRITICAL: 2 };
-
-export function worstStatus(statuses: Iterable<Status>): Status {
-  let w: Status = 'OK';
-  for (const s of statuses) if (STATUS_RANK[s] > STATUS_RANK[w]) w = s;
-  return w;
-}

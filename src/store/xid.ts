@@ -1,4 +1,5 @@
 import type { KerntopEvent, Severity } from '../events.js';
+import { SEVERITY_RANK } from '../knowledge/severity.js';
 
 /**
  * The Xid slice of the store: per GPU and per Xid, how many in a sliding window, how many in all,
@@ -172,8 +173,6 @@ export interface XidSummary {
   gpus: XidGpu[];
 }
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
-
 /** Pure view of the slice at now_ms: GPUs by index (then PCI), rows by last seen, newest first. */
 export function summarizeXid(s: XidState, now_ms: number): XidSummary {
   const fromS = windowStartS(now_ms, s.window_ms);
@@ -195,7 +194,7 @@ export function summarizeXid(s: XidState, now_ms: number): XidSummary {
     for (let i = lowerBound(r.secs, fromS + 1); i < r.secs.length; i++) count_window += r.counts[i];
     total += r.total;
     inWindow += count_window;
-    if (worst === null || RANK[r.severity] > RANK[worst]) worst = r.severity;
+    if (worst === null || SEVERITY_RANK[r.severity] > SEVERITY_RANK[worst]) worst = r.severity;
     g.rows.push({
       xid: r.xid,
       name: r.name,

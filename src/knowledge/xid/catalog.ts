@@ -1,4 +1,4 @@
-import type { Severity } from '../../events.js';
+import type { Severity } from '../severity.js';
 
 /**
  * NVIDIA Xid catalog as data (mnemonics only where NVIDIA's catalog names them). Sources: NVIDIA's Xid catalog for Ampere and newer (resolution
