@@ -1,12 +1,14 @@
 // The one vocabulary every part of kerntop speaks. Sources emit these, the store reduces them,
 // the recorder writes them as JSON lines and the player reads them back unchanged.
 // Every event carries ts_ms: wall-clock milliseconds when kerntop saw it (Date.now()).
+// Facts about the kernel itself (its log records, severities) are owned by knowledge and re-exported.
+import type { KmsgRecord } from './knowledge/kernel-log/record.js';
+import type { Severity } from './knowledge/severity.js';
 
 export type ProbeFamily = 'sched' | 'bio' | 'vfs' | 'oom' | 'tcp_retrans' | 'drops' | 'faults';
 export const PROBE_FAMILIES: readonly ProbeFamily[] = ['sched', 'bio', 'vfs', 'oom', 'tcp_retrans', 'drops', 'faults'];
 
 export type { Severity, Status } from './knowledge/severity.js';
-import type { Severity } from './knowledge/severity.js';
 
 /** One bucket of a bpftrace log2 histogram, values in the unit its name says (µs here). max is inclusive. */
 export interface Log2Bucket {
@@ -95,23 +97,7 @@ export interface ParseErrorEvent {
   sample?: string;
 }
 
-/** One kernel log record (from /dev/kmsg, dmesg or a file). */
-export interface KmsgRecord {
-  seq: number;
-  /** Monotonic µs since boot, from the record header. */
-  ts_us: number;
-  /** ISO wall-clock time derived as dmesg -T does (boot time + ts_us). */
-  wall?: string;
-  level: number;
-  facility: number;
-  flags: string;
-  text: string;
-  caller?: string;
-  subsystem?: string;
-  device?: string;
-  /** Wall-clock ms when read live. */
-  arrival_ms?: number;
-}
+export type { KmsgRecord } from './knowledge/kernel-log/record.js';
 
 export interface KmsgRecordEvent {
   type: 'kmsg.record';

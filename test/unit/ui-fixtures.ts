@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { KerntopEvent, Log2Bucket, ProbeFamily } from '../../src/events.js';
 import { XidTracker, xidToKernelEvent } from '../../src/knowledge/xid/tracker.js';
-import { parseKmsgRecord } from '../../src/sources/kmsg/parse.js';
+import { parseKmsgRecord } from '../../src/knowledge/kernel-log/kmsg-record.js';
 import { DEFAULT_THRESHOLDS } from '../../src/events.js';
 
 export const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);

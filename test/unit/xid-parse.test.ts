@@ -5,7 +5,7 @@ import { normalizePci } from '../../src/knowledge/xid/pci.js';
 import { parseNvidiaSmiCsv } from '../../src/knowledge/xid/nvidia-smi.js';
 import { parseXidLine } from '../../src/knowledge/xid/parse.js';
 import { XidTracker, xidToKernelEvent } from '../../src/knowledge/xid/tracker.js';
-import { parseKmsgRecord, splitKmsgRecords } from '../../src/sources/kmsg/parse.js';
+import { parseKmsgRecord, splitKmsgRecords } from '../../src/knowledge/kernel-log/kmsg-record.js';
 import { parseTextLog } from '../../src/sources/kmsg/textlog.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/kmsg');
