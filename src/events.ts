@@ -4,6 +4,7 @@
 // Facts about the kernel itself (its log records, severities) are owned by knowledge and re-exported.
 import type { KmsgRecord } from './knowledge/kernel-log/record.js';
 import type { Severity } from './knowledge/severity.js';
+import type { XidEvent } from './knowledge/xid/tracker.js';
 
 export type ProbeFamily = 'sched' | 'bio' | 'vfs' | 'oom' | 'tcp_retrans' | 'drops' | 'faults';
 export const PROBE_FAMILIES: readonly ProbeFamily[] = ['sched', 'bio', 'vfs', 'oom', 'tcp_retrans', 'drops', 'faults'];
@@ -77,6 +78,18 @@ export interface KernelEvent {
   /** True when a probe.tick already counted this occurrence, so the store does not count it twice. */
   in_tick?: boolean;
   fields?: Record<string, string | number | boolean | null>;
+  /** An Xid's facts (source "xid"): the same object `kerntop xid --json` prints; the store's Xid slice reads it. */
+  xid?: XidEvent;
+}
+
+/** A KernelEvent that reports an Xid: what the Xid slice of the store folds per GPU and Xid. */
+export interface XidKernelEvent extends KernelEvent {
+  source: 'xid';
+  xid: XidEvent;
+}
+
+export function isXidKernelEvent(ev: KerntopEvent): ev is XidKernelEvent {
+  return ev.type === 'kernel.event' && ev.source === 'xid' && ev.xid !== undefined;
 }
 
 /** A source's own health or a diagnostic worth showing (dimmed when level is info). */

@@ -67,7 +67,7 @@ export function judge(stats: SubsystemStats, state: StoreState): { status: Statu
 function eventFinding(state: StoreState, s: SubsystemState, status: Status): Finding {
   const recent = state.recent.toArray().filter((e) => e.subsystem === s.name);
   const worst = recent.reduce<(typeof recent)[number] | undefined>((w, e) => (!w || SEVERITY_RANK[e.severity] >= SEVERITY_RANK[w.severity] ? e : w), undefined);
-  const action = worst?.fields?.action;
+  const action = worst?.xid?.action ?? worst?.fields?.action;
   return {
     subsystem: s.name,
     status,

@@ -10,6 +10,7 @@ import {
   type StoreState,
   type SubsystemRow,
 } from '../store/index.js';
+import { selectXid, type XidSummary } from '../store/xid.js';
 
 /**
  * What one frame shows, read from the store through its selectors. The panes see only this: a plain,
@@ -34,6 +35,8 @@ export interface Snapshot {
   kmsgLost: number;
   diags: SourceDiagEvent[];
   parseErrors: number;
+  /** The store's Xid slice: one row per GPU and Xid, a storm counted (xN), as the summary shows it. */
+  xid: XidSummary;
 }
 
 export function takeSnapshot(state: StoreState): Snapshot {
@@ -57,5 +60,6 @@ export function takeSnapshot(state: StoreState): Snapshot {
     kmsgLost: state.kmsg.lost,
     diags: state.diags.toArray(),
     parseErrors,
+    xid: selectXid(state),
   };
 }
