@@ -46,14 +46,27 @@ const SYSLOG_PRI_RE = /^<(\d{1,3})>/;
 // dmesg --decode / -x: "kern  :err   : text"
 const DMESG_DECODE_RE = /^([a-z][a-z0-9]*)\s*:\s*([a-z]+)\s*: ?/;
 // journalctl -k short and short-precise: "Nov 24 19:30:00 host kernel: text"
-const JOURNAL_RE = /^([A-Z][a-z]{2})\s+(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? \S+ kernel: ?/;
+const JOURNAL_RE = /([A-Z][a-z]{2})\s+(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? \S+ kernel: ?/y;
 // journalctl -k short-iso and ISO syslog files: "2026-11-24T19:30:00+0000 host kernel: text"
-const JOURNAL_ISO_RE = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d)? \S+ kernel: ?/;
+const JOURNAL_ISO_RE = /(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:[.,](\d+))?(Z|[+-]\d\d:?\d\d)? \S+ kernel: ?/y;
 // dmesg --time-format=iso: "2026-11-24T19:34:09,989425+00:00 text"
-const ISO_TS_RE = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:[,.](\d+))?(Z|[+-]\d\d:?\d\d) /;
+const ISO_TS_RE = /(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)(?:[,.](\d+))?(Z|[+-]\d\d:?\d\d) /y;
 // dmesg -T: "[Mon Nov 24 19:30:00 2026] "
-const CTIME_RE = /^\[(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2})\s+(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})\] ?/;
+const CTIME_RE = /\[(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2})\s+(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})\] ?/y;
 const HOST_RE = /^[\w.-]+$/;
+// The dated forms are sticky (y) and tried with test(), which builds no array of captures: most
+// lines need only where the prefix ends; the captures are read (exec) only when wall time is wanted.
+
+/** Where a match of the sticky re at the start of s ends, or -1. */
+function endOf(re: RegExp, s: string): number {
+  re.lastIndex = 0;
+  return re.test(s) ? re.lastIndex : -1;
+}
+
+function groups(re: RegExp, s: string): RegExpExecArray {
+  re.lastIndex = 0;
+  return re.exec(s)!;
+}
 
 const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
 
@@ -120,7 +133,12 @@ export function consoleTimestamp(s: string, i: number, out: { ts_us?: number; ca
 
 /** Parses one line (without its newline) into a fresh LogPrefix. Never throws. */
 export function parseLogPrefix(line: string, opts?: PrefixOptions): LogPrefix {
-  return parseLogPrefixInto(line, { form: 'plain', text: '' }, opts);
+  return parseLogPrefixInto(line, emptyPrefix(), opts);
+}
+
+/** A LogPrefix with every field present, so objects reused line after line keep one shape. */
+export function emptyPrefix(): LogPrefix {
+  return { form: 'plain', text: '', level: undefined, facility: undefined, ts_us: undefined, wall_ms: undefined, caller: undefined, seq: undefined, flags: undefined };
 }
 
 /**
@@ -141,6 +159,7 @@ export function parseLogPrefixInto(line: string, out: LogPrefix, opts?: PrefixOp
   let s = line;
   let m: RegExpExecArray | null;
   const c0 = s.charCodeAt(0);
+  let end: number;
   if (isDigit(c0)) {
     if (isKmsgRecordLine(s)) {
       const r = parseKmsgRecord(s);
@@ -156,14 +175,20 @@ export function parseLogPrefixInto(line: string, out: LogPrefix, opts?: PrefixOp
         return out;
       }
     }
-    if ((m = JOURNAL_ISO_RE.exec(s))) {
+    if ((end = endOf(JOURNAL_ISO_RE, s)) > 0) {
       out.form = 'journal';
-      if (wall) out.wall_ms = isoMs(m[1], m[2], m[3], m[4]);
-      s = s.slice(m[0].length);
-    } else if ((m = ISO_TS_RE.exec(s))) {
+      if (wall) {
+        m = groups(JOURNAL_ISO_RE, s);
+        out.wall_ms = isoMs(m[1], m[2], m[3], m[4]);
+      }
+      s = s.slice(end);
+    } else if ((end = endOf(ISO_TS_RE, s)) > 0) {
       out.form = 'dmesg-iso';
-      if (wall) out.wall_ms = isoMs(m[1], m[2], m[3], m[4]);
-      s = s.slice(m[0].length);
+      if (wall) {
+        m = groups(ISO_TS_RE, s);
+        out.wall_ms = isoMs(m[1], m[2], m[3], m[4]);
+      }
+      s = s.slice(end);
     }
   } else if (c0 === 60 /* < */) {
     if ((m = SYSLOG_PRI_RE.exec(s))) {
@@ -185,30 +210,34 @@ export function parseLogPrefixInto(line: string, out: LogPrefix, opts?: PrefixOp
       }
     }
   } else if (c0 >= 65 && c0 <= 90 /* A..Z */) {
-    if ((m = JOURNAL_RE.exec(s))) {
+    if ((end = endOf(JOURNAL_RE, s)) > 0) {
       out.form = 'journal';
       if (wall) {
+        m = groups(JOURNAL_RE, s);
         const year = opts?.year ?? new Date().getFullYear();
         out.wall_ms = new Date(year, MONTHS[m[1]] ?? 0, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime() + ms3(m[6]);
       }
-      s = s.slice(m[0].length);
+      s = s.slice(end);
     }
   }
   if (s.charCodeAt(0) === 91 /* [ */) {
-    const end = consoleTimestamp(s, 0, out);
-    if (end > 0) {
+    const tsEnd = consoleTimestamp(s, 0, out);
+    if (tsEnd > 0) {
       if (out.form === 'plain') out.form = 'dmesg';
-      s = s.slice(end);
+      s = s.slice(tsEnd);
       // journalctl -o short-monotonic puts the host and "kernel:" after the timestamp.
       const sp = s.indexOf(' ');
       if (sp > 0 && s.startsWith(' kernel: ', sp) && HOST_RE.test(s.slice(0, sp))) {
         s = s.slice(sp + 9);
         if (out.form === 'dmesg') out.form = 'journal-monotonic';
       }
-    } else if ((m = CTIME_RE.exec(s))) {
+    } else if ((end = endOf(CTIME_RE, s)) > 0) {
       if (out.form === 'plain') out.form = 'dmesg-ctime';
-      if (wall && out.wall_ms === undefined) out.wall_ms = new Date(Number(m[6]), MONTHS[m[1]] ?? 0, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime();
-      s = s.slice(m[0].length);
+      if (wall && out.wall_ms === undefined) {
+        m = groups(CTIME_RE, s);
+        out.wall_ms = new Date(Number(m[6]), MONTHS[m[1]] ?? 0, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime();
+      }
+      s = s.slice(end);
     }
   }
   out.text = s;

@@ -1,5 +1,5 @@
 import { isKmsgDictLine } from '../kernel-log/kmsg-record.js';
-import { consoleTimestamp, parseLogPrefixInto, type LogPrefix } from '../kernel-log/prefix.js';
+import { consoleTimestamp, emptyPrefix, parseLogPrefixInto, type LogPrefix } from '../kernel-log/prefix.js';
 
 /**
  * One input line reduced to the kernel's own text: serial-console clean-up (escapes, controls,
@@ -55,8 +55,8 @@ export function decodeLine(raw: string): DecodedLine {
 }
 
 /** The prefix parser's scratch objects: decodeInto runs once per line of a log, one at a time. */
-const prefix: LogPrefix = { form: 'plain', text: '' };
-const inner: { ts_us?: number; caller?: string } = {};
+const prefix: LogPrefix = emptyPrefix();
+const inner: { ts_us?: number; caller?: string } = { ts_us: undefined, caller: undefined };
 
 /**
  * decodeLine into a caller-owned object (all fields overwritten), so a whole-log pass allocates
@@ -73,7 +73,7 @@ export function decodeInto(raw: string, out: DecodedLine): DecodedLine {
   out.ctx = p.caller;
   out.ts_s = p.ts_us === undefined ? undefined : p.ts_us / 1e6;
   // Possible kmsg dictionary line; the caller decides (only valid right after a kmsg record).
-  out.dict = p.form === 'plain' && isKmsgDictLine(s) ? true : undefined;
+  out.dict = p.form === 'plain' && s.charCodeAt(0) === 32 && isKmsgDictLine(s) ? true : undefined;
   s = p.text;
   if (p.form === 'kmsg') {
     out.text = s;
