@@ -6,7 +6,7 @@ import { ReplaySource } from '../sources/replay/player.js';
 import { Recorder, RECORDER_SOURCE } from '../sources/replay/recorder.js';
 import { RECORDING_VERSION } from '../sources/replay/format.js';
 import { KmsgSource } from '../sources/kmsg/source.js';
-import { LogStream } from '../knowledge/log-classifier/index.js';
+import { LogStream } from '../sources/kmsg/log-stream.js';
 import { lastBootDiags } from '../sources/last-boot/diag.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
