@@ -317,7 +317,7 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
 
 /** Removes private work directories of kerntop runs that no longer exist (a decompressed vmlinux is 600 MB). */
 async function sweepStale(tmpDir: string): Promise<void> {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = await readdir(tmpDir);
   } catch {
