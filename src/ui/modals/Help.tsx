@@ -13,7 +13,7 @@ export const HELP_KEYS: [string, string][] = [
   ['Home, End', 'go to the oldest line / follow the newest'],
   ['1-7, Left, Right', 'choose the histogram family'],
   ['p', 'pause the view (counting goes on)'],
-  ['/', 'filter events and kernel log lines; Esc clears'],
+  ['/', 'filter events and kernel log lines; Ctrl+U empties, Esc clears'],
   ['c', 'clear counters and histograms'],
   ['?', 'this help'],
   ['Esc', 'close a window'],
