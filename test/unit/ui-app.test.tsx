@@ -170,6 +170,18 @@ describe('keys', () => {
     expect(f).not.toContain('match "oom"');
   });
 
+  it('the / filter is a text field: Ctrl+U empties it, a control character typed is not inserted', async () => {
+    const r = renderApp(loadedStore(), 160, 45);
+    await r.waitFor((f) => f.includes('Events'));
+    await r.press('/', 'x', 'y');
+    await r.waitFor((f) => f.includes('/xy_'));
+    // Ctrl+U, then "oo", NEL (a C1 control character, which would move the terminal's cursor), "m".
+    await r.press('\u0015', 'o', 'o', '\u0085', 'm', KEYS.enter);
+    const f = await r.waitFor((f) => f.includes('filter: oom'));
+    expect(f).toContain('match "oom"');
+    expect(f).not.toContain('xy');
+  });
+
   it('a paste of "/oom" and Enter in one read still filters (keys faster than a frame)', async () => {
     const r = renderApp(loadedStore(), 100, 40);
     await r.waitFor((f) => f.includes('Events'));
