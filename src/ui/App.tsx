@@ -127,7 +127,8 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
   // streamLines reads only the rings: a snapshot that moved elsewhere keeps these arrays.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const lines = useMemo(() => streamLines(snapshot, filter), [snapshot.recent, snapshot.recentTotal, snapshot.kmsgRecords, filter]);
-  const view = useMemo(() => buildView(snapshot, size, pane, lines, chosenFamily), [snapshot, size.columns, size.rows, pane, lines, chosenFamily]);
+  const { columns, rows } = size;
+  const view = useMemo(() => buildView(snapshot, { columns, rows }, pane, lines, chosenFamily), [snapshot, columns, rows, pane, lines, chosenFamily]);
   const { plan, boxes } = view;
   const order = focusOrder(plan);
   const focusedOf = (f: PaneName): PaneName => (order.includes(f) ? f : (order.find((p) => p === 'events') ?? order[0]));

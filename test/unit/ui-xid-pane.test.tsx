@@ -85,3 +85,10 @@ describe('header uptime', () => {
     }
   });
 });
+
+describe('--pane', () => {
+  it('offers exactly the panes the layout knows', () => {
+    const y = (monitorCommand.builder as (y: ReturnType<typeof yargs>) => ReturnType<typeof yargs>)(yargs([]));
+    expect((y.getOptions() as { choices: Record<string, unknown> }).choices.pane).toEqual([...PANES]);
+  });
+});

@@ -8,7 +8,7 @@ import { useTheme, type Style } from '../theme.js';
 // input of several characters and is taken whole. editText is how a key changes the value; TextField
 // is how the value is shown.
 
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** The value after `input`, or null when the key is not an edit (a move, Enter, Esc). */
