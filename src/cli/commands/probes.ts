@@ -15,9 +15,7 @@ interface ProbesArgs {
  * Decides every family as the monitor would, then (unless --no-verify) really starts bpftrace and
  * waits until each family is ATTACHED or FAILED, so the table says what happens on this host.
  */
-async function probeTable(
-  a: ProbesArgs,
-): Promise<{
+async function probeTable(a: ProbesArgs): Promise<{
   rows: { family: ProbeFamily; state: string; method: string | null; reason: string | null; measures: string }[];
   problems: string[];
   bpftrace: string | null;
