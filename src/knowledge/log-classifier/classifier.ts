@@ -12,6 +12,7 @@ import {
 import { finalizeReport, type ReportLine } from './report.js';
 import type { CrashReport } from './types.js';
 import { lineSeverity as lineSeverityImport, lineEventKind, type LineSeverity } from './line-rules.js';
+import { REPORT_BODY_RE } from './report-body.js';
 
 // Hot-path imports bound once: some loaders (tsx) turn each use of an imported name into a getter call.
 const headerPrefilter = mayBeHeaderImport;
@@ -67,8 +68,7 @@ export function matchHeader(text: string): HeaderMatch | null {
 
 // Lines that belong to a report body (frames, registers, the kernel's report prose). A report stays
 // open while these keep coming; QUIET_LIMIT other lines in a row close it.
-const BODY_RE =
-  /^\s|Call Trace|Call trace|^R[A-Z0-9]{2}:|^[A-Z]{2,3}: |^E[A-Z]{2}:|Code: |Modules linked in|^CPU: |^Hardware name|^Workqueue:|^task:|^\(t=|^rcu: |^\[<|^<\/?(?:TASK|IRQ|NMI|EOI|SOFTIRQ)>|^---\[ |^Memory state|^Allocated by|^Freed by|^Last potentially|^Second to last|^The buggy address|^which belongs|^[0-9a-f]{8,16}: |^>[0-9a-f]{8,16}: |^#PF:|^PGD |^Oops|^Dumping ftrace|^NMI backtrace|^Sending NMI|^Kernel Offset|^Showing|^other info|^Chain exists|^Possible unsafe|^\d+ locks? held by|^no locks held|^stack backtrace|^irq event stamp|^hardirqs|^softirqs|^-> #\d|^={10,}|^-{10,}|^lr :|^pc :|^sp :|^x\d+ *:|^Mem abort info|^Data abort info|^ESR|^FAR|^pstate|^Tainted|^Not tainted|^Kernel panic|^Shutting down cpus|^Rebooting in|^FS:|^CS:|^DR\d|^in_atomic|^preempt_count|^Preemption disabled|^unreferenced|^page:|^flags:|^raw:|^page dumped|^page_owner|^page last|^Mem-Info|^Node \d|^active_anon|^\d+ total pagecache|^\[ *pid *\]|^\[ *\d+\]|^oom-kill:|^Out of memory|^Memory cgroup|^Tasks state|^Free swap|^Total swap|^\d+ pages|^lowmem_reserve|^Unreclaimable|^memory: usage|^swap: usage|^kmem: usage|^Read of size|^Write of size|^Uninit was|^Local variable|^Bytes \d|^CPU#?\d|^\s*\d+-\.\.\.|^\s*\(detected by|^Task dump|^rcu_|^INFO: lockdep|^The task|^the existing dependency|^but task is already|^which lock already|^ *\*\*\* DEADLOCK|^ *lock\(|^ *CPU\d|^ *----|^ +|^{\d+}|^\[Hardware Error\]|^mce: |^shift exponent|^index \d+ is out of range|^signed integer overflow|^load of value|^member access|^division by zero|is trying to acquire|just changed the state|takes:|, at: [A-Za-z_]|^IP:|^PC is at|^LR is at|^NIP|^LR |^epc :|^ ra :|^status:|^badaddr:|^cause:|^usercopy:|^list_(?:add|del) corruption|^kasan: |^KASAN |^BUG: |^WARNING: |^INFO: |^Disabling lock debugging|^Kernel BUG|^kernel BUG|^invalid opcode|^Internal error|^Process |^Stack: |^Call trace|^ +\(/;
+const BODY_RE = REPORT_BODY_RE;
 const END_RE = /^---\[ end (?:trace|Kernel panic)/;
 const SEPARATOR_RE = /^={20,}\s*$/;
 const EVIDENCE_RE =

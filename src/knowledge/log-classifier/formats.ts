@@ -1,7 +1,7 @@
 // Crash-report formats, one row each: the header line that opens a report, the class, the title
 // template and where the guilty function comes from. After the table of google/syzkaller
 // pkg/report/linux.go (linuxOopses), re-stated for our classes and extended with lockups, OOM kills
-// and machine checks. Every row is pinned by a real log line in test/unit/log-classifier-formats.test.ts.
+// and machine checks. Every row is pinned by a real log line in test/unit/log-classifier-tables.test.ts.
 
 /** Report classes; names are what the kernel calls the thing. */
 export type CrashClass =
