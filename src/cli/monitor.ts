@@ -10,6 +10,8 @@ import { LogStream } from '../knowledge/log-classifier/index.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
 import { planProbes } from './live-sources.js';
+import { addNoise, cpusFrom, wantsNoise } from './cpus-option.js';
+import { CpuTopologySource } from '../sources/cpus/topology.js';
 import { parseProbeList, thresholdsFrom } from './options.js';
 
 export interface MonitorArgs {
@@ -37,7 +39,9 @@ async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType
     return { sources: [replay], replay, probeFamilies: undefined };
   }
   const sel = parseProbeList(a.probes);
-  const plan = await planProbes(sel, thresholds);
+  const cpus = cpusFrom(a.cpus);
+  if (wantsNoise(a)) addNoise(sel);
+  const plan = await planProbes(sel, thresholds, cpus);
   const now = Date.now();
   emit({ type: 'session.info', ts_ms: now, host: hostname(), kernel_release: release(), thresholds });
   for (const p of plan.host.problems) {
@@ -54,6 +58,7 @@ async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType
   const interactive = !a.quiet && !a.events;
   if (a.kmsg) sources.push(new KmsgSource({ source: 'auto', follow: true, start: 'end', context: interactive ? 200 : 0, cursor: null, classify: new LogStream() }));
   void store;
+  if (sources.length > 0) sources.push(new CpuTopologySource({ measured: cpus ?? null }));
   return { sources, replay: null, probeFamilies: a.probes?.split(',') };
 }
 

@@ -7,6 +7,7 @@ export const thresholdOptions = {
   'bio-warn': { type: 'number', default: DEFAULT_THRESHOLDS.bio_warn_us, describe: 'block I/O latency (us) above which a request is reported' },
   'vfs-warn': { type: 'number', default: DEFAULT_THRESHOLDS.vfs_warn_us, describe: 'read/write latency (us) above which a call is reported' },
   'major-faults-warn': { type: 'number', default: DEFAULT_THRESHOLDS.major_faults_warn_per_s, describe: 'major page faults per second above which faults warn' },
+  'noise-warn': { type: 'number', default: DEFAULT_THRESHOLDS.noise_warn_us, describe: 'a hard IRQ, softirq or RT wakeup on a CPU longer than this (us) is reported one by one (noise family)' },
 } satisfies Record<string, Options>;
 
 export function thresholdsFrom(argv: Record<string, unknown>): Thresholds {
@@ -21,6 +22,7 @@ export function thresholdsFrom(argv: Record<string, unknown>): Thresholds {
     bio_warn_us: pos('bio-warn', DEFAULT_THRESHOLDS.bio_warn_us),
     vfs_warn_us: pos('vfs-warn', DEFAULT_THRESHOLDS.vfs_warn_us),
     major_faults_warn_per_s: pos('major-faults-warn', DEFAULT_THRESHOLDS.major_faults_warn_per_s),
+    noise_warn_us: pos('noise-warn', DEFAULT_THRESHOLDS.noise_warn_us!),
   };
 }
 

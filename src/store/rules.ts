@@ -30,7 +30,7 @@ export interface Rule {
   judge(s: SubsystemStats, t: Thresholds): Finding | null;
 }
 
-function latencyRule(subsystem: string, what: string, warnKey: keyof Thresholds, advice: string): Rule {
+function latencyRule(subsystem: string, what: string, warnKey: 'sched_warn_us' | 'bio_warn_us' | 'vfs_warn_us', advice: string): Rule {
   return {
     subsystem,
     judge(s, t) {

@@ -3,6 +3,7 @@ import { PROBE_FAMILIES } from '../events.js';
 import { quantile, toBuckets } from './histogram.js';
 import { RULES, worstStatus, type Finding, type SubsystemStats } from './rules.js';
 import type { StoreState, SubsystemState } from './state.js';
+import { selectCpuFindings } from './cpu-findings.js';
 
 export interface SubsystemRow extends SubsystemStats {
   /** Events in the last complete second, and per second over the last 10 s. */
@@ -105,13 +106,14 @@ export function selectFindings(state: StoreState): Finding[] {
   for (const p of state.probes.values()) {
     if (p.state === 'FAILED') out.push({ subsystem: p.family, status: 'WARNING', message: `probe ${p.family} failed: ${p.reason ?? 'unknown reason'}`, advice: 'see `kerntop probes` for what this host supports' });
   }
+  out.push(...selectCpuFindings(state));
   return out;
 }
 
 export function selectOverallStatus(state: StoreState): Status {
   const rows = selectSubsystems(state).map((r) => r.status);
   const probeFailed = [...state.probes.values()].some((p) => p.state === 'FAILED');
-  return worstStatus([...rows, probeFailed ? 'WARNING' : 'OK']);
+  return worstStatus([...rows, probeFailed ? 'WARNING' : 'OK', ...selectCpuFindings(state).map((f) => f.status)]);
 }
 
 export function selectProbes(state: StoreState): ProbeStatusEvent[] {

@@ -13,6 +13,7 @@ import { DEFAULT_THRESHOLDS } from '../events.js';
 import { addBuckets, addValue, emptyHist, type Log2Hist } from './histogram.js';
 import { Ring } from './ring.js';
 import { applyXid, createXidState, type XidState } from './xid.js';
+import { applyCpus, clearCpus, createCpusState, type CpusState } from './cpus.js';
 
 /** Seconds of per-second counts kept for the 1 s and 10 s rates and the peak rate. */
 const RATE_WINDOW_S = 10;
@@ -55,6 +56,8 @@ export interface StoreState {
   kmsg: { records: Ring<KmsgRecord>; lost: number; last_seq: number | null };
   /** Xid counts per GPU and per Xid in a sliding window (see xid.ts). */
   xid: XidState;
+  /** Per-CPU noise, latencies and the host's CPU topology (see cpus.ts). */
+  cpus: CpusState;
   /** Bumped by every apply; views compare it to skip redraws. */
   version: number;
 }
@@ -71,6 +74,7 @@ export function createState(thresholds: Thresholds = DEFAULT_THRESHOLDS, now_ms 
     parse_errors: {},
     kmsg: { records: new Ring(KMSG_RECORDS), lost: 0, last_seq: null },
     xid: createXidState(),
+    cpus: createCpusState(),
     version: 0,
   };
 }
@@ -140,6 +144,7 @@ export function worseSeverity(a: Severity | null, b: Severity): Severity {
 export function apply(state: StoreState, ev: KerntopEvent): StoreState {
   state.version++;
   applyXid(state.xid, ev);
+  applyCpus(state.cpus, ev);
   if (ev.ts_ms > state.now_ms) state.now_ms = ev.ts_ms;
   switch (ev.type) {
     case 'session.info':
@@ -190,6 +195,7 @@ export function apply(state: StoreState, ev: KerntopEvent): StoreState {
     case 'job.progress':
     case 'job.result':
     case 'clock':
+    case 'cpu.topology':
       break;
   }
   return state;
@@ -202,6 +208,7 @@ export function clearCounters(state: StoreState, now_ms: number): StoreState {
   state.parse_errors = {};
   state.kmsg.lost = 0;
   state.xid.rows.clear();
+  clearCpus(state.cpus);
   state.started_ms = now_ms;
   state.version++;
   return state;

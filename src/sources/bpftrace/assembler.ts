@@ -31,12 +31,13 @@ export class OutputAssembler {
         this.lastTickMs = ts;
         return { events: [], ready: true };
       case 'map':
-      case 'hist': {
+      case 'hist':
+      case 'khist': {
         const fam = familyOfMap(p.name);
         if (!fam) return { events: [], ready: false };
         let m = this.pending.get(fam);
         if (!m) this.pending.set(fam, (m = new Map()));
-        m.set(p.name, p.kind === 'hist' ? p.buckets : p.value);
+        m.set(p.name, p.kind === 'hist' ? p.buckets : p.kind === 'khist' ? p.byKey : p.value);
         return { events: [], ready: false };
       }
       case 'tick': {

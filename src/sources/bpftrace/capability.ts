@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { ProbeFamily } from '../../events.js';
 import { CATALOG, type Requirement, type Strategy } from './catalog.js';
+import { tracersUnmet } from './tracers.js';
 
 const run = promisify(execFile);
 
@@ -119,6 +120,10 @@ export function unmet(req: Requirement, host: HostCapabilities, kernelFunctions:
     const fns = kernelFunctions();
     const missing = req.kprobes.filter((f) => !fns.has(f));
     if (missing.length) return `${missing.join(', ')} not traceable`;
+  }
+  if (req.tracers?.length) {
+    const why = tracersUnmet(req.tracers, host.tracefs);
+    if (why) return why;
   }
   if (req.btf && !host.btf) return 'needs BTF (/sys/kernel/btf/vmlinux) to read kernel types';
   if (req.kfuncs?.length) {

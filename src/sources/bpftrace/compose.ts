@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProbeFamily, Thresholds } from '../../events.js';
+import { DEFAULT_THRESHOLDS, type ProbeFamily, type Thresholds } from '../../events.js';
 import type { Strategy } from './catalog.js';
+import { cpuFilterExpr } from './cpus.js';
 
 /** bpf-scripts/ at the package root (same depth from src/ and dist/). */
 export const SCRIPTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bpf-scripts');
@@ -12,6 +13,8 @@ export interface ComposeParams {
   /** Most one-by-one events a family may print per second; the rest are only counted. */
   events_per_s: number;
   kerntop_pid: number;
+  /** CPUs to measure (--cpus), for fragments that filter with {{cpu_ok}}; all when absent. */
+  cpus?: readonly number[];
 }
 
 /** Returns the body of the first `interval:s:1 { ... }` block and the fragment without it. */
@@ -30,6 +33,8 @@ export function splitInterval(src: string): { probes: string; tick: string } {
 function fill(src: string, p: ComposeParams): string {
   const values: Record<string, number> = { ...p.thresholds, events_per_s: p.events_per_s, kerntop_pid: p.kerntop_pid };
   return src.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
+    if (k === 'cpu_ok') return cpuFilterExpr(p.cpus);
+    if (k === 'noise_warn_us') return String(Math.trunc(p.thresholds.noise_warn_us ?? DEFAULT_THRESHOLDS.noise_warn_us!));
     if (!(k in values)) throw new Error(`bpf-scripts: unknown placeholder {{${k}}}`);
     return String(Math.trunc(values[k]));
   });
@@ -39,8 +44,11 @@ export function mapNames(src: string): string[] {
   return [...new Set([...src.matchAll(/@([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))].sort();
 }
 
+/** A strategy's script, or several joined with '+' ("noise.irq.bt+noise.wake.bt"): one program, one interval block. */
 export function loadFragment(strategy: Strategy): string {
-  return readFileSync(join(SCRIPTS_DIR, strategy.script), 'utf8');
+  if (!strategy.script.includes('+')) return readFileSync(join(SCRIPTS_DIR, strategy.script), 'utf8');
+  const parts = strategy.script.split('+').map((f) => splitInterval(readFileSync(join(SCRIPTS_DIR, f), 'utf8')));
+  return `${parts.map((x) => x.probes.trim()).join('\n\n')}\n\ninterval:s:1\n{\n  ${parts.map((x) => x.tick.trim()).filter(Boolean).join('\n  ')}\n}\n`;
 }
 
 export interface Composed {

@@ -1,14 +1,17 @@
 import type { KernelEvent, Log2Bucket, ProbeFamily, ProbeTickEvent, Severity, Thresholds } from '../../events.js';
 import { TCP_STATES } from '../../knowledge/drop-reasons.js';
 import { TROUBLE_DROP_REASONS } from '../../store/rules.js';
+import { NOISE_DECODER } from './noise-decoder.js';
 
-export type MapValue = number | Record<string, number> | Log2Bucket[];
+export type MapValue = number | Record<string, number> | Log2Bucket[] | Record<string, Log2Bucket[]>;
 
 export interface DecodeContext {
   thresholds: Thresholds;
   dropReasons: ReadonlyMap<number, string>;
   /** Block device name for major:minor (e.g. "loop3"), if known. */
   deviceName(major: number, minor: number): string | undefined;
+  /** IRQ name for an IRQ number ("virtio2-input.0"), if known. */
+  irqName?(irq: number): string | undefined;
 }
 
 /** How one family's bpftrace output becomes events: a table row per family. */
@@ -21,7 +24,7 @@ export interface FamilyDecoder {
 }
 
 const scalar = (v: MapValue | undefined): number => (typeof v === 'number' ? v : 0);
-const keyed = (v: MapValue | undefined): Record<string, number> => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+const keyed = (v: MapValue | undefined): Record<string, number> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, number>) : {});
 const hist = (v: MapValue | undefined): Log2Bucket[] | undefined => (Array.isArray(v) ? v : undefined);
 const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
 const int = (s: string | undefined): number => (s !== undefined && /^-?\d+$/.test(s) ? Number(s) : NaN);
@@ -57,11 +60,13 @@ function dropReasonName(code: string, ctx: DecodeContext): string {
 export const DECODERS: readonly FamilyDecoder[] = [
   {
     family: 'sched',
-    event([us, pid, ...comm], ctx, ts_ms) {
+    event([us, pid, ...rest], ctx, ts_ms) {
       const value_us = int(us);
       if (Number.isNaN(value_us)) return null;
-      const name = comm.join(' ');
-      return { type: 'kernel.event', ts_ms, source: 'sched', subsystem: 'sched', severity: latencySeverity(value_us, ctx.thresholds.sched_warn_us), title: `run-queue latency ${value_us} us: ${name}[${pid}]`, pid: int(pid), comm: name, value_us, in_tick: true };
+      // "us pid cpu comm"; captures from before the CPU was printed have "us pid comm".
+      const cpu = rest.length >= 2 && /^\d+$/.test(rest[0]) ? Number(rest[0]) : undefined;
+      const name = (cpu === undefined ? rest : rest.slice(1)).join(' ');
+      return { type: 'kernel.event', ts_ms, source: 'sched', subsystem: 'sched', severity: latencySeverity(value_us, ctx.thresholds.sched_warn_us), title: `run-queue latency ${value_us} us: ${name}[${pid}]${cpu === undefined ? '' : ` on CPU ${cpu}`}`, pid: int(pid), comm: name, value_us, ...(cpu === undefined ? {} : { cpu }), in_tick: true };
     },
     tick(maps, _ctx, ts_ms, interval_ms) {
       const h = hist(maps.get('sched_lat_us'));
@@ -76,12 +81,13 @@ export const DECODERS: readonly FamilyDecoder[] = [
   },
   {
     family: 'bio',
-    event([us, major, minor, sector, rwbs], ctx, ts_ms) {
+    event([us, major, minor, sector, rwbs, cpuText], ctx, ts_ms) {
       const value_us = int(us);
       if (Number.isNaN(value_us)) return null;
       const device = ctx.deviceName(int(major), int(minor));
       const dev = `${major}:${minor}`;
-      return { type: 'kernel.event', ts_ms, source: 'bio', subsystem: 'bio', severity: latencySeverity(value_us, ctx.thresholds.bio_warn_us), title: `block I/O ${value_us} us on ${device ?? dev} (${dev}) ${rwbs ?? ''} sector ${sector}`.trim(), value_us, in_tick: true, fields: { major: int(major), minor: int(minor), dev, device: device ?? null, sector: int(sector), rwbs: rwbs ?? '' } };
+      const cpu = int(cpuText);
+      return { type: 'kernel.event', ts_ms, source: 'bio', subsystem: 'bio', severity: latencySeverity(value_us, ctx.thresholds.bio_warn_us), title: `block I/O ${value_us} us on ${device ?? dev} (${dev}) ${rwbs ?? ''} sector ${sector}`.trim(), value_us, ...(Number.isNaN(cpu) ? {} : { cpu }), in_tick: true, fields: { major: int(major), minor: int(minor), dev, device: device ?? null, sector: int(sector), rwbs: rwbs ?? '' } };
     },
     tick(maps, ctx, ts_ms, interval_ms) {
       const byDev = keyed(maps.get('bio_dev'));
@@ -166,6 +172,7 @@ export const DECODERS: readonly FamilyDecoder[] = [
       return { tick, events };
     },
   },
+  NOISE_DECODER,
 ];
 
 const BY_FAMILY = new Map(DECODERS.map((d) => [d.family, d]));

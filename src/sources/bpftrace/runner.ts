@@ -17,6 +17,8 @@ export interface BpftraceSourceOptions {
   decisions: ProbeDecision[];
   thresholds: Thresholds;
   ctx: DecodeContext;
+  /** CPUs to measure (--cpus), filtered in the kernel; all when absent. */
+  cpus?: number[];
   /** Most one-by-one events per family per second; more are only counted. */
   events_per_s?: number;
   /** Restart delays after a child dies: doubles from min to max, reset after a stable minute. */
@@ -89,7 +91,7 @@ export class BpftraceSource implements EventSource {
     const chosen = [...this.active].map(([family, a]) => ({ family, strategy: a.strategy }));
     let composed: Composed;
     try {
-      composed = compose(chosen, { thresholds: this.opts.thresholds, events_per_s: this.opts.events_per_s ?? 50, kerntop_pid: process.pid });
+      composed = compose(chosen, { thresholds: this.opts.thresholds, events_per_s: this.opts.events_per_s ?? 50, kerntop_pid: process.pid, cpus: this.opts.cpus });
     } catch (err) {
       for (const { family, strategy } of chosen) this.status(family, 'FAILED', strategy.method, `cannot build the bpftrace program: ${(err as Error).message}`);
       this.active.clear();
@@ -234,7 +236,7 @@ export class BpftraceSource implements EventSource {
 
   /** Starts one family alone until READY or exit; returns its error, or null when it attached. */
   private trial(family: ProbeFamily, strategy: Strategy): Promise<string | null> {
-    const composed = compose([{ family, strategy }], { thresholds: this.opts.thresholds, events_per_s: 1, kerntop_pid: process.pid });
+    const composed = compose([{ family, strategy }], { thresholds: this.opts.thresholds, events_per_s: 1, kerntop_pid: process.pid, cpus: this.opts.cpus });
     const file = join(this.dir!, `trial-${family}.bt`);
     writeFileSync(file, composed.program, { mode: 0o600 });
     const argv = [...pdeathsigPrefix(), this.opts.bpftrace, '-f', 'json', file];

@@ -4,7 +4,7 @@ import type { KerntopEvent } from '../../events.js';
 import type { Emit, EventSource } from '../source.js';
 import { isHeader, RECORDING_VERSION, type RecordingHeader } from './format.js';
 
-const EVENT_TYPES = new Set(['clock', 'probe.status', 'probe.tick', 'kernel.event', 'source.diag', 'parse.error', 'kmsg.record', 'kmsg.lost', 'job.progress', 'job.result', 'session.info']);
+const EVENT_TYPES = new Set(['clock', 'probe.status', 'probe.tick', 'kernel.event', 'source.diag', 'parse.error', 'kmsg.record', 'kmsg.lost', 'job.progress', 'job.result', 'session.info', 'cpu.topology']);
 
 export function isEvent(v: unknown): v is KerntopEvent {
   return !!v && typeof v === 'object' && EVENT_TYPES.has((v as { type: string }).type) && typeof (v as { ts_ms: unknown }).ts_ms === 'number';
