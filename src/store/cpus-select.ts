@@ -2,6 +2,7 @@ import type { CpuNoiseSource, Log2Bucket } from '../events.js';
 import { quantile, toBuckets, type Log2Hist } from './histogram.js';
 import type { CpuAcc, CpusState } from './cpus.js';
 import { PER_CPU_KTHREAD } from '../knowledge/rt-advice.js';
+import { formatCpuList } from '../sources/cpus/cpulist.js';
 
 /** One noise source of one CPU, as views show it. */
 export interface CpuSourceRow {
@@ -147,4 +148,26 @@ export function housekeepingCpus(s: CpusState): number[] {
   if (!t) return [];
   const rt = new Set([...t.isolated, ...t.nohz_full, ...Object.values(t.partitions).flat()]);
   return t.present.filter((c) => !rt.has(c));
+}
+
+/** "isolated 2-3, nohz_full 2-3, partition /rt 4": what the header names; '' when the host isolates nothing. */
+export function isolationText(s: CpusState): string {
+  const t = s.topology;
+  if (!t) return '';
+  const parts = [t.isolated.length ? `isolated ${formatCpuList(t.isolated)}` : '', t.nohz_full.length ? `nohz_full ${formatCpuList(t.nohz_full)}` : '', ...Object.entries(t.partitions).map(([p, c]) => `partition ${p} ${formatCpuList(c)}`)];
+  const off = t.present.filter((c) => !t.online.includes(c));
+  if (off.length) parts.push(`offline ${formatCpuList(off)}`);
+  return parts.filter(Boolean).join(', ');
+}
+
+/** Every CPU's histograms keyed as the histogram pane names them: "cpuN" (run-queue), "cpuN-rt" (RT wakeup). */
+export function cpuHistograms(s: CpusState): Record<string, Log2Bucket[]> {
+  const out: Record<string, Log2Bucket[]> = {};
+  for (const [cpu, a] of s.cpus) {
+    const rq = toBuckets(a.rq_hist);
+    const rt = toBuckets(a.rt_hist);
+    if (rq.length) out[`cpu${cpu}`] = rq;
+    if (rt.length) out[`cpu${cpu}-rt`] = rt;
+  }
+  return out;
 }

@@ -14,6 +14,8 @@ import { KernelLog, xidTableLines } from './panes/KernelLog.js';
 import { Footer } from './panes/Footer.js';
 import { probeLinesWanted, Probes } from './panes/Probes.js';
 import { Summary } from './panes/Summary.js';
+import { Cpus, cpusLinesWanted } from './panes/Cpus.js';
+import { cpuHistView, cpuMove, cpuPaneWhy } from './panes/cpus-view.js';
 import { FOLLOW, keyMove, offsetMove, streamMove, type ScrollMove, type StreamScroll } from './scroll.js';
 import type { Snapshot } from './snapshot.js';
 import { useTheme } from './theme.js';
@@ -49,6 +51,8 @@ interface UiState {
   summaryOffset: number;
   probesOffset: number;
   message: { text: string; until: number } | null;
+  /** CPU chosen in the cpus pane (arrow keys); Enter shows its histogram. */
+  cpu: number | null;
 }
 
 const INITIAL_UI: UiState = {
@@ -65,6 +69,7 @@ const INITIAL_UI: UiState = {
   summaryOffset: 0,
   probesOffset: 0,
   message: null,
+  cpu: null,
 };
 
 /** Everything the panes and the key handler derive from one snapshot and the UI state. */
@@ -75,9 +80,12 @@ interface View {
   xids: XidRow[];
   family: string;
   boxes: Map<PaneName, PaneBox>;
+  /** The snapshot with the chosen CPU's histograms added. */
+  snapshot: Snapshot;
 }
 
-function buildView(s: Snapshot, size: TerminalSize, pane: PaneName | undefined, filter: string, chosenFamily: string | null): View {
+function buildView(snap: Snapshot, size: TerminalSize, pane: PaneName | undefined, filter: string, chosenFamily: string | null, cpu: number | null): View {
+  const s = cpuHistView(snap, cpu);
   const family = shownFamily(s, chosenFamily);
   const plan = planLayout({
     columns: size.columns,
@@ -88,10 +96,11 @@ function buildView(s: Snapshot, size: TerminalSize, pane: PaneName | undefined, 
       summary: s.subsystems.length,
       hist: (s.histograms[family]?.length ?? 1) + 2,
       probes: probeLinesWanted(s.probes.length, s.diags),
+      cpus: s.cpus.length ? cpusLinesWanted(s.cpus.length) : 0,
     },
   });
   const boxes = new Map([...plan.left, ...plan.right].map((b) => [b.name, b] as const));
-  return { plan, events: eventLines(s, filter), klog: klogLines(s, filter), xids: xidRows(s, filter), family, boxes };
+  return { plan, events: eventLines(s, filter), klog: klogLines(s, filter), xids: xidRows(s, filter), family, boxes, snapshot: s };
 }
 
 export function App({ store, pane, host, replay, onQuit, size: sizeOverride, snapshotIntervalMs = SNAPSHOT_INTERVAL_MS }: AppProps) {
@@ -107,11 +116,11 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
     ui.current = { ...ui.current, ...patch };
     rerender();
   };
-  const { paused, refresh, focus, modal, filter, editing, chosenFamily, histOffset, eventsScroll, klogScroll, summaryOffset, probesOffset, message } = ui.current;
+  const { paused, refresh, focus, modal, filter, editing, chosenFamily, histOffset, eventsScroll, klogScroll, summaryOffset, probesOffset, message, cpu } = ui.current;
   const snapshot = useStoreSnapshot(store, paused, snapshotIntervalMs, refresh);
   const wallMs = useTick(1000);
 
-  const view = buildView(snapshot, size, pane, filter, chosenFamily);
+  const view = buildView(snapshot, size, pane, filter, chosenFamily, cpu);
   const { plan, boxes } = view;
   const order = focusOrder(plan);
   const focusedOf = (f: PaneName): PaneName => (order.includes(f) ? f : (order.find((p) => p === 'events') ?? order[0]));
@@ -136,8 +145,10 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
         return set({ summaryOffset: offsetMove(u.summaryOffset, snapshot.subsystems.length, Math.max(1, contentH('summary') - 1), move) });
       case 'probes':
         return set({ probesOffset: offsetMove(u.probesOffset, snapshot.probes.length, Math.max(1, contentH('probes') - 1), move) });
+      case 'cpus':
+        return set({ cpu: cpuMove(snapshot.cpus, u.cpu, move) });
       case 'hist': {
-        const n = snapshot.histograms[view.family]?.length ?? 0;
+        const n = view.snapshot.histograms[view.family]?.length ?? 0;
         return set({ histOffset: offsetMove(u.histOffset ?? 0, n, Math.max(1, contentH('hist') - 1), move) });
       }
     }
@@ -189,9 +200,14 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
     }
     const move = keyMove(key);
     if (move) return scroll(move);
-    const fams = histFamilies(snapshot);
+    if (key.return && focusedOf(u.focus) === 'cpus' && snapshot.cpus.length) {
+      // Enter: the chosen CPU's run-queue histogram, then its RT wakeup histogram.
+      const c = u.cpu ?? snapshot.cpus[0].cpu;
+      return set({ cpu: c, chosenFamily: u.chosenFamily === `cpu${c}` ? `cpu${c}-rt` : `cpu${c}`, histOffset: null });
+    }
+    const fams = histFamilies(view.snapshot);
     if (key.leftArrow || key.rightArrow) {
-      const i = fams.indexOf(shownFamily(snapshot, u.chosenFamily));
+      const i = fams.indexOf(shownFamily(view.snapshot, u.chosenFamily));
       return set({ chosenFamily: fams[(i + (key.leftArrow ? fams.length - 1 : 1)) % fams.length], histOffset: null });
     }
     if (/^[1-9]$/.test(input)) {
@@ -229,7 +245,11 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
         break;
       case 'hist':
         info = `${view.family} (us)`;
-        content = <Histogram snapshot={snapshot} family={view.family} width={b.width} height={h} offset={histOffset} />;
+        content = <Histogram snapshot={view.snapshot} family={view.family} width={b.width} height={h} offset={histOffset} />;
+        break;
+      case 'cpus':
+        info = `${snapshot.cpus.length} CPUs${snapshot.isolation ? `, ${snapshot.isolation}` : ''}; ms/s, us`;
+        content = <Cpus rows={snapshot.cpus} selected={cpu} width={b.width} height={h} why={cpuPaneWhy(snapshot)} />;
         break;
       case 'events': {
         const scrolled = !eventsScroll.follow ? ' scrolled, End follows' : '';

@@ -10,6 +10,7 @@ import {
   type StoreState,
   type SubsystemRow,
 } from '../store/index.js';
+import { cpuHistograms, isolationText, selectCpuRows, type CpuRow } from '../store/cpus-select.js';
 
 /**
  * What one frame shows, read from the store through its selectors. The panes see only this: a plain,
@@ -34,6 +35,12 @@ export interface Snapshot {
   kmsgLost: number;
   diags: SourceDiagEvent[];
   parseErrors: number;
+  /** Per CPU (noise family): rates over the last second, latencies since the start; RT CPUs first. */
+  cpus: CpuRow[];
+  /** CPUs kept for RT work ("isolated 2-3, nohz_full 2-3"), for the header; '' when none. */
+  isolation: string;
+  /** Per-CPU latency histograms (µs) for the histogram pane: "cpuN" run-queue, "cpuN-rt" RT wakeup. */
+  cpuHistograms: Record<string, Log2Bucket[]>;
 }
 
 export function takeSnapshot(state: StoreState): Snapshot {
@@ -57,5 +64,8 @@ export function takeSnapshot(state: StoreState): Snapshot {
     kmsgLost: state.kmsg.lost,
     diags: state.diags.toArray(),
     parseErrors,
+    cpus: selectCpuRows(state.cpus, { window: 'last' }),
+    isolation: isolationText(state.cpus),
+    cpuHistograms: cpuHistograms(state.cpus),
   };
 }

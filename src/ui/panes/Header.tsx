@@ -47,6 +47,7 @@ export function Header({ snapshot: s, width, lines, wallMs, paused, pending, hos
     { text: kernel, priority: 5 },
     ...(host.uptime_s !== undefined && !replay ? [{ text: `up ${formatDuration(host.uptime_s)}`, priority: 6 }] : []),
     { text: s.overall, priority: 1, style: theme.status(s.overall) },
+    ...(s.isolation ? [{ text: s.isolation, priority: 4, style: theme.accent }] : []),
     replay ? { text: `replay ${formatClock(s.now_ms)}`, priority: 2, style: theme.accent } : { text: formatClock(wallMs), priority: 2 },
     { text: `watching ${formatDuration(s.duration_s)}`, priority: 7, style: theme.dim },
     ...(paused ? [{ text: pending > 0 ? `PAUSED +${pending}` : 'PAUSED', priority: 1, style: { ...theme.alert, inverse: true } }] : []),
