@@ -23,7 +23,7 @@ export function cpusSectionJson(state: StoreState): CpusSectionJson | undefined 
     nohz_full: t?.nohz_full ?? [],
     partitions: t?.partitions ?? {},
     offline: t ? t.present.filter((c) => !t.online.includes(c)) : [],
-    cpus: selectCpuRows(cs, { window: 'run', top: 5 }),
+    cpus: selectCpuRows(cs, { window: 'run', top: 5, perKind: true }),
   };
 }
 
@@ -53,7 +53,7 @@ export function cpusSectionText(state: StoreState): string[] {
   out.push(line(head), ...body.map(line));
   for (const r of j.cpus) {
     if (r.top.length === 0) continue;
-    const top = r.top.map((s) => `${s.kind === 'task' ? s.name : s.kind === 'irq' ? `IRQ ${s.id} ${s.name}` : `${s.kind} ${s.name}`} x${s.count} ${s.total_ms.toFixed(2)} ms max ${s.max_us} us`);
+    const top = r.top.slice(0, 6).map((s) => `${s.kind === 'task' ? s.name : s.kind === 'irq' ? `IRQ ${s.id} ${s.name}` : `${s.kind} ${s.name}`} x${s.count} ${s.total_ms.toFixed(2)} ms max ${s.max_us} us`);
     out.push(`  CPU ${r.cpu}${r.owner ? ` (for ${r.owner})` : ''}: ${top.join('; ')}`);
   }
   if (j.cpus.some((r) => r.rt_cpu)) out.push('  * isolated (isolcpus, nohz_full or an isolated cpuset partition)');

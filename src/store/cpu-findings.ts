@@ -5,8 +5,8 @@ import { housekeepingCpus, selectCpuRows, type CpuRow, type CpuSourceRow } from 
 import type { Finding } from './rules.js';
 import type { StoreState } from './state.js';
 
-/** Findings per CPU kept at most, most time first, so one noisy CPU does not bury the rest. */
-const PER_CPU = 5;
+/** Sources of each kind (IRQ, softirq, vector, task) judged per CPU, most time first, so one noisy CPU does not bury the rest. */
+const PER_KIND = 2;
 
 const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: n < 10 ? 1 : 0 });
 const ms = (x: number) => (x >= 1 ? `${num(x)} ms` : `${num(x * 1000)} us`);
@@ -32,7 +32,7 @@ function what(s: CpuSourceRow): { table: readonly AdviceRow[]; label: string } {
 export function selectCpuFindings(state: StoreState): Finding[] {
   const cs = state.cpus;
   if (cs.cpus.size === 0) return [];
-  const rows = selectCpuRows(cs, { window: 'run', top: 50 });
+  const rows = selectCpuRows(cs, { window: 'run', top: PER_KIND, perKind: true });
   const hk = formatCpuList(housekeepingCpus(cs));
   const warn = state.thresholds.noise_warn_us ?? DEFAULT_THRESHOLDS.noise_warn_us!;
   const secs = cs.measured_ms / 1000;
@@ -43,17 +43,15 @@ export function selectCpuFindings(state: StoreState): Finding[] {
       out.push({ subsystem: 'cpus', status: latencyStatus(r.rt_p99_us, warn), message: `RT wakeup latency p99 ${r.rt_p99_us} us on CPU ${r.cpu} (max ${r.rt_max_us} us, ${r.rt_wakeups} wakeups) is above ${warn} us`, advice: RT_LATENCY_ADVICE(r.cpu, top) });
     }
     if (!r.rt_cpu || !r.online) continue;
-    const mine: Finding[] = [];
     for (const s of r.top) {
       const { table, label } = what(s);
       // Under one per second "N times in T s" says more than a rate of 0.1/s.
       const often = s.per_s >= 1 ? `${num(s.per_s)} times/s` : `${s.count} times in ${num(secs)} s`;
       const message = s.kind === 'task' ? `${label} ran ${ms(s.total_ms)} on ${isolatedWord(r)} CPU ${r.cpu} (${s.count} slices, longest ${num(s.max_us)} us)` : `${label} ran ${often} on ${isolatedWord(r)} CPU ${r.cpu} (${ms(s.total_ms)} in all, longest ${num(s.max_us)} us)`;
       const { fix, advice } = adviceFor(table, { cpu: r.cpu, hk, id: s.kind === 'softirq' || s.kind === 'vector' ? s.name : s.id });
-      mine.push({ subsystem: 'cpus', status: 'WARNING', message: `${message}: ${fix}`, advice });
+      out.push({ subsystem: 'cpus', status: 'WARNING', message: `${message}: ${fix}`, advice });
     }
-    out.push(...mine.slice(0, PER_CPU));
-    const tasks = r.top.filter((s) => s.kind === 'task');
+    const tasks = selectCpuRows(cs, { window: 'run', top: 50, perKind: true }).find((x) => x.cpu === r.cpu)!.top.filter((s) => s.kind === 'task');
     if (r.nohz_full && tasks.length + (r.owner ? 1 : 0) >= 2) {
       const n = tasks.length + (r.owner ? 1 : 0);
       out.push({ subsystem: 'cpus', status: 'WARNING', message: `${n} tasks ran on nohz_full CPU ${r.cpu} (${[r.owner, ...tasks.map((t) => t.id)].filter(Boolean).slice(0, 4).join(', ')}): the tick is on while more than one is runnable`, advice: NOHZ_SHARED_ADVICE(r.cpu, hk) });

@@ -71,6 +71,8 @@ export interface CpuWindow {
   window: 'run' | 'last';
   /** Sources listed per CPU. */
   top?: number;
+  /** List up to `top` of each kind (IRQs, softirqs, vectors, tasks), rather than `top` in all. */
+  perKind?: boolean;
 }
 
 function rowOf(s: CpusState, a: CpuAcc | undefined, cpu: number, w: CpuWindow): CpuRow {
@@ -85,12 +87,12 @@ function rowOf(s: CpusState, a: CpuAcc | undefined, cpu: number, w: CpuWindow): 
   const lt = a?.last;
   const sources = a ? (last ? (lt?.sources ?? []) : [...a.sources.values()]) : [];
   const owner = ownerOf(sources, ms * 1e6);
+  const n = w.top ?? 5;
   const rows = (kinds: CpuNoiseSource['kind'][]) =>
-    sources
-      .filter((x) => kinds.includes(x.kind) && !(x.kind === 'task' && x.id === owner))
-      .sort((x, y) => y.total_ns - x.total_ns)
-      .slice(0, w.top ?? 5)
-      .map((x) => ({ kind: x.kind, id: x.id, name: x.name, count: x.count, per_s: round(perS(x.count)), total_ms: round(x.total_ns / 1e6, 3), max_us: round(x.max_ns / 1000, 1), rt: x.rt === true }));
+    (w.perKind ? kinds.flatMap((k) => pick([k]).slice(0, n)).sort((x, y) => y.total_ns - x.total_ns) : pick(kinds).slice(0, n)).map((x) => ({ kind: x.kind, id: x.id, name: x.name, count: x.count, per_s: round(perS(x.count)), total_ms: round(x.total_ns / 1e6, 3), max_us: round(x.max_ns / 1000, 1), rt: x.rt === true }));
+  function pick(kinds: CpuNoiseSource['kind'][]) {
+    return sources.filter((x) => kinds.includes(x.kind) && !(x.kind === 'task' && x.id === owner)).sort((x, y) => y.total_ns - x.total_ns);
+  }
   const taskNs = sources.filter((x) => x.kind === 'task' && x.id !== owner).reduce((n, x) => n + x.total_ns, 0);
   const irq_ns = last ? (lt?.irq_ns ?? 0) : (a?.irq_ns ?? 0);
   const softirq_ns = last ? (lt?.softirq_ns ?? 0) : (a?.softirq_ns ?? 0);

@@ -110,6 +110,11 @@ export async function checkHost(): Promise<HostCapabilities> {
 
 /** Why a requirement does not hold on this host, or null when it does. */
 export function unmet(req: Requirement, host: HostCapabilities, kernelFunctions: () => Set<string>): string | null {
+  // A missing tracer explains its missing tracepoints (osnoise:*), so it is named first.
+  if (req.tracers?.length) {
+    const why = tracersUnmet(req.tracers, host.tracefs);
+    if (why) return why;
+  }
   if (req.tracepoints?.length) {
     if (!host.tracefs) return 'tracefs is not mounted';
     const missing = req.tracepoints.filter((tp) => !existsSync(`${host.tracefs}/events/${tp.replace(':', '/')}`));
@@ -120,10 +125,6 @@ export function unmet(req: Requirement, host: HostCapabilities, kernelFunctions:
     const fns = kernelFunctions();
     const missing = req.kprobes.filter((f) => !fns.has(f));
     if (missing.length) return `${missing.join(', ')} not traceable`;
-  }
-  if (req.tracers?.length) {
-    const why = tracersUnmet(req.tracers, host.tracefs);
-    if (why) return why;
   }
   if (req.btf && !host.btf) return 'needs BTF (/sys/kernel/btf/vmlinux) to read kernel types';
   if (req.kfuncs?.length) {

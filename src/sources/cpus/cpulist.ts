@@ -31,14 +31,14 @@ export function parseSysfsCpuList(text: string): number[] {
   }
 }
 
-/** [0,1,2,3,6] -> "0-3,6". */
+/** [0,1,2,3,6] -> "0-3,6", as the kernel writes it (two in a row are a range too: "0-1"). */
 export function formatCpuList(cpus: readonly number[]): string {
   const s = [...new Set(cpus)].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < s.length; ) {
     let j = i;
     while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++;
-    parts.push(j === i ? String(s[i]) : j === i + 1 ? `${s[i]},${s[j]}` : `${s[i]}-${s[j]}`);
+    parts.push(j === i ? String(s[i]) : `${s[i]}-${s[j]}`);
     i = j + 1;
   }
   return parts.join(',');
