@@ -21,6 +21,7 @@ declare -A want=(
   [dmesg]=util-linux
   [podman]=podman              # lab image build test (scripts/test-container.sh)
   [debootstrap]=debootstrap
+  [cyclictest]=rt-tests        # real-time latency tests and bench (SCHED_FIFO wakeups)
 )
 missing=()
 for cmd in "${!want[@]}"; do

@@ -1,4 +1,5 @@
 import type { Status, Thresholds } from '../events.js';
+import { NOISE_RULE } from './noise-rule.js';
 
 /** What a rule sees of one subsystem: the same numbers the summary prints. */
 export interface SubsystemStats {
@@ -108,7 +109,7 @@ export const RULES: readonly Rule[] = [
       s.alerts > 0
         ? { subsystem: 'faults', status: 'WARNING', message: `major page faults above ${t.major_faults_warn_per_s}/s in ${s.alerts} second(s) (${s.by_key.major ?? 0} major of ${s.events} faults)`, advice: 'pages are read back from disk: check memory pressure, swap activity and working-set size' }
         : null,
-  },
+  },  NOISE_RULE,
 ];
 
 export const STATUS_RANK: Record<Status, number> = { OK: 0, WARNING: 1, CRITICAL: 2 };
