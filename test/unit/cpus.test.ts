@@ -198,3 +198,26 @@ describe('CPU of sched and bio events', () => {
     expect(decoderFor('bio')!.event!(['20000', '254', '0', '123', 'WS', '1'], ctx, 1)).toMatchObject({ cpu: 1 });
   });
 });
+
+describe('CPU of major faults', () => {
+  it('names the CPUs of a second with too many major faults', () => {
+    const ctx = { thresholds: { ...thresholds, major_faults_warn_per_s: 10 }, dropReasons: new Map<number, string>(), deviceName: () => undefined };
+    const maps = new Map<string, number | Record<string, number>>([
+      ['faults_n', 500],
+      ['faults_major', 50],
+      ['faults_major_cpu', { '1': 50 }],
+    ]);
+    const { events } = decoderFor('faults')!.tick(maps, ctx, 1, 1000);
+    expect(events[0]).toMatchObject({ cpu: 1, fields: { major_by_cpu: '1:50' } });
+  });
+});
+
+describe('header isolation text', () => {
+  it('names isolated, nohz_full, partition and offline CPUs', async () => {
+    const { isolationText } = await import('../../src/store/cpus-select.js');
+    const s = createState(thresholds, 0);
+    apply(s, topology({ present: [0, 1, 2, 3], online: [0, 1, 2], isolated: [2, 3], nohz_full: [2, 3], partitions: { '/rt': [3] } }));
+    expect(isolationText(s.cpus)).toBe('isolated 2-3, nohz_full 2-3, partition /rt 3, offline 3');
+    expect(isolationText(createState(thresholds, 0).cpus)).toBe('');
+  });
+});

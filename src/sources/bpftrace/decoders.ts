@@ -165,9 +165,12 @@ export const DECODERS: readonly FamilyDecoder[] = [
       tick.by_key = nonEmpty({ ...(total - major > 0 ? { minor: total - major } : {}), ...(major ? { major } : {}), ...(maps.has('faults_kernel') && scalar(maps.get('faults_kernel')) ? { kernel: scalar(maps.get('faults_kernel')) } : {}) });
       tick.by_comm = nonEmpty(keyed(maps.get('faults_comm')));
       const perS = (major * 1000) / Math.max(1, interval_ms);
+      // Major faults per CPU ("0:12 1:3"); the event carries the CPU when they all came from one.
+      const byCpu = Object.entries(keyed(maps.get('faults_major_cpu'))).sort((a, b) => Number(a[0]) - Number(b[0]));
+      const cpuFields: Record<string, string> = byCpu.length ? { major_by_cpu: byCpu.map(([c, n]) => `${c}:${n}`).join(' ') } : {};
       const events: KernelEvent[] =
         perS >= ctx.thresholds.major_faults_warn_per_s
-          ? [{ type: 'kernel.event', ts_ms, source: 'faults', subsystem: 'faults', severity: 'warning', title: `major page faults ${Math.round(perS)}/s (threshold ${ctx.thresholds.major_faults_warn_per_s}/s)`, in_tick: true, fields: { major_per_s: Math.round(perS) } }]
+          ? [{ type: 'kernel.event', ts_ms, source: 'faults', subsystem: 'faults', severity: 'warning', title: `major page faults ${Math.round(perS)}/s (threshold ${ctx.thresholds.major_faults_warn_per_s}/s)`, in_tick: true, ...(byCpu.length === 1 ? { cpu: Number(byCpu[0][0]) } : {}), fields: { major_per_s: Math.round(perS), ...cpuFields } }]
           : [];
       return { tick, events };
     },
