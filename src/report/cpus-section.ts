@@ -15,7 +15,9 @@ export interface CpusSectionJson {
 
 export function cpusSectionJson(state: StoreState): CpusSectionJson | undefined {
   const cs = state.cpus;
-  if (cs.cpus.size === 0 && !state.probes.has('noise')) return undefined;
+  // Only where the noise family ran (or a recording carries its figures).
+  const noise = state.probes.get('noise');
+  if (cs.cpus.size === 0 && !(noise && noise.state !== 'SKIPPED')) return undefined;
   const t = cs.topology;
   return {
     measured: t?.measured ? formatCpuList(t.measured) : 'all',

@@ -15,7 +15,7 @@ import { Footer } from './panes/Footer.js';
 import { probeLinesWanted, Probes } from './panes/Probes.js';
 import { Summary } from './panes/Summary.js';
 import { Cpus, cpusLinesWanted } from './panes/Cpus.js';
-import { cpuHistView, cpuMove, cpuPaneWhy } from './panes/cpus-view.js';
+import { cpuHistView, cpuMove, cpuPaneWhy, cpusPaneShown } from './panes/cpus-view.js';
 import { FOLLOW, keyMove, offsetMove, streamMove, type ScrollMove, type StreamScroll } from './scroll.js';
 import type { Snapshot } from './snapshot.js';
 import { useTheme } from './theme.js';
@@ -96,7 +96,7 @@ function buildView(snap: Snapshot, size: TerminalSize, pane: PaneName | undefine
       summary: s.subsystems.length,
       hist: (s.histograms[family]?.length ?? 1) + 2,
       probes: probeLinesWanted(s.probes.length, s.diags),
-      cpus: s.cpus.length ? cpusLinesWanted(s.cpus.length) : 0,
+      cpus: cpusPaneShown(s) ? cpusLinesWanted(s.cpus.length) : 0,
     },
   });
   const boxes = new Map([...plan.left, ...plan.right].map((b) => [b.name, b] as const));

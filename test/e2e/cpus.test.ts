@@ -132,6 +132,18 @@ describe.skipIf(!root || !twoCpus)('noise family on this kernel (root, CPUs 0 an
     expect(names).toMatch(new RegExp(`^\\s*${irq!.id}:.*\\s${irq!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'm'));
   });
 
+  it('run-queue latency events carry the CPU the task waited on', async () => {
+    running = startKerntop(['--events', '--no-kmsg', '--probes', 'sched', '--sched-warn', '200']);
+    await running.waitFor<ProbeStatusEvent>((l) => l.type === 'probe.status' && l.family === 'sched' && l.state === 'ATTACHED', 45_000);
+    spinOn(1, 3);
+    const ev = await running.waitFor<KernelEvent>((l) => l.type === 'kernel.event' && l.subsystem === 'sched' && l.comm === 'sh', 15_000);
+    expect(ev.cpu).toBe(1);
+    await sleep(1000);
+    const sched = (running.lines as KernelEvent[]).filter((l) => l.type === 'kernel.event' && l.subsystem === 'sched');
+    expect(sched.every((e) => typeof e.cpu === 'number')).toBe(true);
+    expect(sched.filter((e) => e.comm === 'sh').every((e) => e.cpu === 1)).toBe(true);
+  });
+
   it('--cpus 0: nothing done on CPU 1 is counted', async () => {
     const r = await events('noise,sched', ['--cpus', '0', '--sched-warn', '100', '--noise-warn', '20']);
     spinOn(1, 3);

@@ -221,3 +221,21 @@ describe('header isolation text', () => {
     expect(isolationText(createState(thresholds, 0).cpus)).toBe('');
   });
 });
+
+describe('cpus pane keys and visibility', () => {
+  it('moves the chosen CPU with the arrows, starting from the first row shown', async () => {
+    const { cpuMove } = await import('../../src/ui/panes/cpus-view.js');
+    const rows = selectCpuRows(stateWith(topology({ isolated: [1] })).cpus);
+    expect(rows.map((r) => r.cpu)).toEqual([1, 0]);
+    expect(cpuMove(rows, null, 'down')).toBe(0);
+    expect(cpuMove(rows, 0, 'down')).toBe(0);
+    expect(cpuMove(rows, 0, 'up')).toBe(1);
+    expect(cpuMove(rows, 0, 'home')).toBe(1);
+  });
+  it('leaves the per-CPU section out where the noise family did not run', () => {
+    const s = createState(thresholds, 0);
+    apply(s, topology());
+    apply(s, { type: 'probe.status', ts_ms: 1, family: 'noise', state: 'SKIPPED', reason: 'not selected' });
+    expect(summaryJson(s, { histograms: false }).cpus).toBeUndefined();
+  });
+});

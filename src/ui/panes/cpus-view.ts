@@ -30,3 +30,9 @@ export function cpuPaneWhy(s: Snapshot): string | undefined {
   if (p.state === 'SKIPPED' || p.state === 'FAILED') return `noise ${p.state}: ${p.reason ?? ''}`;
   return undefined;
 }
+
+/** The full screen shows the cpus pane only where the noise family runs (or a recording has its figures). */
+export function cpusPaneShown(s: Snapshot): boolean {
+  const p = s.probes.find((x) => x.family === 'noise');
+  return s.cpus.length > 0 && ((p !== undefined && p.state !== 'SKIPPED') || Object.keys(s.cpuHistograms).length > 0);
+}
