@@ -239,3 +239,25 @@ describe('cpus pane keys and visibility', () => {
     expect(summaryJson(s, { histograms: false }).cpus).toBeUndefined();
   });
 });
+
+describe('CPU topology from sysfs', () => {
+  it('reads present, online, isolated and nohz_full lists, and isolated cpuset partitions', async () => {
+    const { readTopology, isolatedPartitions } = await import('../../src/sources/cpus/topology.js');
+    const d = mkdtempSync(join(tmpdir(), 'kt-topo-'));
+    const cpu = join(d, 'cpu');
+    mkdirSync(cpu);
+    writeFileSync(join(cpu, 'present'), '0-3\n');
+    writeFileSync(join(cpu, 'online'), '0-2\n');
+    writeFileSync(join(cpu, 'isolated'), '2-3\n');
+    writeFileSync(join(cpu, 'nohz_full'), '(null)\n');
+    const cg = join(d, 'cg');
+    mkdirSync(join(cg, 'rt.slice', 'app'), { recursive: true });
+    writeFileSync(join(cg, 'cgroup.controllers'), 'cpuset\n');
+    writeFileSync(join(cg, 'rt.slice', 'app', 'cpuset.cpus.partition'), 'isolated\n');
+    writeFileSync(join(cg, 'rt.slice', 'app', 'cpuset.cpus.effective'), '3\n');
+    writeFileSync(join(cg, 'rt.slice', 'cpuset.cpus.partition'), 'member\n');
+    const t = readTopology([1, 3], 5, cpu, isolatedPartitions(cg));
+    expect(t).toEqual({ type: 'cpu.topology', ts_ms: 5, present: [0, 1, 2, 3], online: [0, 1, 2], isolated: [2, 3], nohz_full: [], partitions: { '/rt.slice/app': [3] }, measured: [1, 3] });
+    rmSync(d, { recursive: true });
+  });
+});

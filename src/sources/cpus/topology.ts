@@ -47,11 +47,15 @@ export function isolatedPartitions(root: string, depth = PARTITION_DEPTH): Recor
   return out;
 }
 
-/** The host's CPUs now, from sysfs. cpuDir and cgroupRoots are parameters so tests can point them at a copy. */
-export function readTopology(measured: number[] | null, ts_ms: number, cpuDir = CPU_DIR, cgroupRoots = CGROUP2_ROOTS): CpuTopologyEvent {
-  const list = (f: string) => parseSysfsCpuList(read(join(cpuDir, f)) ?? '');
+export function readPartitions(cgroupRoots = CGROUP2_ROOTS): Record<string, number[]> {
   const partitions: Record<string, number[]> = {};
   for (const r of cgroupRoots) Object.assign(partitions, isolatedPartitions(r));
+  return partitions;
+}
+
+/** The host's CPUs now, from sysfs. cpuDir is a parameter so tests can point it at a copy. */
+export function readTopology(measured: number[] | null, ts_ms: number, cpuDir = CPU_DIR, partitions: Record<string, number[]> = readPartitions()): CpuTopologyEvent {
+  const list = (f: string) => parseSysfsCpuList(read(join(cpuDir, f)) ?? '');
   return { type: 'cpu.topology', ts_ms, present: list('present'), online: list('online'), isolated: list('isolated'), nohz_full: list('nohz_full'), partitions, measured };
 }
 
@@ -69,8 +73,12 @@ export class CpuTopologySource implements EventSource {
   constructor(private readonly opts: { measured: number[] | null; interval_ms?: number; cpuDir?: string; cgroupRoots?: string[] }) {}
 
   async start(emit: Emit): Promise<void> {
+    let polls = 0;
+    let partitions: Record<string, number[]> = {};
     const poll = () => {
-      const t = readTopology(this.opts.measured, Date.now(), this.opts.cpuDir, this.opts.cgroupRoots);
+      // CPU hotplug is cheap to read every second; the cgroup tree is walked every 10th time.
+      if (polls++ % 10 === 0) partitions = readPartitions(this.opts.cgroupRoots);
+      const t = readTopology(this.opts.measured, Date.now(), this.opts.cpuDir, partitions);
       if (!this.last || !same(this.last, t)) {
         if (this.last) {
           const gone = this.last.online.filter((c) => !t.online.includes(c));
