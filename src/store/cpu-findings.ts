@@ -37,6 +37,7 @@ export function selectCpuFindings(state: StoreState): Finding[] {
   const warn = state.thresholds.noise_warn_us ?? DEFAULT_THRESHOLDS.noise_warn_us!;
   const secs = cs.measured_ms / 1000;
   const out: Finding[] = [];
+  let allTasks: Map<number, CpuSourceRow[]> | undefined;
   for (const r of rows) {
     if (r.rt_p99_us !== null && r.rt_p99_us >= warn) {
       const top = r.top[0] ? `${what(r.top[0]).label} (${ms(r.top[0].total_ms)} in all)` : null;
@@ -51,7 +52,7 @@ export function selectCpuFindings(state: StoreState): Finding[] {
       const { fix, advice } = adviceFor(table, { cpu: r.cpu, hk, id: s.kind === 'softirq' || s.kind === 'vector' ? s.name : s.id });
       out.push({ subsystem: 'cpus', status: 'WARNING', message: `${message}: ${fix}`, advice });
     }
-    const tasks = selectCpuRows(cs, { window: 'run', top: 50, perKind: true }).find((x) => x.cpu === r.cpu)!.top.filter((s) => s.kind === 'task');
+    const tasks = (allTasks ??= new Map(selectCpuRows(cs, { window: 'run', top: 50, perKind: true }).map((x) => [x.cpu, x.top.filter((t) => t.kind === 'task')]))).get(r.cpu) ?? [];
     if (r.nohz_full && tasks.length + (r.owner ? 1 : 0) >= 2) {
       const n = tasks.length + (r.owner ? 1 : 0);
       out.push({ subsystem: 'cpus', status: 'WARNING', message: `${n} tasks ran on nohz_full CPU ${r.cpu} (${[r.owner, ...tasks.map((t) => t.id)].filter(Boolean).slice(0, 4).join(', ')}): the tick is on while more than one is runnable`, advice: NOHZ_SHARED_ADVICE(r.cpu, hk) });
