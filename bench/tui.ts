@@ -1,6 +1,9 @@
 // The interactive UI under a firehose: a recording replayed at 20 000 events per second into the store,
 // with the UI drawing into an in-memory 120x40 terminal, against the same replay into the store alone.
+// Then the screen left alone: bin/kerntop (live, and a replay that has ended) in a 120x40 tmux pane,
+// against htop in a pane beside it, measured in the same seconds (see bench/idle-tmux.ts).
 //   NODE_ENV=production node --expose-gc --import tsx bench/tui.ts [--rate 20000] [--seconds 60] [--ref-seconds 20] [--recording FILE]
+//     [--idle-seconds 20] [--no-idle]   (the idle part runs the built dist/: `npx tsc -p tsconfig.json` first)
 // (`npx tsx bench/tui.ts` works too; --expose-gc adds the heap after a full GC at both ends of the UI phase,
 // and NODE_ENV=production is how bin/kerntop runs React.)
 // Prints node's CPU (% of one core), key press to updated frame, frames per second and the RSS slope,
@@ -10,6 +13,7 @@ import { register } from 'node:module';
 import type { KerntopEvent } from '../src/events.js';
 import { readRecording } from '../src/sources/replay/player.js';
 import { createStore, type Store } from '../src/store/index.js';
+import { idleInTmux, type IdleResult } from './idle-tmux.js';
 
 // As bin/kerntop does: bound Ink's text caches before Ink is loaded (--unbounded-ink to compare).
 const BOUNDED = !process.argv.includes('--unbounded-ink');
@@ -24,6 +28,8 @@ const RATE = Number(arg('rate', '20000'));
 const UI_S = Number(arg('seconds', '60'));
 const REF_S = Number(arg('ref-seconds', '20'));
 const FILE = arg('recording', 'fixtures/sessions/busy-host.jsonl');
+const IDLE_S = Number(arg('idle-seconds', '20'));
+const IDLE = !process.argv.includes('--no-idle');
 const COLUMNS = 120;
 const ROWS = 40;
 
@@ -166,12 +172,13 @@ async function main() {
   });
   await sleep(500);
 
-  // Key presses that change what is on screen, each timed to the first write that shows it.
+  // Key presses that change what is on screen, each timed to the first write that shows it. A write
+  // holds only the lines that changed, so each check looks for a line the key changes.
   const presses: { key: string; shows: (s: string) => boolean }[] = [
     { key: '?', shows: (s) => s.includes('quit (the terminal is restored)') },
     { key: '\u001B', shows: (s) => s.includes('Subsystems') && !s.includes('quit (the terminal is restored)') },
     { key: 'p', shows: (s) => s.includes('PAUSED') },
-    { key: 'p', shows: (s) => s.includes('Subsystems') && !s.includes('PAUSED') },
+    { key: 'p', shows: (s) => s.includes('kerntop') && !s.includes('PAUSED') },
   ];
   const latencies: number[] = [];
   let pressIndex = 0;
@@ -231,6 +238,25 @@ async function main() {
   if (gc) process.stdout.write(`JS heap after a full GC: ${mb(heapStart).toFixed(1)} MB at the start of the UI phase, ${mb(heapEnd).toFixed(1)} MB at its end\n`);
   process.stdout.write(`NODE_ENV=${process.env.NODE_ENV ?? '(unset: React development build)'}; Ink text caches ${BOUNDED ? 'bounded (src/ui/ink-cache-hook.ts)' : 'unbounded (--unbounded-ink)'}\n`);
   process.stdout.write(`RSS during the UI phase: ${mb(first).toFixed(1)} -> ${mb(last).toFixed(1)} MB, slope ${slopeMbPerMin(uiPhase.rss).toFixed(2)} MB/min over ${(uiPhase.wall_ms / 1000).toFixed(0)} s (reference slopes ${slopeMbPerMin(ref1.rss).toFixed(2)} and ${slopeMbPerMin(ref2.rss).toFixed(2)} MB/min)\n`);
+
+  const firehose = `${cpuPct(uiPhase).toFixed(1)}% of a core at ${rate(uiPhase).toFixed(0)} events/s (aim < 25%)`;
+  if (!IDLE) {
+    process.stdout.write(`\nCPU, screen left alone: skipped (--no-idle); under the firehose: ${firehose}\n`);
+    process.exit(0);
+  }
+  const idle: IdleResult[] = [];
+  for (const [name, argv] of [
+    ['live', []],
+    ['replay, ended', ['--replay', FILE, '--speed', '0']],
+  ] as [string, string[]][]) {
+    idle.push(await idleInTmux(name, argv, IDLE_S, COLUMNS, ROWS));
+  }
+  process.stdout.write(`\nCPU, screen left alone (node's own process, ${IDLE_S} s in a ${COLUMNS}x${ROWS} tmux pane, beside ${idle[0]?.refName ?? 'htop'} in another):\n`);
+  for (const r of idle) {
+    const ratio = r.refPct > 0 ? `${(r.pct / r.refPct).toFixed(2)}x ${r.refName}` : `${r.refName} at 0`;
+    process.stdout.write(`  kerntop ${r.name.padEnd(14)}${r.pct.toFixed(2).padStart(7)}% of a core (aim < 3%); ${r.refName} ${r.refPct.toFixed(2)}% in the same seconds; ratio ${ratio}${r.note ? `; ${r.note}` : ''}\n`);
+  }
+  process.stdout.write(`  under the firehose (above): ${firehose}\n`);
   process.exit(0);
 }
 

@@ -15,8 +15,14 @@ export interface Log2Bucket {
   count: number;
 }
 
-/** ATTACHED: running; SKIPPED: not started (no strategy works here, or not selected); FAILED: died, with bpftrace's reason. */
-export type ProbeState = 'STARTING' | 'ATTACHED' | 'SKIPPED' | 'FAILED';
+/**
+ * ATTACHED: running; SKIPPED: not started (no strategy works here, or not selected); FAILED: died, with
+ * bpftrace's reason; STALLED: attached, but its bpftrace child has missed two per-second ticks.
+ */
+export type ProbeState = 'STARTING' | 'ATTACHED' | 'SKIPPED' | 'FAILED' | 'STALLED';
+
+/** The reason a family the user left out with --probes is SKIPPED for (not a problem of the host). */
+export const NOT_SELECTED_REASON = 'not selected (--probes)';
 
 export interface ProbeStatusEvent {
   type: 'probe.status';
@@ -125,6 +131,18 @@ export interface KmsgLostEvent {
   lost: number;
 }
 
+/** A vmcore report's plugin: waiting:  chosen, not started yet; not_run: the collector did not run it (error says why). */
+export type PluginStatus = 'waiting' | 'running' | 'ok' | 'failed' | 'not_run';
+
+export interface PluginProgress {
+  name: string;
+  status: PluginStatus;
+  /** How long it ran, once it ended. */
+  time_s?: number;
+  /** The error, or why it did not run. */
+  detail?: string;
+}
+
 export interface JobProgressEvent {
   type: 'job.progress';
   ts_ms: number;
@@ -132,6 +150,8 @@ export interface JobProgressEvent {
   message: string;
   /** Which part of the job speaks, when it has several ("boot-test": "setup" steps, then "console" lines). */
   stage?: string;
+  /** The plugin this message is about, typed ("vmcore-report": one when a plugin starts, one when it ends). */
+  plugin?: PluginProgress;
 }
 
 export interface JobResultEvent {
@@ -203,6 +223,8 @@ export interface CpuNoiseSource {
   max_ns: number;
   /** A task that ran with an RT priority (SCHED_FIFO/RR/DEADLINE). */
   rt?: boolean;
+  /** A task of kerntop itself (its node process or bpftrace child): it does take the CPU, so it is shown, labelled. */
+  own?: boolean;
 }
 
 /** One CPU over one interval, aggregated in the kernel. Times in ns, latencies in µs. */

@@ -9,13 +9,13 @@ import sys
 import time
 import traceback
 
-from . import PROTOCOL_VERSION, vmcoreinfo
+from . import PROTOCOL_VERSION, protocol, vmcoreinfo
 
 _proto = None
 
 
 def emit(obj):
-    _proto.write(json.dumps(obj, default=str) + "\n")
+    _proto.write(protocol.line(obj))
     _proto.flush()
 
 
@@ -182,7 +182,7 @@ def main(argv):
         emit({"type": "fatal", "kind": "no_drgn", "message": "drgn does not import in %s: %s" % (sys.executable, e)})
         return 2
     from . import compat
-    from .plugins import BY_NAME
+    from . import plugins
 
     emit({"type": "hello", "protocol": PROTOCOL_VERSION, "drgn_version": compat.VERSION, "python": platform.python_version(),
           "python_executable": sys.executable, "libkdumpfile": bool(getattr(drgn, "_with_libkdumpfile", False)),
@@ -210,27 +210,26 @@ def main(argv):
         ctx.cache["modules_without_debuginfo"] = ev.get("modules_missing", [])
     timeout = int(cfg.get("plugin_timeout_s") or 300)
     signal.signal(signal.SIGALRM, _on_alarm)
+    table = {p["name"]: p for p in plugins.describe()}
     for name in cfg.get("plugins") or []:
-        plugin = BY_NAME.get(name)
-        emit({"type": "plugin.start", "name": name})
+        info = table.get(name)
+        emit(protocol.plugin_start(name))
         t0 = time.monotonic()
         ctx.plugin, ctx.files, ctx.notes = name, [], []
-        ev = {"type": "plugin.end", "name": name}
-        if plugin is None:
-            ev.update(ok=False, error="no plugin named %s" % name)
-        elif plugin.NEEDS_DEBUGINFO and not has_debuginfo:
-            ev.update(ok=False, skipped=True, error="needs the matching vmlinux (no debuginfo loaded)")
+        if info is None:
+            end = dict(ok=False, error="no plugin named %s" % name)
+        elif info["needs_debuginfo"] and not has_debuginfo:
+            end = dict(ok=False, skipped=True, error="needs the matching vmlinux (no debuginfo loaded)")
         else:
             signal.alarm(timeout)
             try:
-                ev.update(ok=True, data=plugin.run(ctx))
+                end = dict(ok=True, data=plugins.load(name).run(ctx))
             except PluginTimeout:
-                ev.update(ok=False, error="timed out after %d s" % timeout)
+                end = dict(ok=False, error="timed out after %d s" % timeout)
             except Exception as e:
-                ev.update(ok=False, error="%s: %s" % (type(e).__name__, e), traceback=traceback.format_exc())
+                end = dict(ok=False, error="%s: %s" % (type(e).__name__, e), traceback=traceback.format_exc())
             finally:
                 signal.alarm(0)
-        ev.update(time_s=round(time.monotonic() - t0, 3), files=ctx.files, notes=ctx.notes)
-        emit(ev)
+        emit(protocol.plugin_end(name, time_s=time.monotonic() - t0, files=ctx.files, notes=ctx.notes, **end))
     emit({"type": "done", "time_s": round(time.monotonic() - t_start, 3)})
     return 0

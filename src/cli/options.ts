@@ -10,11 +10,26 @@ export const thresholdOptions = {
   'noise-warn': { type: 'number', default: DEFAULT_THRESHOLDS.noise_warn_us, describe: 'a hard IRQ, softirq or RT wakeup on a CPU longer than this (us) is reported one by one (noise family)' },
 } satisfies Record<string, Options>;
 
+/**
+ * Accepted range per threshold. The values are compiled into the bpftrace program as integer
+ * literals, so they must be whole numbers bpftrace can compare with (1e300 breaks its parser); an
+ * hour of latency or a billion faults a second is already more than any kernel shows.
+ */
+export const THRESHOLD_BOUNDS: Record<keyof typeof thresholdOptions, { max: number; unit: string }> = {
+  'sched-warn': { max: 3_600_000_000, unit: 'us' },
+  'bio-warn': { max: 3_600_000_000, unit: 'us' },
+  'vfs-warn': { max: 3_600_000_000, unit: 'us' },
+  'major-faults-warn': { max: 1_000_000_000, unit: 'faults per second' },
+  'noise-warn': { max: 3_600_000_000, unit: 'us' },
+};
+
+/** Validates the threshold options; a value out of range throws a message naming the accepted range (exit 3). */
 export function thresholdsFrom(argv: Record<string, unknown>): Thresholds {
-  const pos = (k: string, d: number) => {
+  const pos = (k: keyof typeof thresholdOptions, d: number) => {
     if (argv[k] === undefined) return d;
     const v = Number(argv[k]);
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${k} must be a positive number (got ${String(argv[k])})`);
+    const { max, unit } = THRESHOLD_BOUNDS[k];
+    if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`--${k} must be a whole number from 1 to ${max} (${unit}); got ${String(argv[k])}`);
     return v;
   };
   return {
@@ -24,6 +39,27 @@ export function thresholdsFrom(argv: Record<string, unknown>): Thresholds {
     major_faults_warn_per_s: pos('major-faults-warn', DEFAULT_THRESHOLDS.major_faults_warn_per_s),
     noise_warn_us: pos('noise-warn', DEFAULT_THRESHOLDS.noise_warn_us!),
   };
+}
+
+/** Options whose value may start with "-" (`--probes -faults`): the parser would read it as short flags. */
+const DASH_VALUE_OPTIONS = ['--probes'];
+
+/**
+ * Rewrites `--probes -faults` as `--probes=-faults` before the argument parser sees it, so the
+ * documented removal form is a value, not the flags -f -a -u -l -t -s (or -h, which printed help).
+ */
+export function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    if (a === '--') return [...out, ...argv.slice(i)];
+    if (DASH_VALUE_OPTIONS.includes(a) && next !== undefined && /^-[^-]/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 /**
@@ -46,5 +82,9 @@ export function parseProbeList(list: string | undefined): { requested?: Set<Prob
       else only.add(f);
     }
   }
-  return { requested: only.size ? only : undefined, removed, added };
+  const requested = only.size ? only : undefined;
+  // Same rule as decide(): the named families, else every family, plus added, less removed.
+  const left = PROBE_FAMILIES.filter((f) => ((requested?.has(f) ?? true) || added.has(f)) && !removed.has(f));
+  if (left.length === 0) throw new Error(`--probes ${list} leaves no probe family to run: name at least one (known: ${PROBE_FAMILIES.join(', ')}); for the kernel log alone use \`kerntop kmsg --follow\``);
+  return { requested, removed, added };
 }

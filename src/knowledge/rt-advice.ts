@@ -56,6 +56,11 @@ export const TASK_ADVICE: readonly AdviceRow[] = [
   { match: /.*/, fix: (c) => `taskset -apc ${hk(c)} $(pgrep -x '${c.id}')`, advice: (c) => `move it off CPU ${c.cpu}: taskset -apc ${hk(c)} $(pgrep -x '${c.id}'), or a cpuset; tuna --cpus=${c.cpu} --isolate moves every movable thread` },
 ];
 
+/** kerntop's own node process or bpftrace child on the CPU: it is noise too, and the fix is where kerntop runs. */
+export const OWN_TASK_ADVICE: readonly AdviceRow[] = [
+  { match: /.*/, fix: (c) => `run kerntop on ${hk(c)} (taskset -c ${hk(c)} kerntop ...)`, advice: (c) => `kerntop itself (its node process or bpftrace child) ran on CPU ${c.cpu}: start it with taskset -c ${hk(c)} so its own threads stay on the housekeeping CPUs; the probes' work on the measured CPUs stays, kept short by --cpus` },
+];
+
 export function adviceFor(table: readonly AdviceRow[], c: AdviceContext): { fix: string; advice: string } {
   const row = table.find((r) => r.match.test(c.id)) ?? table[table.length - 1];
   return { fix: row.fix(c), advice: row.advice(c) };

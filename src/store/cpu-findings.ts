@@ -1,6 +1,6 @@
 import { DEFAULT_THRESHOLDS } from '../events.js';
 import { formatCpuList } from '../sources/cpus/cpulist.js';
-import { adviceFor, IRQ_ADVICE, latencyStatus, NOHZ_SHARED_ADVICE, RT_LATENCY_ADVICE, SOFTIRQ_ADVICE, TASK_ADVICE, VECTOR_ADVICE, type AdviceRow } from '../knowledge/rt-advice.js';
+import { adviceFor, IRQ_ADVICE, latencyStatus, NOHZ_SHARED_ADVICE, OWN_TASK_ADVICE, RT_LATENCY_ADVICE, SOFTIRQ_ADVICE, TASK_ADVICE, VECTOR_ADVICE, type AdviceRow } from '../knowledge/rt-advice.js';
 import { housekeepingCpus, selectCpuRows, type CpuRow, type CpuSourceRow } from './cpus-select.js';
 import type { Finding } from './rules.js';
 import type { StoreState } from './state.js';
@@ -24,6 +24,7 @@ function what(s: CpuSourceRow): { table: readonly AdviceRow[]; label: string } {
     case 'vector':
       return { table: VECTOR_ADVICE, label: `${s.name} interrupt` };
     default:
+      if (s.own) return { table: OWN_TASK_ADVICE, label: `${s.name} (kerntop)` };
       return { table: TASK_ADVICE, label: s.id.startsWith('kworker/') ? 'kworker' : s.id };
   }
 }

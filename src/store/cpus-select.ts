@@ -14,6 +14,8 @@ export interface CpuSourceRow {
   total_ms: number;
   max_us: number;
   rt: boolean;
+  /** kerntop's own node process or bpftrace child: it takes the CPU too, so it is listed, labelled. */
+  own: boolean;
 }
 
 /** One CPU, as the cpus pane and the summary show it. Rates per second over the window asked for. */
@@ -89,7 +91,7 @@ function rowOf(s: CpusState, a: CpuAcc | undefined, cpu: number, w: CpuWindow): 
   const owner = ownerOf(sources, ms * 1e6);
   const n = w.top ?? 5;
   const rows = (kinds: CpuNoiseSource['kind'][]) =>
-    (w.perKind ? kinds.flatMap((k) => pick([k]).slice(0, n)).sort((x, y) => y.total_ns - x.total_ns) : pick(kinds).slice(0, n)).map((x) => ({ kind: x.kind, id: x.id, name: x.name, count: x.count, per_s: round(perS(x.count)), total_ms: round(x.total_ns / 1e6, 3), max_us: round(x.max_ns / 1000, 1), rt: x.rt === true }));
+    (w.perKind ? kinds.flatMap((k) => pick([k]).slice(0, n)).sort((x, y) => y.total_ns - x.total_ns) : pick(kinds).slice(0, n)).map((x) => ({ kind: x.kind, id: x.id, name: x.name, count: x.count, per_s: round(perS(x.count)), total_ms: round(x.total_ns / 1e6, 3), max_us: round(x.max_ns / 1000, 1), rt: x.rt === true, own: x.own === true }));
   function pick(kinds: CpuNoiseSource['kind'][]) {
     return sources.filter((x) => kinds.includes(x.kind) && !(x.kind === 'task' && x.id === owner)).sort((x, y) => y.total_ns - x.total_ns);
   }

@@ -70,6 +70,7 @@ function addSource(a: CpuAcc, src: CpuNoiseSource): void {
   cur.total_ns += src.total_ns;
   if (src.max_ns > cur.max_ns) cur.max_ns = src.max_ns;
   if (src.rt) cur.rt = true;
+  if (src.own) cur.own = true;
 }
 
 /** Reducer: in place, no I/O, no clock. */

@@ -1,4 +1,5 @@
 import type { Status, Thresholds } from '../events.js';
+import { isTroubleDropReason, troubleDropAdvice } from '../knowledge/drop-reasons.js';
 import { NOISE_RULE } from './noise-rule.js';
 
 /** What a rule sees of one subsystem: the same numbers the summary prints. */
@@ -48,31 +49,6 @@ function latencyRule(subsystem: string, what: string, warnKey: 'sched_warn_us' |
   };
 }
 
-/** Drop reasons that mean the host is losing traffic it wanted, rather than policy or normal teardown. */
-export const TROUBLE_DROP_REASONS: ReadonlySet<string> = new Set([
-  'SOCKET_RCVBUFF',
-  'SOCKET_BACKLOG',
-  'PROTO_MEM',
-  'CPU_BACKLOG',
-  'QDISC_DROP',
-  'FULL_RING',
-  'NOMEM',
-  'TCP_CSUM',
-  'UDP_CSUM',
-  'IP_CSUM',
-  'SKB_CSUM',
-  'DEV_READY',
-  'TC_INGRESS',
-  'XDP',
-  'TCP_OFO_DROP',
-  'TCP_OFO_QUEUE_PRUNE',
-  'TCP_RFC7323_PAWS',
-  'PKT_TOO_BIG',
-  'IP_OUTNOROUTES',
-  'NEIGH_FAILED',
-  'NEIGH_QUEUEFULL',
-]);
-
 export const RULES: readonly Rule[] = [
   latencyRule('sched', 'run-queue latency', 'sched_warn_us', 'tasks wait for a CPU: check CPU saturation (more runnable tasks than cores), isolcpus/nohz_full for latency-critical tasks, IRQ affinity, and RT throttling'),
   latencyRule('bio', 'block I/O latency', 'bio_warn_us', 'slow block requests: check the device (iostat -x, SMART/NVMe health), the I/O scheduler and queue depth, and whether a noisy neighbour saturates it'),
@@ -95,11 +71,11 @@ export const RULES: readonly Rule[] = [
   {
     subsystem: 'drops',
     judge: (s) => {
-      const trouble = Object.entries(s.by_key).filter(([k]) => TROUBLE_DROP_REASONS.has(k));
+      const trouble = Object.entries(s.by_key).filter(([k]) => isTroubleDropReason(k));
       const n = trouble.reduce((a, [, v]) => a + v, 0);
       if (n === 0) return null;
-      const top = trouble.sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k}=${v}`).join(', ');
-      return { subsystem: 'drops', status: 'WARNING', message: `${n} packet drops for reasons that mean trouble (${top})`, advice: 'buffers or queues overflow: check socket buffer sizes, netdev_max_backlog, ring sizes (ethtool -g) and checksums' };
+      const top = trouble.sort((a, b) => b[1] - a[1]).slice(0, 3);
+      return { subsystem: 'drops', status: 'WARNING', message: `${n} packet drops for reasons that mean trouble (${top.map(([k, v]) => `${k}=${v}`).join(', ')})`, advice: troubleDropAdvice(top.map(([k]) => k)) };
     },
   },
   {
@@ -109,7 +85,8 @@ export const RULES: readonly Rule[] = [
       s.alerts > 0
         ? { subsystem: 'faults', status: 'WARNING', message: `major page faults above ${t.major_faults_warn_per_s}/s in ${s.alerts} second(s) (${s.by_key.major ?? 0} major of ${s.events} faults)`, advice: 'pages are read back from disk: check memory pressure, swap activity and working-set size' }
         : null,
-  },  NOISE_RULE,
+  },
+  NOISE_RULE,
 ];
 
 export const STATUS_RANK: Record<Status, number> = { OK: 0, WARNING: 1, CRITICAL: 2 };

@@ -1,5 +1,5 @@
 import type { Log2Bucket, ProbeFamily, ProbeStatusEvent, Status } from '../events.js';
-import { PROBE_FAMILIES } from '../events.js';
+import { NOT_SELECTED_REASON, PROBE_FAMILIES } from '../events.js';
 import { quantile, toBuckets } from './histogram.js';
 import { RULES, worstStatus, type Finding, type SubsystemStats } from './rules.js';
 import type { StoreState, SubsystemState } from './state.js';
@@ -102,18 +102,43 @@ export function selectFindings(state: StoreState): Finding[] {
     if (finding) out.push(finding);
     else if (status !== 'OK') out.push(eventFinding(state, s, status));
   }
-  // A probe that failed is something the user must know: what was not measured cannot be OK.
-  for (const p of state.probes.values()) {
+  out.push(...probeFindings(state));
+  // Records overwritten before they were read were never judged: an error among them went unseen.
+  if (state.kmsg.lost > 0) out.push(kmsgLostFinding(state.kmsg.lost));
+  return out;
+}
+
+/**
+ * What was not measured cannot be OK: a family that FAILED or STALLED warns, and so does a run in
+ * which no probe family could run at all (every one SKIPPED: bpftrace missing, no privileges...).
+ */
+function probeFindings(state: StoreState): Finding[] {
+  const probes = [...state.probes.values()];
+  const out: Finding[] = [];
+  for (const p of probes) {
     if (p.state === 'FAILED') out.push({ subsystem: p.family, status: 'WARNING', message: `probe ${p.family} failed: ${p.reason ?? 'unknown reason'}`, advice: 'see `kerntop probes` for what this host supports' });
+    if (p.state === 'STALLED') out.push({ subsystem: p.family, status: 'WARNING', message: `probe ${p.family} stalled: ${p.reason ?? 'no output'}`, advice: 'its bpftrace child stopped reporting; see whether it was stopped (SIGSTOP, a debugger) or starved of CPU' });
+  }
+  if (probes.length > 0 && probes.every((p) => p.state === 'SKIPPED')) {
+    const why = [...new Set(probes.map((p) => p.reason ?? '').filter((r) => r && r !== NOT_SELECTED_REASON))];
+    out.push({ subsystem: 'probes', status: 'WARNING', message: `no probe family could run${why.length ? `: ${why.slice(0, 2).join('; ')}` : ''}`, advice: 'only the kernel log was watched; see `kerntop probes` for what this host supports' });
   }
   out.push(...selectCpuFindings(state));
   return out;
 }
 
+export function kmsgLostFinding(lost: number): Finding {
+  return {
+    subsystem: 'kmsg',
+    status: 'WARNING',
+    message: `${lost} kernel-log record${lost === 1 ? '' : 's'} lost: overwritten in the kernel ring before they were read, so never judged`,
+    advice: 'a flood of kernel messages outran the reader: find its source (kerntop kmsg), and enlarge the ring with log_buf_len= on the kernel command line',
+  };
+}
+
 export function selectOverallStatus(state: StoreState): Status {
   const rows = selectSubsystems(state).map((r) => r.status);
-  const probeFailed = [...state.probes.values()].some((p) => p.state === 'FAILED');
-  return worstStatus([...rows, probeFailed ? 'WARNING' : 'OK', ...selectCpuFindings(state).map((f) => f.status)]);
+  return worstStatus([...rows, ...probeFindings(state).map((f) => f.status), state.kmsg.lost > 0 ? 'WARNING' : 'OK']);
 }
 
 export function selectProbes(state: StoreState): ProbeStatusEvent[] {

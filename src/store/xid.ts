@@ -6,8 +6,7 @@ import type { KerntopEvent, Severity } from '../events.js';
  * Fed by the KernelEvents of source "xid" (their fields carry xid, pci, uuid, ...).
  */
 export const XID_WINDOW_MS = 60 * 60 * 1000;
-/** Bounded memory: timestamps kept per row, and rows kept in all. */
-const MAX_TIMES = 4096;
+/** Bounded memory: rows kept in all (each row keeps at most one count per second of the window). */
 const MAX_ROWS = 1024;
 
 export interface XidRowState {
@@ -22,8 +21,12 @@ export interface XidRowState {
   severity: Severity;
   action: string;
   total: number;
-  /** Event times (ms) still inside the window, oldest first. */
-  times_ms: number[];
+  /**
+   * Events per second (epoch seconds in secs, counts in counts, oldest first) that may still fall
+   * inside the window: exact counts in memory bounded by the window's length, however many arrive.
+   */
+  secs: number[];
+  counts: number[];
   first_ms: number;
   last_ms: number;
   last_message: string;
@@ -72,7 +75,8 @@ export function applyXid(s: XidState, ev: KerntopEvent): XidState {
       severity: ev.severity,
       action: str(f.action) ?? '',
       total: 0,
-      times_ms: [],
+      secs: [],
+      counts: [],
       first_ms: ev.ts_ms,
       last_ms: ev.ts_ms,
       last_message: '',
@@ -93,12 +97,35 @@ export function applyXid(s: XidState, ev: KerntopEvent): XidState {
   row.last_comm = ev.comm ?? null;
   if (ev.ts_ms < row.first_ms) row.first_ms = ev.ts_ms;
   if (ev.ts_ms >= row.last_ms) row.last_ms = ev.ts_ms;
-  // Keep times sorted (backlog events can arrive out of order across sources).
-  const t = row.times_ms;
-  if (t.length === 0 || ev.ts_ms >= t[t.length - 1]) t.push(ev.ts_ms);
-  else t.splice(lowerBound(t, ev.ts_ms), 0, ev.ts_ms);
-  if (t.length > MAX_TIMES) t.splice(0, t.length - MAX_TIMES);
+  countSecond(row, Math.floor(ev.ts_ms / 1000));
+  // Seconds the window has passed for good (the store's clock never goes back before an event's time).
+  const expired = lowerBound(row.secs, windowStartS(row.last_ms, s.window_ms) + 1);
+  if (expired > 0) {
+    row.secs.splice(0, expired);
+    row.counts.splice(0, expired);
+  }
   return s;
+}
+
+/** The second the window starts after: a second counts while it is later than this one. */
+function windowStartS(now_ms: number, window_ms: number): number {
+  return Math.floor((now_ms - window_ms) / 1000);
+}
+
+/** Keeps secs sorted: backlog events can arrive out of order across sources. */
+function countSecond(row: XidRowState, sec: number): void {
+  const n = row.secs.length;
+  if (n === 0 || sec > row.secs[n - 1]) {
+    row.secs.push(sec);
+    row.counts.push(1);
+    return;
+  }
+  const i = lowerBound(row.secs, sec);
+  if (row.secs[i] === sec) row.counts[i]++;
+  else {
+    row.secs.splice(i, 0, sec);
+    row.counts.splice(i, 0, 1);
+  }
 }
 
 function lowerBound(a: number[], v: number): number {
@@ -118,7 +145,7 @@ export interface XidRow {
   class: string;
   severity: Severity;
   action: string;
-  /** Occurrences inside the window ending at now_ms. */
+  /** Occurrences inside the window ending at now_ms (its start taken to the whole second). */
   count_window: number;
   total: number;
   first_ms: number;
@@ -149,7 +176,7 @@ const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
 /** Pure view of the slice at now_ms: GPUs by index (then PCI), rows by last seen, newest first. */
 export function summarizeXid(s: XidState, now_ms: number): XidSummary {
-  const from = now_ms - s.window_ms;
+  const fromS = windowStartS(now_ms, s.window_ms);
   const byGpu = new Map<string, XidGpu>();
   let total = 0;
   let inWindow = 0;
@@ -164,7 +191,8 @@ export function summarizeXid(s: XidState, now_ms: number): XidSummary {
     g.uuid ??= r.uuid;
     g.index ??= r.gpu_index;
     g.name ??= r.gpu_name;
-    const count_window = r.times_ms.length - lowerBound(r.times_ms, from + 1e-9);
+    let count_window = 0;
+    for (let i = lowerBound(r.secs, fromS + 1); i < r.secs.length; i++) count_window += r.counts[i];
     total += r.total;
     inWindow += count_window;
     if (worst === null || RANK[r.severity] > RANK[worst]) worst = r.severity;

@@ -1,4 +1,4 @@
-import React, { useReducer, useRef } from 'react';
+import React, { useEffect, useMemo, useReducer, useRef } from 'react';
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import type { Store } from '../store/index.js';
 import { Pane } from './components/Pane.js';
@@ -84,7 +84,14 @@ interface View {
   snapshot: Snapshot;
 }
 
-function buildView(snap: Snapshot, size: TerminalSize, pane: PaneName | undefined, filter: string, chosenFamily: string | null, cpu: number | null): View {
+type StreamLines = Pick<View, 'events' | 'klog' | 'xids'>;
+
+/** The stream panes' lines: they depend only on the event and record rings and the filter. */
+function streamLines(s: Snapshot, filter: string): StreamLines {
+  return { events: eventLines(s, filter), klog: klogLines(s, filter), xids: xidRows(s, filter) };
+}
+
+function buildView(snap: Snapshot, size: TerminalSize, pane: PaneName | undefined, lines: StreamLines, chosenFamily: string | null, cpu: number | null): View {
   const s = cpuHistView(snap, cpu);
   const family = shownFamily(s, chosenFamily);
   const plan = planLayout({
@@ -100,7 +107,7 @@ function buildView(snap: Snapshot, size: TerminalSize, pane: PaneName | undefine
     },
   });
   const boxes = new Map([...plan.left, ...plan.right].map((b) => [b.name, b] as const));
-  return { plan, events: eventLines(s, filter), klog: klogLines(s, filter), xids: xidRows(s, filter), family, boxes, snapshot: s };
+  return { plan, ...lines, family, boxes, snapshot: s };
 }
 
 export function App({ store, pane, host, replay, onQuit, size: sizeOverride, snapshotIntervalMs = SNAPSHOT_INTERVAL_MS }: AppProps) {
@@ -118,9 +125,22 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
   };
   const { paused, refresh, focus, modal, filter, editing, chosenFamily, histOffset, eventsScroll, klogScroll, summaryOffset, probesOffset, message, cpu } = ui.current;
   const snapshot = useStoreSnapshot(store, paused, snapshotIntervalMs, refresh);
-  const wallMs = useTick(1000);
+  // While paused the header's "PAUSED +N" (events waiting) follows the store once a second.
+  useTick(1000, paused);
+  // A message shows until its time is up: one timer, instead of every clock tick re-rendering App.
+  useEffect(() => {
+    if (!message) return;
+    const t = setTimeout(() => {
+      if (ui.current.message === message) set({ message: null });
+    }, Math.max(0, message.until - Date.now()));
+    return () => clearTimeout(t);
+  }, [message]);
 
-  const view = buildView(snapshot, size, pane, filter, chosenFamily, cpu);
+  // Rebuilt only when its inputs change, so the memoised panes get the same arrays and skip.
+  // streamLines reads only the rings: a snapshot that moved elsewhere keeps these arrays.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const lines = useMemo(() => streamLines(snapshot, filter), [snapshot.recent, snapshot.recentTotal, snapshot.kmsgRecords, filter]);
+  const view = useMemo(() => buildView(snapshot, size, pane, lines, chosenFamily, cpu), [snapshot, size.columns, size.rows, pane, lines, chosenFamily, cpu]);
   const { plan, boxes } = view;
   const order = focusOrder(plan);
   const focusedOf = (f: PaneName): PaneName => (order.includes(f) ? f : (order.find((p) => p === 'events') ?? order[0]));
@@ -309,9 +329,9 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
 
   return (
     <Box flexDirection="column" width={plan.columns} height={plan.height} overflow="hidden">
-      <Header snapshot={snapshot} width={plan.columns} lines={plan.header} wallMs={wallMs} paused={paused} pending={pending} host={host} replay={replay} />
+      <Header snapshot={snapshot} width={plan.columns} lines={plan.header} paused={paused} pending={pending} host={host} replay={replay} />
       {main}
-      <Footer width={plan.columns} editing={editing} filter={filter} message={message && message.until > wallMs ? message.text : null} />
+      <Footer width={plan.columns} editing={editing} filter={filter} message={message?.text ?? null} />
     </Box>
   );
 }

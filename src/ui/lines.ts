@@ -122,7 +122,7 @@ export function xidRows(s: Snapshot, filter: string): XidRow[] {
   return out;
 }
 
-const ATTENTION: Record<string, number> = { CRITICAL: 0, FAILED: 0, WARNING: 1, STARTING: 2 };
+const ATTENTION: Record<string, number> = { CRITICAL: 0, FAILED: 0, STALLED: 0, WARNING: 1, STARTING: 2 };
 
 /**
  * When a pane cannot show every row, the rows that need attention (CRITICAL, WARNING, FAILED) come

@@ -3,10 +3,14 @@ import { format } from 'node:util';
 import { render, type Instance } from 'ink';
 import type { Store } from '../store/index.js';
 import { App } from './App.js';
+import { inkIncrementalFixed } from './ink-cache-hook.js';
 import type { HostInfo } from './panes/Header.js';
 import { parsePane, TuiUsageError } from './pane-option.js';
 import { takeTerminal } from './terminal.js';
 import { ThemeContext, themeFromEnv } from './theme.js';
+import { tuiExitCode, type TuiExit } from './exit.js';
+
+export type { TuiExit } from './exit.js';
 
 export { TuiUsageError } from './pane-option.js';
 
@@ -34,13 +38,8 @@ export interface TuiOptions {
   onRender?: (renderTimeMs: number) => void;
 }
 
-export interface TuiExit {
-  reason: 'quit' | 'signal' | 'hangup';
-  signal?: NodeJS.Signals;
-}
 
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 export const NOT_A_TTY_MESSAGE =
   'the interactive monitor needs a terminal, but stdin or stdout is not a TTY. ' +
@@ -104,7 +103,7 @@ export async function runTui(store: Store, opts: TuiOptions = {}): Promise<TuiEx
     const onSignal = (signal: NodeJS.Signals) => {
       finish({ reason: 'signal', signal });
       const timeout = opts.signalExitTimeoutMs ?? 5000;
-      if (timeout > 0) setTimeout(() => process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 15)), timeout).unref();
+      if (timeout > 0) setTimeout(() => process.exit(tuiExitCode({ reason: 'signal', signal }) ?? 143), timeout).unref();
     };
     // EIO/EPIPE: the terminal went away (ssh dropped, tmux pane killed).
     const onStdoutError = () => finish({ reason: 'hangup' });
@@ -122,6 +121,9 @@ export async function runTui(store: Store, opts: TuiOptions = {}): Promise<TuiEx
           exitOnCtrlC: false,
           patchConsole: false,
           maxFps: 30,
+          // Rewrite only the lines that changed (a clock tick is one line, not the whole screen), where
+          // Ink has the fix for frames that end in a newline (see ink-cache-hook.ts).
+          incrementalRendering: inkIncrementalFixed(),
           onRender: opts.onRender ? (m) => opts.onRender!(m.renderTime) : undefined,
         },
       );

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { KernelEvent, KmsgRecord, Log2Bucket, ProbeStatusEvent, SessionInfoEvent, SourceDiagEvent, Status } from '../events.js';
 import {
   durationS,
@@ -43,29 +44,59 @@ export interface Snapshot {
   cpuHistograms: Record<string, Log2Bucket[]>;
 }
 
-export function takeSnapshot(state: StoreState): Snapshot {
+/** `next` when it differs from `prev` in content, else `prev` itself, so unchanged panes see the same object. */
+function same<T>(prev: T | undefined, next: T): T {
+  return prev !== undefined && isDeepStrictEqual(prev, next) ? prev : next;
+}
+
+/** A ring buffer's copy: the previous one while nothing was pushed (same total, same newest item). */
+function sameRing<T>(prev: T[] | undefined, prevTotal: number | undefined, next: T[], total: number): T[] {
+  return prev !== undefined && prevTotal === total && prev.length === next.length && prev.at(-1) === next.at(-1) ? prev : next;
+}
+
+/**
+ * The store's state as one frame shows it. Given the previous snapshot, every part whose content did
+ * not change is that snapshot's own object, so the panes fed by it skip their render; and when nothing
+ * a pane shows changed (the clocks shown move by whole seconds), `prev` itself comes back and the
+ * screen is not redrawn at all.
+ */
+export function takeSnapshot(state: StoreState, prev?: Snapshot): Snapshot {
   let parseErrors = 0;
   for (const n of Object.values(state.parse_errors)) parseErrors += n;
-  return {
+  const next: Snapshot = {
     version: state.version,
     now_ms: state.now_ms,
     started_ms: state.started_ms,
     duration_s: durationS(state),
-    session: state.session,
+    session: same(prev?.session, state.session),
     overall: selectOverallStatus(state),
-    subsystems: selectSubsystems(state),
-    findings: selectFindings(state),
-    probes: selectProbes(state),
-    histograms: selectHistograms(state),
-    recent: state.recent.toArray(),
+    subsystems: same(prev?.subsystems, selectSubsystems(state)),
+    findings: same(prev?.findings, selectFindings(state)),
+    probes: same(prev?.probes, selectProbes(state)),
+    histograms: same(prev?.histograms, selectHistograms(state)),
+    recent: sameRing(prev?.recent, prev?.recentTotal, state.recent.toArray(), state.recent.total),
     recentTotal: state.recent.total,
-    kmsgRecords: state.kmsg.records.toArray(),
+    kmsgRecords: sameRing(prev?.kmsgRecords, prev?.kmsgTotal, state.kmsg.records.toArray(), state.kmsg.records.total),
     kmsgTotal: state.kmsg.records.total,
     kmsgLost: state.kmsg.lost,
-    diags: state.diags.toArray(),
+    diags: same(prev?.diags, state.diags.toArray()),
     parseErrors,
-    cpus: selectCpuRows(state.cpus, { window: 'last' }),
+    cpus: same(prev?.cpus, selectCpuRows(state.cpus, { window: 'last' })),
     isolation: isolationText(state.cpus),
-    cpuHistograms: cpuHistograms(state.cpus),
+    cpuHistograms: same(prev?.cpuHistograms, cpuHistograms(state.cpus)),
   };
+  if (prev === undefined) return next;
+  const sec = (ms: number) => Math.floor(ms / 1000);
+  const unchanged =
+    sec(next.now_ms) === sec(prev.now_ms) &&
+    next.started_ms === prev.started_ms &&
+    Math.floor(next.duration_s) === Math.floor(prev.duration_s) &&
+    next.overall === prev.overall &&
+    next.recentTotal === prev.recentTotal &&
+    next.kmsgTotal === prev.kmsgTotal &&
+    next.kmsgLost === prev.kmsgLost &&
+    next.parseErrors === prev.parseErrors &&
+    next.isolation === prev.isolation &&
+    (['session', 'subsystems', 'findings', 'probes', 'histograms', 'recent', 'kmsgRecords', 'diags', 'cpus', 'cpuHistograms'] as const).every((k) => next[k] === prev[k]);
+  return unchanged ? prev : next;
 }

@@ -48,7 +48,7 @@ export function makeTheme(opts: { color: boolean; unicode: boolean }): Theme {
     status: (s) => (s === 'CRITICAL' ? c('red', { bold: true, inverse: !opts.color }) : s === 'WARNING' ? c('yellow', { bold: true }) : c('green')),
     severity: (s) => (s === 'critical' ? c('red', { bold: true }) : s === 'warning' ? c('yellow') : opts.color ? {} : { dim: true }),
     kmsgLevel: (l) => (l <= 3 ? c('red', { bold: l <= 2 }) : l === 4 ? c('yellow') : l >= 7 ? { dim: true } : {}),
-    probeState: (s) => (s === 'FAILED' ? c('red', { bold: true }) : s === 'ATTACHED' ? c('green') : s === 'STARTING' ? c('cyan') : { dim: true }),
+    probeState: (s) => (s === 'FAILED' || s === 'STALLED' ? c('red', { bold: true }) : s === 'ATTACHED' ? c('green') : s === 'STARTING' ? c('cyan') : { dim: true }),
     title: (focused) => (focused ? c('cyan', { bold: true, inverse: !opts.color }) : { bold: true }),
     dim: { dim: true },
     accent: c('cyan', { bold: !opts.color }),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTest, pidAlive, processesWith, startBootTest, waitUntil } from './lib/boot-test-cli.js';
 import { cloudKernelUnavailableReason, type DebianCloudKernel, ensureDebianCloudKernel } from './lib/debian-cloud-kernel.js';
+import { NOBODY, nobodyTreeForFile } from './lib/nobody.js';
 
 const onPath = (cmd: string) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
 const skipReason =
@@ -15,6 +16,7 @@ const skipReason =
   (existsSync('/bin/busybox') || onPath('busybox') ? null : 'busybox missing (apt-get install busybox-static)') ??
   (process.arch === 'x64' ? null : 'the Debian cloud kernel is amd64');
 
+const nobodyTree = nobodyTreeForFile();
 const tmp = mkdtempSync(join(tmpdir(), 'kerntop-boot-e2e-'));
 // A private cache: the first boot probes KVM for real, the later ones find the verdict.
 const env = { KERNTOP_CACHE_DIR: join(tmp, 'cache') };
@@ -72,9 +74,22 @@ describe.skipIf(skipReason)(`boot-test on Debian's cloud kernel (${skipReason ??
     expect(j.timeout_occurred).toBe(false);
   }, 180_000);
 
+  it("QEMU refusing its configuration (--memory 999999G, --cpus 1000) is exit 3 with QEMU's own reason", async () => {
+    const mem = await bootTest(['--kernel', k.vmlinuz, '--runner', 'qemu', '--accel', 'tcg', '--memory', '999999G', '--json'], env);
+    expect(mem.code, mem.stderr).toBe(3);
+    expect(mem.stderr).toMatch(/kerntop boot-test: qemu-system-x86_64 refused the VM configuration: qemu-system-x86_64: cannot set up guest memory 'pc\.ram': Cannot allocate memory\. Fix what it names \(this VM had --memory 999999G, --cpus 2\)/);
+    expect(mem.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(mem.json).toMatchObject({ success: false, error: expect.stringContaining('refused the VM configuration') });
+    const cpus = await bootTest(['--kernel', k.vmlinuz, '--runner', 'qemu', '--accel', 'tcg', '--cpus', '1000'], env);
+    expect(cpus.code, cpus.stderr).toBe(3);
+    expect(cpus.stderr).toMatch(/refused the VM configuration: qemu-system-x86_64: Invalid SMP CPUs 1000\. The max CPUs supported by machine '[^']+' is \d+/);
+    expect(cpus.stdout).not.toMatch(/did not boot/);
+  }, 60_000);
+
   it('times out a guest that never finishes and leaves no VM behind', async () => {
+    // 45 s: long enough for a TCG boot to reach init on a loaded 2-core host (a clean one takes ~10 s).
     const id = `kerntop-e2e-${randomUUID()}`;
-    const r = await bootTest(['--kernel', k.vmlinuz, '--exec', 'sleep 1000', '--timeout', '15', '--append', id, '--json'], env);
+    const r = await bootTest(['--kernel', k.vmlinuz, '--exec', 'sleep 1000', '--timeout', '45', '--append', id, '--json'], env);
     const j = r.json!;
     expect(r.code).toBe(2);
     expect(j).toMatchObject({ success: false, timeout_occurred: true, boot_completed: false });
@@ -162,6 +177,32 @@ describe('boot-test cannot run: exit 3 with the fix named', () => {
     const r = await bootTest(['--kernel', img, '--runner', 'qemu', '--accel', 'tcg', '--keep-log', join(tmp, 'no-dir', 'x.log')], env);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/cannot write the console log .*no-dir\/x\.log.*--keep-log/);
+  });
+
+  it('a text file as --kernel: "not a kernel image", before QEMU is even looked for', async () => {
+    const txt = join(tmp, 'kernel.txt');
+    writeFileSync(txt, 'hello\n');
+    // No QEMU on PATH: had kerntop got as far as QEMU, it would say that instead.
+    const r = await bootTest(['--kernel', txt, '--runner', 'qemu', '--accel', 'tcg'], { ...env, PATH: join(tmp, 'empty-bin') });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/kernel\.txt is not a kernel image: it starts with 68656c6c6f0a \("hello\."\), not a bzImage \("HdrS" setup header\)/);
+    expect(r.stderr).not.toMatch(/qemu|\n\s+at /);
+  });
+
+  it('an unreadable kernel image: cannot read, exit 3', async (ctx) => {
+    const tree = nobodyTree();
+    if (tree.skip) ctx.skip(tree.skip);
+    const img = join(tmp, 'bzImage-root-only');
+    writeFileSync(img, readFileSync(new URL('../../fixtures/boot-test/vmlinuz-6.1.0-56-cloud-amd64.head', import.meta.url)), { mode: 0o600 });
+    const { chmodSync } = await import('node:fs');
+    const { execa } = await import('execa');
+    chmodSync(tmp, 0o755);
+    const r = await execa(process.execPath, [tree.bin, 'boot-test', '--kernel', img, '--runner', 'qemu'], {
+      cwd: '/', env: { ...process.env, ...env }, ...NOBODY, reject: false,
+    });
+    expect(r.exitCode, String(r.stderr)).toBe(3);
+    expect(r.stderr).toMatch(/cannot read kernel image .*bzImage-root-only: EACCES: permission denied/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('no QEMU on PATH', async () => {

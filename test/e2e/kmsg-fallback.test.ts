@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KmsgRecord } from '../../src/events.js';
 import { BIN, ROOT } from './lib/kerntop.js';
+import { nobodyTreeForFile } from './lib/nobody.js';
+
+const nobodyTree = nobodyTreeForFile();
 
 const isRoot = process.geteuid?.() === 0;
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -15,8 +18,8 @@ afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 const env = { ...process.env, XDG_STATE_HOME: stateDir };
 const mark = `kxfb${process.pid}${Date.now().toString(36)}`;
 
-function run(cmd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...env, ...extraEnv }, maxBuffer: 64 << 20 });
+function run(cmd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...env, ...extraEnv }, maxBuffer: 64 << 20 });
   const records = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
@@ -71,8 +74,10 @@ describe.skipIf(!isRoot)('dmesg fallback', () => {
   });
 
   const restrict = readFileSync('/proc/sys/kernel/dmesg_restrict', 'utf8').trim();
-  it.skipIf(restrict !== '1' || !has('setpriv'))('EPERM for a user without CAP_SYSLOG (kernel.dmesg_restrict=1): exit 3 naming CAP_SYSLOG', () => {
-    const r = run('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', '--inh-caps=-all', process.execPath, BIN, 'kmsg'], { XDG_STATE_HOME: '/tmp' });
+  it.skipIf(restrict !== '1' || !has('setpriv'))('EPERM for a user without CAP_SYSLOG (kernel.dmesg_restrict=1): exit 3 naming CAP_SYSLOG', (ctx) => {
+    const tree = nobodyTree();
+    if (tree.skip) ctx.skip(tree.skip);
+    const r = run('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', '--inh-caps=-all', process.execPath, tree.bin, 'kmsg'], { XDG_STATE_HOME: '/tmp' }, tree.root);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/\/dev\/kmsg: permission denied \(EPERM\): kernel.dmesg_restrict=1 lets only processes with CAP_SYSLOG/);
     expect(r.stderr).toMatch(/--cap-add SYSLOG/);

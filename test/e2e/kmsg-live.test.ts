@@ -2,7 +2,7 @@
 // follow mode, the read position kept across runs, records lost when the ring is overrun, and agreement
 // with util-linux dmesg on every record of the live buffer.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import type { KerntopEvent, KmsgRecord } from '../../src/events.js';
 import { KmsgReader } from '../../src/sources/kmsg/reader.js';
 import { KmsgSource } from '../../src/sources/kmsg/source.js';
 import { startKerntop, ROOT, BIN } from './lib/kerntop.js';
+import { kerntopOnTty } from './lib/pty.js';
 
 const isRoot = process.geteuid?.() === 0;
 const mark = `kxe2e${process.pid}${Date.now().toString(36)}`;
@@ -77,6 +78,21 @@ describe.skipIf(!isRoot)('kerntop kmsg on the live /dev/kmsg', () => {
     } finally {
       k.child.kill('SIGKILL');
     }
+  });
+
+  it('on a terminal, control bytes of a record print as \\xNN (a log cannot drive the terminal); --json stays exact', () => {
+    const text = `${mark} esc \x1b]0;owned\x07 title \x1b[2J clear \x1bc reset`;
+    writeKmsg([`<6>${text}`]);
+    const tty = kerntopOnTty(['kmsg', '--grep', `${mark} esc`], { XDG_STATE_HOME: stateDir });
+    expect(tty).not.toContain('\x1b');
+    expect(tty).not.toContain('\x07');
+    expect(tty).toContain(`${mark} esc \\x1b]0;owned\\x07 title \\x1b[2J clear \\x1bc reset`);
+    const json = kerntopOnTty(['kmsg', '--json', '--grep', `${mark} esc`], { XDG_STATE_HOME: stateDir });
+    expect(json).not.toContain('\x1b');
+    // The terminal gets stderr too ("reading /dev/kmsg"): the record is the JSON line.
+    const lines = json.split('\r\n').filter((l) => l.startsWith('{'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]).text).toBe(text);
   });
 
   it('--new: a second run starts after the last record the first one read (per boot)', () => {
@@ -170,12 +186,7 @@ describe.skipIf(!isRoot)('records lost when the ring is overrun', () => {
       writeKmsg([`${mark} lost start`]);
       await k.waitFor<KmsgRecord>((r) => r.text === `${mark} lost start`, 5000);
       k.child.kill('SIGSTOP');
-      // Level 6 (info) stays off the serial console; ~900-byte records fill the ring in ~150 writes.
-      const fd = openSync('/dev/kmsg', 'w');
-      const pad = 'x'.repeat(880);
-      for (let i = 0; i < 2000; i++) writeSync(fd, `<6>${mark} flood ${i} ${pad}\n`);
-      writeSync(fd, `<6>${mark} lost end\n`);
-      closeSync(fd);
+      overrunRing('lost', `<6>${mark} lost end`);
       k.child.kill('SIGCONT');
       await k.waitFor<KmsgRecord>((r) => r.text === `${mark} lost end`, 10_000);
       await waitFor(() => /records lost/.test(k.stderr()), 2000);
@@ -193,6 +204,150 @@ describe.skipIf(!isRoot)('records lost when the ring is overrun', () => {
       expect(last.text).toBe(`${mark} lost end`);
     } finally {
       k.child.kill('SIGKILL');
+      writeFileSync('/proc/sys/kernel/printk_devkmsg', `${old}\n`);
+    }
+  });
+});
+
+/** Bytes in the kernel's log ring (syslog(2) SYSLOG_ACTION_SIZE_BUFFER, as log_buf_len= sets it). */
+function ringBytes(): number {
+  const out = execFileSync('python3', ['-c', 'import ctypes; print(ctypes.CDLL(None).klogctl(10, None, 0))'], { encoding: 'utf8' });
+  const n = Number(out.trim());
+  if (!(n > 0)) throw new Error(`klogctl(SIZE_BUFFER) answered ${out}`);
+  return n;
+}
+
+/** Text of one flood record; ~900 bytes, so few writes fill the ring (each takes its text + 8 bytes there). */
+const FLOOD_TEXT = 900;
+
+/**
+ * Writes enough ~900-byte records to overwrite the whole ring and half again, then `last`: every
+ * record before the flood, and the flood's first third, are gone. Level 6 stays off the serial console.
+ */
+function overrunRing(tag: string, last: string): number {
+  const n = Math.ceil((1.5 * ringBytes()) / FLOOD_TEXT);
+  const fd = openSync('/dev/kmsg', 'w');
+  try {
+    for (let i = 0; i < n; i++) {
+      const head = `<6>${mark} ${tag} flood ${i} `;
+      writeSync(fd, `${head}${'x'.repeat(FLOOD_TEXT - head.length)}\n`);
+    }
+    writeSync(fd, `${last}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return n;
+}
+
+/** The seq of the oldest record still in the ring (a fresh open starts there). */
+function oldestSeq(): number {
+  const fd = openSync('/dev/kmsg', 'r');
+  try {
+    const b = Buffer.alloc(16 * 1024);
+    const n = readSync(fd, b, 0, b.length, null);
+    return Number(b.toString('utf8', 0, n).split(',')[1]);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Every seq from the first record to the last was either delivered or counted lost, none twice:
+ * a record read but neither shown nor counted breaks this.
+ */
+function expectExactAccount(recs: KmsgRecord[], lostSaid: number): { gap: number; resumedAt: number[] } {
+  let gap = 0;
+  const resumedAt: number[] = [];
+  for (let i = 1; i < recs.length; i++) {
+    expect(recs[i].seq).toBeGreaterThan(recs[i - 1].seq);
+    const d = recs[i].seq - recs[i - 1].seq - 1;
+    if (d > 0) resumedAt.push(recs[i].seq);
+    gap += d;
+  }
+  expect(gap).toBeGreaterThan(0);
+  expect(lostSaid).toBe(gap);
+  return { gap, resumedAt };
+}
+
+describe.skipIf(!isRoot)('the monitor after a ring overrun', () => {
+  const old = readFileSync('/proc/sys/kernel/printk_devkmsg', 'utf8').trim();
+  afterAll(() => writeFileSync('/proc/sys/kernel/printk_devkmsg', `${old}\n`));
+  // Xid 43 is informational: judged (counted, shown) without alarming whatever else reads this log.
+  const xid = (tag: string) => `<3>NVRM: Xid (PCI:0000:7e:3b): 43, pid=1, name=${mark}${tag}, Ch 00000008`;
+
+  it('-q resumes at the oldest record, counts the loss exactly as a WARNING (exit 1), and still judges an Xid written after it', async () => {
+    writeFileSync('/proc/sys/kernel/printk_devkmsg', 'on\n');
+    const dir = mkdtempSync(join(tmpdir(), 'kerntop-overrun-'));
+    const rec = join(dir, 'rec.jsonl');
+    const events = (): KerntopEvent[] => {
+      try {
+        return readFileSync(rec, 'utf8').split('\n').slice(1).filter((l) => l.endsWith('}')).map((l) => JSON.parse(l));
+      } catch {
+        return [];
+      }
+    };
+    const records = () => events().flatMap((e) => (e.type === 'kmsg.record' ? [e.record] : []));
+    const k = startKerntop(['-q', '--json', '--duration', '120', '--probes', 'oom', '--record', rec], { XDG_STATE_HOME: stateDir });
+    try {
+      await waitFor(() => events().some((e) => e.type === 'source.diag' && /^reading \/dev\/kmsg/.test(e.message)), 30_000);
+      writeKmsg([`${mark} q start`]);
+      await waitFor(() => records().some((r) => r.text === `${mark} q start`), 10_000);
+      k.child.kill('SIGSTOP');
+      overrunRing('q', xid('q'));
+      const oldest = oldestSeq();
+      k.child.kill('SIGCONT');
+      await waitFor(() => records().some((r) => r.text.includes(`name=${mark}q,`)), 10_000);
+      k.child.kill('SIGINT');
+      const { code } = await k.exited;
+      const sum = JSON.parse(k.stdout());
+      const evs = events();
+      const recs = records();
+      const lost = evs.reduce((a, e) => a + (e.type === 'kmsg.lost' ? e.lost : 0), 0);
+      const { resumedAt } = expectExactAccount(recs, lost);
+      // The reader took up again at the oldest record the ring still held after the flood.
+      expect(resumedAt[0]).toBeGreaterThanOrEqual(oldest);
+      const after = recs.filter((r) => r.seq >= resumedAt[0] && r.text.startsWith(`${mark} q flood`));
+      expect(after.length).toBeGreaterThan(0);
+      expect(sum.kmsg).toEqual({ records: recs.length, lost });
+      expect(sum.findings).toContainEqual(expect.objectContaining({ subsystem: 'kmsg', status: 'WARNING', message: expect.stringContaining(`${lost} kernel-log records lost`) }));
+      // The Xid after the loss was judged: an Xid event, in the table and the Xid section.
+      expect(evs.some((e) => e.type === 'kernel.event' && e.source === 'xid' && e.comm === `${mark}q`)).toBe(true);
+      expect(sum.subsystems).toContainEqual(expect.objectContaining({ name: 'xid' }));
+      expect(sum.xid.gpus).toContainEqual(expect.objectContaining({ pci: '0000:7e:3b' }));
+      // Nothing else of this run is worse than the loss, unless some other writer logged worse meanwhile.
+      const worst = sum.findings.some((f: { status: string }) => f.status === 'CRITICAL') ? 'CRITICAL' : 'WARNING';
+      expect(sum.status).toBe(worst);
+      expect(code).toBe(worst === 'CRITICAL' ? 2 : 1);
+    } finally {
+      k.child.kill('SIGCONT');
+      k.child.kill('SIGKILL');
+      writeFileSync('/proc/sys/kernel/printk_devkmsg', `${old}\n`);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the live screen\'s source (start at the end, 200 lines of context) judges what it reads after the loss', async () => {
+    writeFileSync('/proc/sys/kernel/printk_devkmsg', 'on\n');
+    const got: KerntopEvent[] = [];
+    const isOurXid = (e: KerntopEvent) => e.type === 'kernel.event' && e.source === 'xid' && JSON.stringify(e).includes(`${mark}live`);
+    const src = new KmsgSource({ follow: true, start: 'end', context: 200, cursor: null });
+    try {
+      await src.start((ev) => got.push(ev));
+      await src.backlogDone;
+      writeKmsg([`${mark} live start`]);
+      const recs = () => got.flatMap((e) => (e.type === 'kmsg.record' ? [e.record] : []));
+      await waitFor(() => recs().some((r) => r.text === `${mark} live start`), 5000);
+      const from = recs().length;
+      // The flood is written synchronously from this process: the reader, on the same event loop,
+      // falls behind as it would on a busy host.
+      overrunRing('live', xid('live'));
+      await waitFor(() => got.some(isOurXid), 10_000);
+      const after = recs().slice(from - 1);
+      const lost = got.reduce((a, e) => a + (e.type === 'kmsg.lost' ? e.lost : 0), 0);
+      expectExactAccount(after, lost);
+      expect(got.find(isOurXid)).toMatchObject({ source: 'xid', severity: 'info', comm: `${mark}live` });
+    } finally {
+      await src.stop();
       writeFileSync('/proc/sys/kernel/printk_devkmsg', `${old}\n`);
     }
   });

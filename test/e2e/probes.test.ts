@@ -1,8 +1,11 @@
 // Real kernel, real bpftrace: each test makes its own workload and checks the events kerntop prints.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KernelEvent, ProbeStatusEvent, ProbeTickEvent } from '../../src/events.js';
 import { startKerntop, type Running } from './lib/kerntop.js';
-import { busyLoops, directIo, isRoot, lossyLink, oomKill, sleep, tcpTransfer, touchMemory, withLoopDevice } from './lib/workloads.js';
+import { busyLoops, directIo, isRoot, lossyLink, oomKill, sleep, tcpTransfer, touchMemory, uid, withLoopDevice } from './lib/workloads.js';
 
 const root = isRoot();
 let running: Running | null = null;
@@ -59,33 +62,52 @@ describe.skipIf(!root)('live probes on this kernel (root)', () => {
     });
   });
 
-  it('vfs: a test process reads and writes of regular files appear in the histogram; pipes do not', async () => {
+  it('vfs: every read and write of a regular file that dd reports is counted, in the histogram too; pipes are not timed', async () => {
     const r = await events('vfs', ['--vfs-warn', '1000000']);
-    const before = ticks(r, 'vfs').reduce((a, t) => a + t.count, 0);
-    // 20000 reads and writes of 512 bytes by dd, file to file.
-    const { execFileSync } = await import('node:child_process');
-    const { mkdtempSync, rmSync } = await import('node:fs');
     const dir = mkdtempSync('/tmp/kerntop-vfs-');
+    // Two copies of dd under names of their own, so their counts in by_comm are this test's alone.
+    // Both load the same libraries (ld.so reads them with read()): the pipe-only copy's count is that
+    // baseline, so the file copy's count minus it is dd's own reads and writes.
+    const tag = uid().slice(0, 8);
+    const [fileDd, pipeDd] = [`ktdf${tag}`, `ktdp${tag}`];
+    const ddPath = execFileSync('sh', ['-c', 'command -v dd'], { encoding: 'utf8' }).trim();
+    const env = { ...process.env, LC_ALL: 'C' };
+    const byComm = (comm: string) => ticks(r, 'vfs').reduce((a, t) => a + (t.by_comm?.[comm] ?? 0), 0);
+    let records = 0;
+    const before = ticks(r, 'vfs').length;
     try {
+      copyFileSync(ddPath, join(dir, fileDd));
+      copyFileSync(ddPath, join(dir, pipeDd));
       execFileSync('dd', ['if=/dev/zero', `of=${dir}/src`, 'bs=1M', 'count=10'], { stdio: 'ignore' });
-      await sleep(1200);
-      const mid = ticks(r, 'vfs').reduce((a, t) => a + t.count, 0);
-      // Reads and writes on a pipe and /dev/null are not files: they must not be timed.
-      execFileSync('sh', ['-c', 'dd if=/dev/zero bs=512 count=20000 2>/dev/null | cat > /dev/null'], { stdio: 'ignore' });
-      await sleep(1200);
-      expect(ticks(r, 'vfs').reduce((a, t) => a + t.count, 0) - mid).toBeLessThan(2000);
-      execFileSync('dd', [`if=${dir}/src`, `of=${dir}/dst`, 'bs=512', 'count=20000'], { stdio: 'ignore' });
+      // Reads of /dev/zero and writes to a pipe are not files: they must not be timed.
+      execFileSync('sh', ['-c', `"${dir}/${pipeDd}" if=/dev/zero bs=512 count=20000 2>/dev/null | cat > /dev/null`], { stdio: 'ignore', env });
+      const copy = spawnSync(join(dir, fileDd), [`if=${dir}/src`, `of=${dir}/dst`, 'bs=512', 'count=20000'], { encoding: 'utf8', env });
+      expect(copy.status, copy.stderr).toBe(0);
+      // "20000+0 records in" / "20000+0 records out": full and partial records, one read or write each.
+      const n = (what: string) => {
+        const m = new RegExp(`^(\\d+)\\+(\\d+) records ${what}$`, 'm').exec(copy.stderr);
+        expect(m, copy.stderr).not.toBeNull();
+        return Number(m![1]) + Number(m![2]);
+      };
+      records = n('in') + n('out');
+      expect(records).toBe(40000);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    await sleep(2000);
-    const t = ticks(r, 'vfs');
-    const reads = t.reduce((a, x) => a + (x.by_key?.read ?? 0), 0);
-    const writes = t.reduce((a, x) => a + (x.by_key?.write ?? 0), 0);
-    expect(reads).toBeGreaterThanOrEqual(20000);
-    expect(writes).toBeGreaterThanOrEqual(20000);
-    expect(t.reduce((a, x) => a + x.count, 0) - before).toBeGreaterThanOrEqual(40000);
-    expect(t.flatMap((x) => x.hist_us ?? []).reduce((a, b) => a + b.count, 0)).toBeGreaterThanOrEqual(40000);
+    // Running totals reach the exact number once a tick after dd has been printed; wait for it, then
+    // one more tick to see nothing extra arrive.
+    const deadline = Date.now() + 15_000;
+    while (byComm(fileDd) - byComm(pipeDd) < records && Date.now() < deadline) await sleep(200);
+    const n = ticks(r, 'vfs').length;
+    await r.waitFor<ProbeTickEvent>(() => ticks(r, 'vfs').length > n + 1, 5000);
+    expect(byComm(pipeDd)).toBeGreaterThan(0);
+    expect(byComm(fileDd) - byComm(pipeDd)).toBe(records);
+    const t = ticks(r, 'vfs').slice(before);
+    expect(t.reduce((a, x) => a + (x.by_key?.read ?? 0), 0)).toBeGreaterThanOrEqual(records / 2);
+    expect(t.reduce((a, x) => a + (x.by_key?.write ?? 0), 0)).toBeGreaterThanOrEqual(records / 2);
+    // Every timed read or write lands in the histogram (host-wide, so at least dd's).
+    const histTotal = t.flatMap((x) => x.hist_us ?? []).reduce((a, b) => a + b.count, 0);
+    expect(histTotal).toBeGreaterThanOrEqual(records);
   });
 
   it('oom: a process past its memory cgroup limit is reported with its pid and comm', async () => {

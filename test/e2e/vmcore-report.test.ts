@@ -3,10 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, BIN } from './lib/kerntop.js';
+import { NOBODY, nobodyTreeForFile } from './lib/nobody.js';
 import { type VmcoreLab, ensureOtherVmlinux, ensureVmcoreLab, labUnavailableReason } from './lib/vmcore-lab.js';
 
 const hasDrgn = (() => {
@@ -25,17 +26,21 @@ let work: string;
 let crashDir: string;
 let dumpPath: string;
 
-async function kerntop(args: string[], opts: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {}) {
-  const r = await execa(process.execPath, [BIN, ...args], {
-    cwd: ROOT, env: { ...process.env, ...opts.env }, reject: false, uid: opts.uid, gid: opts.gid, timeout: 240_000,
+// The cases run as nobody use a copy of kerntop nobody can reach when the checkout is not.
+const nobodyTree = nobodyTreeForFile();
+
+async function kerntop(args: string[], opts: { env?: NodeJS.ProcessEnv; asNobody?: boolean; cwd?: string } = {}) {
+  const tree = opts.asNobody ? nobodyTree() : null;
+  const r = await execa(process.execPath, [tree?.bin ?? BIN, ...args], {
+    cwd: opts.cwd ?? tree?.root ?? ROOT, env: { ...process.env, ...opts.env }, reject: false, ...(tree ? NOBODY : {}), timeout: 240_000,
   });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
 /** Runs a report into a fresh output directory and returns the parsed --json result and that directory. */
-async function report(args: string[], opts: { env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {}) {
+async function report(args: string[], opts: { env?: NodeJS.ProcessEnv; asNobody?: boolean } = {}) {
   const out = mkdtempSync(join(work, 'out-'));
-  if (opts.uid !== undefined) chmodSync(out, 0o777);
+  if (opts.asNobody) chmodSync(out, 0o777);
   const r = await kerntop(['vmcore-report', ...args, '--tmp-dir', out, '--json'], opts);
   let json: any = null;
   try {
@@ -53,7 +58,8 @@ function tarRead(archive: string, member: string): string {
   return execFileSync('tar', ['-xOJf', archive, '--wildcards', `*/${member}`]).toString();
 }
 
-describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
+// The reason the dump cases cannot run here is part of their name, so a skip says why.
+describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   beforeAll(async () => {
     lab = await ensureVmcoreLab();
     other = await ensureOtherVmlinux(lab.abi);
@@ -181,6 +187,52 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
     expect(tarRead(r.json.archive, 'sos_logs/sos.log')).toMatch(/module debuginfo loaded for qemu_fw_cfg, missing for none/);
   });
 
+  it('relative paths (--vmcore, --vmlinux, --debuginfo-dir, --tmp-dir) name the files where kerntop was started', async () => {
+    const dir = mkdtempSync(join(work, 'rel-'));
+    linkSync(lab.vmcore, join(dir, 'dumpcopy.elf'));
+    const run = async (args: string[]) => {
+      const r = await kerntop(['vmcore-report', '--vmcore', 'dumpcopy.elf', ...args, '--tmp-dir', 'reports', '--json'], { cwd: dir });
+      return { ...r, json: JSON.parse(r.stdout) };
+    };
+    const a = await run(['--vmlinux', relative(dir, lab.vmlinux), '-o', 'kernel_info,panic']);
+    expect(a.code, a.json.problems.join('\n')).toBe(0);
+    expect(a.json.dump.path).toBe(join(dir, 'dumpcopy.elf'));
+    expect(a.json.kernel.release).toBe(lab.abi);
+    expect(a.json.panic.crashed).toMatchObject({ pid: 1, comm: 'init' });
+    expect(isAbsolute(a.json.archive)).toBe(true);
+    expect(a.json.archive.startsWith(join(dir, 'reports') + '/')).toBe(true);
+    const b = await run(['--debuginfo-dir', relative(dir, lab.debugTree), '-o', 'modules']);
+    expect(b.code, b.json.problems.join('\n')).toBe(0);
+    expect(b.json.debuginfo.source_path).toBe(join(lab.debugTree, 'usr/lib/debug/boot', `vmlinux-${lab.abi}`));
+    expect(b.json.plugins.find((p: any) => p.name === 'modules').data.without_debuginfo).toEqual([]);
+  });
+
+  it("every line the collector prints on a real dump is a protocol event, and the job passes each plugin's progress on typed", async () => {
+    const { runCollector } = await import('../../src/jobs/vmcore/collector.js');
+    const { runVmcoreReport } = await import('../../src/jobs/vmcore/job.js');
+    const plugins = ['kernel_info', 'panic', 'dmesg', 'modules', 'nosuch'];
+    const seen: string[] = [];
+    const col = await runCollector({
+      vmcore: dumpPath, vmlinux: lab.vmlinux, module_debuginfo_dirs: [], vmcoreinfo: null, plugins,
+      out_dir: mkdtempSync(join(work, 'collect-')), options: {}, plugin_timeout_s: 200,
+    }, (ev) => seen.push(ev.type));
+    expect(col.exit_code, col.stderr).toBe(0);
+    expect(col.stray).toEqual([]);
+    expect(seen).toEqual(['hello', 'open', 'debuginfo', ...plugins.flatMap(() => ['plugin.start', 'plugin.end']), 'done']);
+
+    // Through the job: a running then an ended progress per chosen plugin, with the time the collector measured.
+    const progress: { name: string; status: string; time_s?: number }[] = [];
+    const r = await runVmcoreReport({ vmcore: dumpPath, vmlinux: lab.vmlinux, onlyPlugins: ['kernel_info', 'panic', 'tasks'], tmpDir: mkdtempSync(join(work, 'typed-')) }, {
+      onEvent: (ev) => {
+        if (ev.type === 'job.progress' && ev.plugin) progress.push(ev.plugin);
+      },
+    });
+    expect(progress.map((p) => `${p.name} ${p.status}`)).toEqual(['kernel_info running', 'kernel_info ok', 'panic running', 'panic ok', 'tasks running', 'tasks ok']);
+    for (const name of ['kernel_info', 'panic', 'tasks']) {
+      expect(progress.find((p) => p.name === name && p.status === 'ok')!.time_s).toBe(r.plugins.find((p) => p.name === name)!.run_time_s);
+    }
+  });
+
   it('cancelling the job stops the collector and leaves nothing behind', async () => {
     const { runVmcoreReport, CancelledError } = await import('../../src/jobs/vmcore/job.js');
     const out = mkdtempSync(join(work, 'cancel-'));
@@ -263,6 +315,23 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
       expect(tarRead(r.json.archive, 'sos_logs/sos.log')).toMatch(/dump problem \(not_vmcore, fatal\)/);
     });
 
+    it('a dump cut short inside its headers, or random bytes: said plainly, drgn not even started', async () => {
+      const p = join(work, 'vmcore-cut-5000');
+      execFileSync('sh', ['-c', 'head -c 5000 "$1" > "$2"', 'sh', lab.vmcore, p]);
+      const r = await report(['--vmcore', p]);
+      expect(r.code).toBe(3);
+      expect(r.json.problems).toEqual([expect.stringMatching(/vmcore-cut-5000 ends inside its own headers \(program headers cut short; the file has 5000 bytes\).*Copy it again/)]);
+      expect(r.json.drgn).toBeNull();
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      archived(r.json);
+      const rnd = join(work, 'vmcore-random');
+      execFileSync('sh', ['-c', 'head -c 1048576 /dev/urandom > "$1"', 'sh', rnd]);
+      const r2 = await report(['--vmcore', rnd]);
+      expect(r2.code).toBe(3);
+      expect(r2.json.problems).toEqual([expect.stringMatching(/vmcore-random is not a vmcore: it starts with [0-9a-f]{16}/)]);
+      expect(r2.json.drgn).toBeNull();
+    });
+
     it('a truncated dump: reported as such, every plugin still attempted', async () => {
       const p = join(work, 'vmcore-truncated');
       execFileSync('sh', ['-c', 'head -c 300000000 "$1" > "$2"', 'sh', lab.vmcore, p]);
@@ -325,8 +394,10 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
       archived(r.json);
     });
 
-    it('no permission: run as nobody, says to run as root', async () => {
-      const r = await report(['--vmcore', dumpPath], { uid: 65534, gid: 65534 });
+    it('no permission: run as nobody, says to run as root', async (ctx) => {
+      const skip = nobodyTree().skip;
+      if (skip) ctx.skip(skip);
+      const r = await report(['--vmcore', dumpPath], { asNobody: true });
       expect(r.code).toBe(3);
       expect(r.json.problems[0]).toMatch(/cannot read .*: permission denied\. .*run kerntop as root/);
       archived(r.json);
@@ -335,6 +406,70 @@ describe.skipIf(skipReason)('vmcore-report on a real sysrq crash', () => {
   });
 });
 
-it.skipIf(!skipReason)('vmcore e2e skipped', () => {
-  console.log(`vmcore e2e skipped: ${skipReason}`);
+// Bad paths need no dump and no drgn: they are refused before either is touched.
+describe('vmcore-report and crashes: paths that cannot be used', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync('/tmp/kerntop-e2e-vmcore-paths-');
+    chmodSync(dir, 0o711);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('crashes --dir on something that is not a directory: says exactly that, exit 3', async () => {
+    writeFileSync(join(dir, 'a-file'), 'x\n');
+    for (const d of ['/dev/zero', join(dir, 'a-file')]) {
+      const r = await kerntop(['crashes', '--dir', d]);
+      expect(r.code, d).toBe(3);
+      expect(r.stderr).toBe(`kerntop crashes: ${d} is not a directory: --dir names the directory kdump writes dumps to (default /var/crash; KDUMP_COREDIR in /etc/default/kdump-tools, "path" in /etc/kdump.conf)`);
+      expect(r.stderr).not.toMatch(/kdump is not set up|no crash dumps/);
+    }
+    const j = JSON.parse((await kerntop(['crashes', '--dir', '/dev/zero', '--json'])).stdout);
+    expect(j).toMatchObject({ status: 'not_directory', entries: [] });
+    // A relative --dir lists absolute dump paths (ready for vmcore-report --vmcore from anywhere).
+    mkdirSync(join(dir, 'rel', '202611241930'), { recursive: true });
+    writeFileSync(join(dir, 'rel', '202611241930', 'vmcore'), 'not a dump\n');
+    const rel = JSON.parse((await kerntop(['crashes', '--dir', 'rel', '--json'], { cwd: dir })).stdout);
+    expect(rel.dir).toBe(join(dir, 'rel'));
+    expect(rel.entries.map((e: any) => e.dump)).toEqual([join(dir, 'rel', '202611241930', 'vmcore')]);
+  });
+
+  it('crashes --dir that cannot be read (as nobody): permission denied, exit 3; an empty one: no dumps, exit 0', async (ctx) => {
+    const skip = nobodyTree().skip;
+    if (skip) ctx.skip(skip);
+    const locked = join(dir, 'locked');
+    mkdirSync(locked, { mode: 0o700 });
+    const r = await kerntop(['crashes', '--dir', locked], { asNobody: true });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^kerntop crashes: cannot read .*locked: permission denied \(dumps are root's: run as root\)$/);
+    const empty = await kerntop(['crashes', '--dir', locked]);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toBe(`kerntop crashes: no crash dumps under ${locked}`);
+    // A readable --dir whose dump directory is root's: not "no dumps", but which one could not be read.
+    const top = join(dir, 'crash-top');
+    mkdirSync(join(top, '202611241930'), { recursive: true, mode: 0o755 });
+    chmodSync(top, 0o755);
+    chmodSync(join(top, '202611241930'), 0o700);
+    const sub = await kerntop(['crashes', '--dir', top], { asNobody: true });
+    expect(sub.code).toBe(3);
+    expect(sub.stdout).toBe(`kerntop crashes: no crash dumps readable under ${top}`);
+    expect(sub.stderr).toBe(`kerntop crashes: cannot read ${join(top, '202611241930')}: permission denied (dumps are root's: run as root)`);
+  });
+
+  it('a --vmcore that does not exist: named, with where dumps live; exit 3', async () => {
+    const out = mkdtempSync(join(dir, 'out-'));
+    const r = await kerntop(['vmcore-report', '--vmcore', join(dir, 'no-such-vmcore'), '--tmp-dir', out, '--json']);
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).problems[0]).toMatch(/no-such-vmcore does not exist\. Point --vmcore at the dump file .*kerntop crashes/);
+  });
+
+  it('a --tmp-dir that is a file or under /proc: exit 3 at once, the fix named, no stack trace', async () => {
+    writeFileSync(join(dir, 'not-a-dir'), 'x\n');
+    const a = await kerntop(['vmcore-report', '--vmcore', join(dir, 'not-a-dir'), '--tmp-dir', join(dir, 'not-a-dir')]);
+    expect(a.code).toBe(3);
+    expect(a.stderr).toBe(`kerntop vmcore-report: cannot write the report under ${join(dir, 'not-a-dir')}: ${join(dir, 'not-a-dir')} is not a directory; name a writable directory with --tmp-dir`);
+    // Node's recursive mkdir spins forever under /proc; the timeout of kerntop() would catch a hang.
+    const b = await kerntop(['vmcore-report', '--vmcore', join(dir, 'not-a-dir'), '--tmp-dir', '/proc/kerntop-no-such-dir']);
+    expect(b.code).toBe(3);
+    expect(b.stderr).toMatch(/^kerntop vmcore-report: cannot create \/proc\/kerntop-no-such-dir for the report: .*--tmp-dir$/);
+  }, 60_000);
 });

@@ -1,11 +1,13 @@
 // NVIDIA Xid lines written into this machine's kernel log show up as Xid events in follow mode (no
 // GPU needed: the driver's line is what is parsed), and saved logs in each form give the same events.
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { XidEvent } from '../../src/knowledge/xid/tracker.js';
 import { BIN, ROOT, startKerntop } from './lib/kerntop.js';
+import { kerntopOnTty } from './lib/pty.js';
 
 const isRoot = process.geteuid?.() === 0;
 // A PCI address no real GPU of this VM has, and a process name unique to this run. Xid 43 is an
@@ -51,7 +53,9 @@ describe.skipIf(!isRoot)('kerntop xid on the live kernel log', () => {
       expect(Math.abs(Date.parse(ev.wall!) - t0)).toBeLessThan(5000);
       k.child.kill('SIGINT');
       const { code } = await k.exited;
-      expect(code).toBe(0);
+      // The exit code is the worst severity of every Xid printed, the buffer's own included.
+      const evs = k.lines as XidEvent[];
+      expect(code).toBe(evs.some((e) => e.severity === 'critical') ? 2 : evs.some((e) => e.severity === 'warning') ? 1 : 0);
     } finally {
       k.child.kill('SIGKILL');
     }
@@ -89,7 +93,7 @@ describe.skipIf(!isRoot)('kerntop xid on the live kernel log', () => {
 
 describe('kerntop xid --input (saved logs)', () => {
   const fix = (f: string) => join(ROOT, 'fixtures/kmsg', f);
-  const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, 'xid', ...args], { cwd: ROOT, encoding: 'utf8', input });
+  const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, 'xid', ...args], { cwd: ROOT, encoding: 'utf8', input, maxBuffer: 64 << 20 });
 
   it('published NVRM lines as plain text: one event per Xid line, exit 2 for the critical ones', () => {
     const r = run(['--json', '--input', fix('xid-lines.txt')]);
@@ -119,5 +123,46 @@ describe('kerntop xid --input (saved logs)', () => {
     const m = run(['--input', '/nonexistent/kern.log']);
     expect(m.status).toBe(3);
     expect(m.stderr).toMatch(/cannot read \/nonexistent\/kern.log: ENOENT/);
+  });
+
+  it('counts every Xid of a storm far beyond 4096, in the window and out of it, reading the log as a stream', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kerntop-xid-storm-'));
+    try {
+      // dmesg --time-format=iso: 1500 Xids two hours before the end, then 6000 in the last 50 minutes.
+      const end = Date.parse('2026-11-22T08:00:00Z');
+      const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)},${String((ms % 1000) * 1000).padStart(6, '0')}+00:00`;
+      const lines: string[] = [];
+      for (let i = 0; i < 1500; i++) lines.push(`${iso(end - 7_200_000 + i * 100)} NVRM: Xid (PCI:0000:7e:20): 43, pid=${i}, name=storm, Ch 00000008`);
+      for (let i = 0; i < 6000; i++) lines.push(`${iso(end - 3_000_000 + i * 500)} NVRM: Xid (PCI:0000:7e:20): 43, pid=${i}, name=storm, Ch 00000008`);
+      const file = join(dir, 'storm.log');
+      writeFileSync(file, lines.join('\n') + '\n');
+      const r = run(['--input', file]);
+      expect(r.stdout).toMatch(/^Xid: 7500 event\(s\), 6000 in the last 1h, worst info$/m);
+      expect(r.stdout).toMatch(/^ +Xid 43 x7500 \(6000 in window\) info application/m);
+      const j = run(['--json', '--input', '-'], lines.join('\n'));
+      expect(j.stdout.split('\n').filter(Boolean)).toHaveLength(7500);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('on a terminal, control bytes from the log print as \\xNN; --json keeps them exact', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kerntop-xid-esc-'));
+    try {
+      const name = '\x1b]0;owned\x07evil\x1b[2J';
+      const file = join(dir, 'esc.log');
+      writeFileSync(file, `NVRM: Xid (PCI:0000:7e:2a): 43, pid=77, name=${name}, Ch 00000008\x1bc\n`);
+      const tty = kerntopOnTty(['xid', '--input', file]);
+      expect(tty).not.toContain('\x1b');
+      expect(tty).not.toContain('\x07');
+      expect(tty).toContain('\\x1b]0;owned\\x07evil\\x1b[2J');
+      const json = kerntopOnTty(['xid', '--json', '--input', file]);
+      expect(json).not.toContain('\x1b');
+      const lines = json.split('\r\n').filter((l) => l.startsWith('{'));
+      expect(lines).toHaveLength(1);
+      expect(JSON.parse(lines[0]).process).toBe(name);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -23,7 +23,7 @@ function setupError(fn: () => unknown): string {
 
 describe('inspectImage', () => {
   it("reads arch and version from Debian's bzImage header", () => {
-    expect(inspectImage(head)).toEqual({ arch: 'x86_64', version: '6.1.0-56-cloud-amd64' });
+    expect(inspectImage(head)).toEqual({ arch: 'x86_64', version: '6.1.0-56-cloud-amd64', format: 'bzImage' });
   });
   it('knows the arm64 Image and riscv Image magics and ELF machines', () => {
     const arm64 = Buffer.alloc(64);
@@ -97,6 +97,53 @@ describe('locateKernel', () => {
     if (!existsSync(`/boot/vmlinuz-${release()}`)) {
       expect(setupError(() => locateKernel({ hostKernel: true }))).toMatch(new RegExp(`/boot/vmlinuz-${release().replace(/\./g, '\\.')} does not exist.*--kernel PATH`));
     }
+  });
+
+  it('refuses what is not a kernel image before anything boots, saying what it is', () => {
+    const text = join(tmp, 'notes.txt');
+    writeFileSync(text, 'this is a text file\n');
+    expect(setupError(() => locateKernel({ kernel: text }))).toMatch(
+      /notes\.txt is not a kernel image: it starts with 7468697320697320 \("this is a text f"\), not a bzImage \("HdrS" setup header\), an ELF vmlinux/,
+    );
+    const empty = join(tmp, 'empty');
+    writeFileSync(empty, '');
+    expect(setupError(() => locateKernel({ kernel: empty }))).toMatch(/empty is not a kernel image: it is empty/);
+    // A real program and a real kernel module are ELF files too, but no kernel.
+    expect(setupError(() => locateKernel({ kernel: process.execPath }))).toMatch(/is not a kernel image: it is a dynamically linked program/);
+    const ko = Buffer.alloc(64);
+    ko.write('\x7fELF', 0, 'latin1');
+    ko[4] = 2;
+    ko[5] = 1;
+    ko.writeUInt16LE(1, 0x10); // ET_REL
+    ko.writeUInt16LE(0x3e, 0x12);
+    writeFileSync(join(tmp, 'mod.ko'), ko);
+    expect(setupError(() => locateKernel({ kernel: join(tmp, 'mod.ko') }))).toMatch(/relocatable object \(a kernel module/);
+    // A tree whose image is junk is refused the same way.
+    const tree = join(tmp, 'linux-junk');
+    mkdirSync(join(tree, 'arch', 'x86', 'boot'), { recursive: true });
+    writeFileSync(join(tree, 'Makefile'), '');
+    writeFileSync(join(tree, 'arch', 'x86', 'boot', 'bzImage'), 'not built\n');
+    expect(setupError(() => locateKernel({ kernel: tree, arch: 'x86_64' }))).toMatch(/bzImage is not a kernel image/);
+  });
+
+  it('takes a gzip-compressed Image where QEMU boots one (arm64) and refuses it for x86_64', () => {
+    const gz = join(tmp, 'Image.gz');
+    writeFileSync(gz, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]));
+    expect(locateKernel({ kernel: gz, arch: 'arm64' })).toMatchObject({ image: gz, archFrom: 'option' });
+    expect(setupError(() => locateKernel({ kernel: gz, arch: 'x86_64' }))).toMatch(/is a gzip-compressed file, which QEMU does not boot for x86_64/);
+    // An arm64 EFI zboot image ("MZ", "zimg", PE machine 0xaa64) names its own arch, whatever the host.
+    const zboot = Buffer.alloc(0x100);
+    zboot.write('MZ', 0, 'latin1');
+    zboot.write('zimg', 4, 'latin1');
+    zboot.writeUInt32LE(0x80, 0x3c);
+    zboot.write('PE\0\0', 0x80, 'latin1');
+    zboot.writeUInt16LE(0xaa64, 0x84);
+    writeFileSync(join(tmp, 'vmlinuz.efi'), zboot);
+    expect(locateKernel({ kernel: join(tmp, 'vmlinuz.efi') })).toMatchObject({ archFrom: 'image' });
+    expect(locateKernel({ kernel: join(tmp, 'vmlinuz.efi') }).arch.name).toBe('arm64');
+    const s390 = Buffer.alloc(0x10010);
+    s390.write('S390EP', 0x10008, 'latin1');
+    expect(inspectImage(s390)).toMatchObject({ arch: 's390x', format: 's390 image' });
   });
 
   it('knows aliases', () => {

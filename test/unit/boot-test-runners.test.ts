@@ -4,7 +4,7 @@ import { archInfo } from '../../src/jobs/boot-test/arch.js';
 import { judgeProbe } from '../../src/jobs/boot-test/kvm-probe.js';
 import type { LocatedKernel } from '../../src/jobs/boot-test/kernel-locate.js';
 import { bootTestExitCode } from '../../src/jobs/boot-test/result.js';
-import { kernelCmdline, qemuArgv, stopAfterPanic } from '../../src/jobs/boot-test/runners/qemu.js';
+import { kernelCmdline, qemuArgv, qemuRefusal, stopAfterPanic } from '../../src/jobs/boot-test/runners/qemu.js';
 import { vngArgv, vngExec } from '../../src/jobs/boot-test/runners/vng.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/boot-test/${name}`, import.meta.url), 'latin1');
@@ -33,6 +33,23 @@ describe('plain QEMU command', () => {
   it('ends the VM shortly after the end of a panic banner', () => {
     expect(stopAfterPanic(fixture('panic.log'))).toBe(2000);
     expect(stopAfterPanic(fixture('boot-clean.log'))).toBeNull();
+  });
+});
+
+describe('QEMU refusing its configuration', () => {
+  const ran = { timedOut: false, aborted: false, stopped: false };
+  it("is QEMU's own message when it exits failing before the guest wrote a byte", () => {
+    expect(qemuRefusal({ ...ran, output: '', exitCode: 1, stderr: fixture('qemu-refused-memory.stderr') }))
+      .toBe("qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory");
+    expect(qemuRefusal({ ...ran, output: '', exitCode: 1, stderr: fixture('qemu-refused-cpus.stderr') }))
+      .toMatch(/^qemu-system-x86_64: Invalid SMP CPUs 1000\. The max CPUs supported by machine '.*' is 255$/);
+  });
+  it('is not a refusal once the guest ran, on timeout, cancel or a clean exit', () => {
+    const console = fixture('cloud-boot-tcg.console');
+    expect(qemuRefusal({ ...ran, output: console, exitCode: 1, stderr: 'qemu: terminating on signal 15' })).toBeNull();
+    expect(qemuRefusal({ ...ran, timedOut: true, output: '', exitCode: null, stderr: '' })).toBeNull();
+    expect(qemuRefusal({ ...ran, aborted: true, output: '', exitCode: 1, stderr: 'x' })).toBeNull();
+    expect(qemuRefusal({ ...ran, output: '', exitCode: 0, stderr: '' })).toBeNull();
   });
 });
 

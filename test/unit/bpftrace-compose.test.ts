@@ -3,7 +3,7 @@ import { DEFAULT_THRESHOLDS, PROBE_FAMILIES } from '../../src/events.js';
 import type { HostCapabilities } from '../../src/sources/bpftrace/capability.js';
 import { decide } from '../../src/sources/bpftrace/capability.js';
 import { CATALOG, catalogEntry } from '../../src/sources/bpftrace/catalog.js';
-import { blame, compose, mapNames, splitInterval } from '../../src/sources/bpftrace/compose.js';
+import { blame, bpftraceArgv, compose, mapNames, runningTotals, splitInterval } from '../../src/sources/bpftrace/compose.js';
 import { errorSummary } from '../../src/sources/bpftrace/runner.js';
 
 const params = { thresholds: DEFAULT_THRESHOLDS, events_per_s: 50, kerntop_pid: 4242 };
@@ -42,6 +42,38 @@ describe('composing one bpftrace program', () => {
     expect(blame("ERROR: Error attaching probe: 'tracepoint:block:block_rq_issue'", c)).toBe('bio');
     expect(blame('ERROR: something unrelated', c)).toBeNull();
     expect(errorSummary(`ERROR: Unknown error -1: couldn't set RLIMIT_MEMLOCK for bpftrace.\n${err}`)).toBe('ERROR: kfunc/kretfunc not available for your kernel version.; ERROR: kfunc/kretfunc not available for your kernel version.');
+  });
+
+  it('leaves kerntop\'s own threads out: node\'s tids and the bpftrace child ($1) are marked before READY', () => {
+    const own = compose(all, { ...params, kerntop_tids: [4242, 4243] });
+    const begin = own.program.slice(0, own.program.indexOf('}') + 1);
+    expect(begin).toContain('@sched_self[4242] = 1; @sched_self[4243] = 1; @sched_self[$1] = 1;');
+    expect(begin.indexOf('@sched_self')).toBeLessThan(begin.indexOf('READY'));
+    expect(own.program).toMatch(/pid == 4242 \|\| pid == \$1/);
+    expect(own.program).toContain('pid != 4242 && pid != $1');
+    // Line ranges still point at each family's own text after the longer BEGIN.
+    const lines = own.program.split('\n');
+    for (const r of own.ranges) expect(lines[r.first - 1]).toBe(`// ---- ${r.family} (${all.find((a) => a.family === r.family)!.strategy.script})`);
+  });
+
+  it('starts bpftrace through a shell that passes bpftrace its own pid as $1', () => {
+    expect(bpftraceArgv('/usr/bin/bpftrace', '/tmp/k.bt', true)).toEqual(['/bin/sh', '-c', 'exec "$0" -f json "$1" $$', '/usr/bin/bpftrace', '/tmp/k.bt']);
+    expect(bpftraceArgv('/usr/bin/bpftrace', '/tmp/k.bt', false)).toEqual(['/usr/bin/bpftrace', '-f', 'json', '/tmp/k.bt', '0']);
+  });
+
+  it('counts and histograms are running totals (printed, never cleared); max and top-N maps restart each second', () => {
+    expect(c.totals).toEqual(expect.arrayContaining(['sched_lat_us', 'sched_own_n', 'bio_lat_us', 'bio_dev', 'vfs_lat_us', 'vfs_op', 'vfs_comm', 'tcp_retrans_n', 'drops_reason', 'drops_n', 'faults_n', 'faults_major']));
+    for (const m of ['sched_max_us', 'sched_comm', 'bio_max_us', 'vfs_max_us', 'drops_where', 'faults_comm']) expect(c.totals).not.toContain(m);
+    for (const entry of CATALOG)
+      for (const s of entry.strategies) {
+        const one = compose([{ family: entry.family, strategy: s }], params);
+        // Every map a family prints is either a running total or cleared each second.
+        const tick = splitInterval(one.program).tick;
+        for (const m of tick.matchAll(/print\(@(\w+)/g)) expect(one.totals.includes(m[1]) || tick.includes(`clear(@${m[1]})`), `${s.script}: @${m[1]}`).toBe(true);
+        for (const m of one.totals) expect(m.endsWith('_max_us'), `${s.script}: @${m} is a max`).toBe(false);
+      }
+    expect(runningTotals('print(@a_n); print(@a_max_us); clear(@a_max_us);')).toEqual(['a_n']);
+    expect(() => runningTotals('print(@a_comm, 5);')).toThrow(/running total.*printed with a limit/);
   });
 
   it('splits out the interval block', () => {

@@ -7,7 +7,7 @@ import { parseInterrupts } from '../../src/knowledge/interrupts.js';
 import { OutputAssembler } from '../../src/sources/bpftrace/assembler.js';
 import { decide, type HostCapabilities } from '../../src/sources/bpftrace/capability.js';
 import { catalogEntry } from '../../src/sources/bpftrace/catalog.js';
-import { compose } from '../../src/sources/bpftrace/compose.js';
+import { compose, runningTotals, splitInterval } from '../../src/sources/bpftrace/compose.js';
 import { cpuFilterExpr } from '../../src/sources/bpftrace/cpus.js';
 import { decoderFor } from '../../src/sources/bpftrace/decoders.js';
 import { tracersUnmet } from '../../src/sources/bpftrace/tracers.js';
@@ -20,12 +20,14 @@ import { summaryJson, summaryText } from '../../src/report/summary.js';
 
 const fixture = (f: string) => readFileSync(new URL(`../../fixtures/bpftrace/${f}`, import.meta.url), 'utf8');
 const capture = fixture('noise-0.17.jsonl').split('\n');
+// The program that printed the capture: its interval says which maps are running totals.
+const noiseTotals = runningTotals(splitInterval(fixture('noise-0.17.bt')).tick);
 const irqNames = parseInterrupts(fixture('interrupts-2cpu.txt'));
 const thresholds = { ...DEFAULT_THRESHOLDS };
 
 function decodeCapture(): KerntopEvent[] {
   let t = 1_000_000;
-  const a = new OutputAssembler(['noise'], { thresholds, dropReasons: new Map(), deviceName: () => undefined, irqName: (n) => irqNames.get(n) }, () => (t += 100));
+  const a = new OutputAssembler(['noise'], { thresholds, dropReasons: new Map(), deviceName: () => undefined, irqName: (n) => irqNames.get(n) }, () => (t += 100), noiseTotals);
   const out: KerntopEvent[] = [];
   for (const l of capture) {
     const r = a.feed(l);
@@ -188,14 +190,12 @@ describe('noise decoder and per-CPU store on real bpftrace output', () => {
 
 describe('CPU of sched and bio events', () => {
   const ctx = { thresholds, dropReasons: new Map<number, string>(), deviceName: () => 'vda' };
-  it('reads the CPU of a run-queue latency event, and still reads captures without one', () => {
-    expect(decoderFor('sched')!.event!(['1500', '42', '1', 'Web', 'Content'], ctx, 1)).toMatchObject({ cpu: 1, comm: 'Web Content', pid: 42 });
-    const old = decoderFor('sched')!.event!(['1500', '42', 'Web', 'Content'], ctx, 1)!;
-    expect(old.comm).toBe('Web Content');
-    expect(old.cpu).toBeUndefined();
+  it('reads the CPU of a run-queue latency event; a line without it does not fit the contract', () => {
+    expect(decoderFor('sched')!.event!.decode(['1500', '42', '1', 'Web', 'Content'], ctx, 1)).toMatchObject({ cpu: 1, comm: 'Web Content', pid: 42 });
+    expect(decoderFor('sched')!.event!.decode(['1500', '42', 'Web', 'Content'], ctx, 1)).toBeNull();
   });
   it('reads the CPU of a slow block request', () => {
-    expect(decoderFor('bio')!.event!(['20000', '254', '0', '123', 'WS', '1'], ctx, 1)).toMatchObject({ cpu: 1 });
+    expect(decoderFor('bio')!.event!.decode(['20000', '254', '0', '123', 'WS', '1'], ctx, 1)).toMatchObject({ cpu: 1 });
   });
 });
 

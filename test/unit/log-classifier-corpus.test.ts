@@ -2,9 +2,10 @@
 // (fixtures/crash-corpus, origins in SOURCES.md) and prints the rates. The expected class and guilty
 // function follow from the published title by the fixed mapping below (not by the classifier's
 // own tables), unless the manifest names them.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, type LogAnalysis } from '../../src/knowledge/log-classifier/index.js';
+import { logText } from './log-classifier-corpus-files.js';
 
 interface Entry {
   set: 'dev' | 'heldout';
@@ -19,6 +20,42 @@ interface Entry {
 
 const root = new URL('../../fixtures/crash-corpus/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', root), 'utf8')) as Record<string, Entry>;
+
+/**
+ * Held-out public reports (fixtures/crash-corpus-heldout): collected after the rules were written,
+ * from outside syzkaller's pkg/report/testdata. Each file opens with SOURCE:, TITLE: and FUNCTION:
+ * lines (the published title and guilty function) and a blank line; the log follows.
+ */
+const heldoutRoot = new URL('../../fixtures/crash-corpus-heldout/', import.meta.url);
+export interface HeldoutCase {
+  file: string;
+  source: string;
+  title: string;
+  function: string | null;
+  log: string;
+}
+export function readHeldout(): HeldoutCase[] {
+  const out: HeldoutCase[] = [];
+  for (const file of readdirSync(heldoutRoot).filter((f) => f.endsWith('.log')).sort()) {
+    const text = readFileSync(new URL(file, heldoutRoot), 'utf8');
+    const blank = text.indexOf('\n\n');
+    const head = text.slice(0, blank);
+    const field = (k: string) => new RegExp(`^${k}: (.*)$`, 'm').exec(head)?.[1];
+    const fn = field('FUNCTION');
+    out.push({ file, source: field('SOURCE') ?? '', title: field('TITLE') ?? '', function: fn === undefined || fn === '-' ? null : fn, log: text.slice(blank + 2) });
+  }
+  return out;
+}
+
+/** syzkaller's title normalisation (pkg/report sanitizeTitle): addresses, line numbers and other numbers. */
+export function normTitle(t: string): string {
+  return t
+    .replace(/\b(?:0x)?[0-9a-f]{6,}\b/g, 'ADDR')
+    .replace(/(\.[ch]):\d+/g, '$1:LINE')
+    .replace(/\b\d+\b/g, 'NUM')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
 
 /**
  * syzkaller title prefix -> our class, first match wins. The titles are syzkaller's own
@@ -56,17 +93,6 @@ export function functionOfTitle(title: string): string | null {
   return fn === 'corrupted' ? null : fn;
 }
 
-/** The console log of a corpus file: syzkaller test files lose their header lines and any expected REPORT: section. */
-export function logText(file: string, text: string): string {
-  if (!file.startsWith('syzkaller/')) return text;
-  const s = text.replace(/\r/g, '');
-  const blank = s.indexOf('\n\n');
-  let body = blank < 0 ? '' : s.slice(blank + 2);
-  // A file with no header starts with its blank line.
-  if (s.startsWith('\n')) body = s.slice(1);
-  const rep = body.search(/\n\nREPORT:\n|\nTAIL REPORTS:\n/);
-  return rep < 0 ? body : body.slice(0, rep);
-}
 
 interface Score {
   crashFiles: number;
@@ -115,13 +141,38 @@ function score(set: 'dev' | 'heldout' | 'all'): Score {
     s.detected++;
     if (a.type === wantClass) s.classRight++;
     else s.misses.push(`${file}: class ${a.type} want ${wantClass} (${a.title})`);
-    if (a.title === title) s.titleRight++;
+    if (a.title !== null && normTitle(a.title) === normTitle(title)) s.titleRight++;
+    else s.misses.push(`${file}: title "${a.title}" want "${title}"`);
     if (wantFunc) {
       s.funcCases++;
       // syzkaller's ALT: titles are its other accepted names for the same crash ("sys_foo" for "foo").
       const alsoRight = (e.alt ?? []).map(functionOfTitle);
       if (a.function === wantFunc || (a.function !== null && alsoRight.includes(a.function))) s.funcRight++;
       else s.misses.push(`${file}: function ${a.function} want ${wantFunc}`);
+    }
+  }
+  return s;
+}
+
+function scoreHeldout(): Score {
+  const s: Score = { crashFiles: 0, detected: 0, classRight: 0, funcCases: 0, funcRight: 0, titleRight: 0, healthyFiles: 0, falseCrash: 0, misses: [] };
+  for (const c of readHeldout()) {
+    const a = analyzeLog(c.log);
+    s.crashFiles++;
+    if (!a.crashed) {
+      s.misses.push(`${c.file}: not detected (want ${c.title})`);
+      continue;
+    }
+    s.detected++;
+    const wantClass = classOfTitle(c.title);
+    if (a.type === wantClass) s.classRight++;
+    else s.misses.push(`${c.file}: class ${a.type} want ${wantClass} (${a.title})`);
+    if (a.title !== null && normTitle(a.title) === normTitle(c.title)) s.titleRight++;
+    else s.misses.push(`${c.file}: title "${a.title}" want "${c.title}"`);
+    if (c.function) {
+      s.funcCases++;
+      if (a.function === c.function) s.funcRight++;
+      else s.misses.push(`${c.file}: function ${a.function} want ${c.function}`);
     }
   }
   return s;
@@ -193,8 +244,18 @@ describe('crash corpus', () => {
     const dev = score('dev');
     const held = score('heldout');
     const all = score('all');
+    const pub = scoreHeldout();
     const showHeld = process.env.CORPUS_SHOW_HELDOUT === '1';
-    console.log(['', report('dev (tuned on)', dev), report('held-out (measured, not tuned on)', held, showHeld), report('all', all, false), byClass()].join('\n'));
+    console.log(
+      [
+        '',
+        report('dev (tuned on)', dev),
+        report('syzkaller testdata held back (measured, not tuned on)', held, showHeld),
+        report('all of fixtures/crash-corpus', all, false),
+        byClass(),
+        report('held-out public reports, fixtures/crash-corpus-heldout (measured, not tuned on)', pub, showHeld),
+      ].join('\n'),
+    );
     // The aims hold on the set the classifier was written against; the held-out figures are
     // reported as measured, and the whole corpus must not fall below these floors.
     expect(pct(dev.detected, dev.crashFiles)).toBeGreaterThanOrEqual(95);
@@ -205,5 +266,13 @@ describe('crash corpus', () => {
     expect(pct(all.falseCrash, all.healthyFiles)).toBeLessThanOrEqual(5);
     expect(pct(all.classRight, all.detected)).toBeGreaterThanOrEqual(90);
     expect(pct(all.funcRight, all.funcCases)).toBeGreaterThanOrEqual(70);
+    expect(dev.falseCrash + all.falseCrash).toBe(0);
+    expect(pct(dev.funcRight, dev.funcCases)).toBeGreaterThanOrEqual(90);
+    expect(pct(dev.titleRight, dev.detected)).toBeGreaterThanOrEqual(85);
+    // Held-out public reports: floors at what was measured when the frame tables were written
+    // (function 55.3% -> 77.1%, title 55.3% -> 77.1%, detected 97.9% -> 100%); the aims are 80/70/97.
+    expect(pct(pub.detected, pub.crashFiles)).toBeGreaterThanOrEqual(97);
+    expect(pct(pub.funcRight, pub.funcCases)).toBeGreaterThanOrEqual(75);
+    expect(pct(pub.titleRight, pub.detected)).toBeGreaterThanOrEqual(70);
   });
 });

@@ -84,6 +84,20 @@ describe('reducer and rules', () => {
     apply(s, { type: 'probe.status', ts_ms: t0, family: 'bio', state: 'FAILED', method: 'tracepoint', reason: 'ERROR: boom' });
     expect(selectOverallStatus(s)).toBe('WARNING');
   });
+
+  it('kernel-log records lost are a WARNING finding with the exact count: what was not read was not judged', () => {
+    const s = createState(DEFAULT_THRESHOLDS, t0);
+    expect(selectOverallStatus(s)).toBe('OK');
+    apply(s, { type: 'kmsg.lost', ts_ms: t0 + 1, lost: 32_576 });
+    apply(s, { type: 'kmsg.lost', ts_ms: t0 + 2, lost: 1 });
+    expect(selectOverallStatus(s)).toBe('WARNING');
+    const f = selectFindings(s).filter((x) => x.subsystem === 'kmsg');
+    expect(f).toHaveLength(1);
+    expect(f[0]).toMatchObject({ status: 'WARNING', message: expect.stringMatching(/^32577 kernel-log records lost/) });
+    // A critical finding elsewhere still wins.
+    apply(s, { type: 'kernel.event', ts_ms: t0 + 3, source: 'xid', subsystem: 'xid', severity: 'critical', title: 'Xid 79' });
+    expect(selectOverallStatus(s)).toBe('CRITICAL');
+  });
 });
 
 describe('a real recorded session through the store', () => {

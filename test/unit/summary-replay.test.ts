@@ -68,4 +68,45 @@ describe('replay and the quiet summary', () => {
     await expect(readRecording(join(dir, 'not.jsonl'))).rejects.toThrow(/not a kerntop recording/);
     await expect(readRecording(join(dir, 'missing.jsonl'))).rejects.toThrow(/does not exist/);
   });
+
+  it('a malformed event is counted and skipped; the rest of the recording is replayed', async () => {
+    const lines = readFileSync(SESSION, 'utf8').split('\n');
+    const path = join(dir, 'malformed.jsonl');
+    // A kmsg.record without its record, and a probe.tick whose count is text.
+    writeFileSync(path, [...lines.slice(0, 5), '{"type":"kmsg.record","ts_ms":1795548827999}', '{"type":"probe.tick","ts_ms":1795548828000,"family":"sched","interval_ms":1000,"count":"x"}', ...lines.slice(5)].join('\n'));
+    const full = (await replayAll(SESSION)).store.state;
+    const { store } = await replayAll(path);
+    const j = summaryJson(store.state, { histograms: false });
+    expect(j.parse_errors).toEqual({ replay: 2 });
+    expect(j.diagnostics.find((d) => d.source === 'replay')?.message).toMatch(/recording line 6 skipped: kmsg\.record: /);
+    expect(j.subsystems.find((s) => s.name === 'sched')?.events).toBe(summaryJson(full, { histograms: false }).subsystems.find((s) => s.name === 'sched')?.events);
+    expect(j.status).toBe('CRITICAL');
+    expect(summaryText(store.state, { histograms: false })).toMatch(/unparsed lines skipped: replay 2/);
+  });
+
+  it('a truncated recording keeps its own clock: same duration, rates and verdicts as the whole one', async () => {
+    const whole = readFileSync(SESSION);
+    const path = join(dir, 'truncated.jsonl');
+    writeFileSync(path, whole.subarray(0, whole.length - 50));
+    const a = summaryJson((await replayAll(SESSION)).store.state, { histograms: false });
+    const b = summaryJson((await replayAll(path)).store.state, { histograms: false });
+    expect(b.parse_errors).toEqual({ replay: 1 });
+    expect(b.duration_s).toBeCloseTo(a.duration_s, 0);
+    expect(b.status).toBe(a.status);
+    for (const s of a.subsystems) {
+      const t = b.subsystems.find((x) => x.name === s.name)!;
+      expect(t.status, s.name).toBe(s.status);
+      expect(t.rate_per_s, s.name).toBeGreaterThan(s.rate_per_s * 0.9);
+    }
+  });
+
+  it('a file that is not a recording says so, naming the fix', async () => {
+    const garbage = join(dir, 'garbage.bin');
+    writeFileSync(garbage, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) % 256)));
+    await expect(new ReplaySource(garbage, { speed: 0 }).start(() => undefined)).rejects.toThrow(/is not a kerntop recording .*kerntop --record FILE/);
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    await expect(new ReplaySource(empty, { speed: 0 }).start(() => undefined)).rejects.toThrow(/is empty: not a kerntop recording/);
+    await expect(new ReplaySource(dir, { speed: 0 }).start(() => undefined)).rejects.toThrow(/is a directory/);
+  });
 });

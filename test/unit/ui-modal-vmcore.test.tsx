@@ -9,7 +9,7 @@ import type { VmcoreReportResult } from '../../src/jobs/vmcore/model.js';
 import { createStore } from '../../src/store/index.js';
 import { App } from '../../src/ui/App.js';
 import { MODALS } from '../../src/ui/modals/registry.js';
-import { parsePluginProgress, reportOptions } from '../../src/ui/modals/vmcore/plugins.js';
+import { reportOptions } from '../../src/ui/modals/vmcore/plugins.js';
 import { type ListDumps, VmcoreModal, type VmcoreRunner } from '../../src/ui/modals/vmcore/Vmcore.js';
 import { takeSnapshot } from '../../src/ui/snapshot.js';
 import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
@@ -195,15 +195,10 @@ describe('the plugins', () => {
 });
 
 describe('the run', () => {
-  it('per-plugin progress from the job messages, with what the job says between plugins', async () => {
-    expect(parsePluginProgress('plugin panic: ok in 0.049 s')).toEqual({ name: 'panic', status: 'ok', time_s: 0.049 });
-    expect(parsePluginProgress('plugin tasks: not_run: needs the matching vmlinux (no debuginfo loaded) in 0 s'))
-      .toEqual({ name: 'tasks', status: 'not_run', detail: 'needs the matching vmlinux (no debuginfo loaded)', time_s: 0 });
-    expect(parsePluginProgress('plugin dmesg: started')).toEqual({ name: 'dmesg', status: 'running' });
-    expect(parsePluginProgress('plugins to run: kernel_info, panic')).toBeNull();
-    // Every plugin message of the recorded runs is understood.
+  it('per-plugin progress from the typed progress the job gives, with what the job says between plugins', async () => {
+    // Every plugin message of the recorded runs carries its typed progress.
     for (const rec of [REPORT, NO_DBG]) {
-      for (const e of rec.events) if (e.type === 'job.progress' && e.message.startsWith('plugin ')) expect(parsePluginProgress(e.message), e.message).not.toBeNull();
+      for (const e of rec.events) if (e.type === 'job.progress' && e.message.startsWith('plugin ')) expect(e.plugin, e.message).toBeDefined();
     }
     const { runner } = replaying(REPORT, /^plugin dmesg: started/);
     const r = renderModal(runner);
@@ -212,12 +207,27 @@ describe('the run', () => {
     const f = await r.waitFor((f) => /dmesg\s+running/.test(f));
     expect(r.lines()[0]).toMatch(new RegExp(`^report on ${CRASHES.entries[0].dump}\\s+\\d+s\\s+Esc cancels`));
     expect(f).toMatch(/kernel_info\s+ok\s+0\.001 s/);
-    const panicEnd = REPORT.events.find((e) => e.type === 'job.progress' && /^plugin panic: ok/.test(e.message)) as JobProgressEvent;
-    expect(f).toMatch(new RegExp(`panic\\s+ok\\s+${parsePluginProgress(panicEnd.message)!.time_s} s`));
+    const panicEnd = REPORT.events.find((e) => e.type === 'job.progress' && e.plugin?.name === 'panic' && e.plugin.status === 'ok') as JobProgressEvent;
+    expect(f).toMatch(new RegExp(`panic\\s+ok\\s+${panicEnd.plugin!.time_s} s`));
     expect(f).toMatch(/tasks\s+waiting/);
     expect(f).toMatch(/mounts\s+waiting/);
     expect(f).toContain('drgn opened the dump in 0 s');
     expectFits(r, 120, 30);
+  });
+
+  it('reads the typed progress, not the message text', async () => {
+    // The same run with every plugin message reworded: the rows still follow the plugins.
+    const reworded: Recorded = {
+      ...NO_DBG,
+      events: NO_DBG.events.map((e) => (e.type === 'job.progress' && e.plugin ? { ...e, message: `step of ${e.plugin.name}` } : e)),
+    };
+    const r = renderModal(replaying(reworded, /^step of dmesg$/).runner);
+    await openLab(r);
+    await r.press(KEYS.down, KEYS.enter, KEYS.enter);
+    const f = await r.waitFor((f) => /dmesg\s+running/.test(f));
+    expect(f).toMatch(/kernel_info\s+ok/);
+    expect(f).toMatch(/panic\s+ok/);
+    expect(f).toMatch(/tasks\s+waiting/);
   });
 
   it('the summary: panic reason, crashed task, release, taints, the archive', async () => {

@@ -82,3 +82,27 @@ describe('kdump formats, from a real QEMU kdump-zlib dump', () => {
     expect(d.problems[0].message).toMatch(/makedumpfile -R .* < /);
   });
 });
+
+describe('inspectDump on a dump damaged inside its headers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kerntop-vmcore-corrupt-'));
+  const real = readFileSync(fx('qemu-elf-paging-headers.bin'));
+  it('cut short inside the program headers: corrupt, fatal, says to copy it again', async () => {
+    const p = join(dir, 'cut');
+    writeFileSync(p, real.subarray(0, 100));
+    const d = await inspectDump(p);
+    expect(d.problems).toHaveLength(1);
+    expect(d.problems[0]).toMatchObject({ kind: 'corrupt', fatal: true });
+    expect(d.problems[0].message).toMatch(/ends inside its own headers \(program headers cut short; the file has 100 bytes\).*Copy it again/);
+  });
+  it('ELF magic followed by random bytes: damaged headers, not "truncated"', async () => {
+    const p = join(dir, 'random');
+    const junk = Buffer.alloc(4096);
+    for (let i = 0; i < junk.length; i++) junk[i] = (i * 2654435761) >>> 24; // deterministic noise
+    junk.write('\x7fELF', 0, 'latin1');
+    junk[4] = 1; // ELFCLASS32: what a random fifth byte gives most of the time
+    writeFileSync(p, junk);
+    const d = await inspectDump(p);
+    expect(d.problems[0]).toMatchObject({ kind: 'corrupt', fatal: true });
+    expect(d.problems[0].message).toMatch(/has damaged headers \(not a 64-bit ELF.*not a usable vmcore/);
+  });
+});

@@ -60,4 +60,22 @@ describe('Xid store slice', () => {
     expect(sec.json.gpus[0].xids[0]).toMatchObject({ xid: 31, total: 3, count_window: 3, last_seen: new Date(T0 + 2000).toISOString() });
     expect(xidSection(summarizeXid(createXidState(), T0)).lines).toEqual(['Xid: none seen']);
   });
+
+  it('counts a storm exactly far beyond 4096, in memory bounded by the window, out-of-order events included', () => {
+    const s = createXidState();
+    const text = line('python3.10');
+    const t = new XidTracker();
+    const ev = (ms: number) => xidToKernelEvent(t.process({ seq: 0, ts_us: 0, text, arrival_ms: ms })[0]);
+    // 10 hours at 5 per second, then 200 late backlog events from inside the last hour.
+    const end = T0 + 36_000_000;
+    for (let ms = T0; ms < end; ms += 200) applyXid(s, ev(ms));
+    for (let i = 0; i < 200; i++) applyXid(s, ev(end - 1_000_000 - i * 7));
+    const row = [...s.rows.values()][0];
+    expect(row.secs.length).toBeLessThanOrEqual(3601);
+    const sum = summarizeXid(s, end);
+    expect(sum.total).toBe(180_000 + 200);
+    // The last hour: seconds after end - 1 h, five each, plus the late ones.
+    expect(sum.count_window).toBe(3599 * 5 + 200);
+    expect(summarizeXid(s, end + 3_600_000).count_window).toBe(0);
+  });
 });

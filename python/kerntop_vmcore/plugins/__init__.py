@@ -1,18 +1,22 @@
-"""The plugin table. Each plugin is a module with NAME, DESCRIPTION, KIND ("default", "optional"
-or "experimental" — sos's default, optional and ExperimentalPlugin), NEEDS_DEBUGINFO, and
-run(ctx) -> dict. A plugin that needs no debuginfo still runs, in part, from VMCOREINFO alone.
-src/jobs/vmcore/plugins-select.ts mirrors this table (a unit test keeps the two equal)."""
+"""The plugin table is table.json beside this file, the one list both sides read: TypeScript
+(src/jobs/vmcore/plugins-select.ts) to choose and show plugins, this package to run them. Each row
+names a module here with run(ctx) -> dict; kind is "default", "optional" or "experimental" (sos's
+default, optional and ExperimentalPlugin). A plugin that needs no debuginfo still runs, in part,
+from VMCOREINFO alone. Modules load only when they run: listing the table needs no drgn."""
 
-from . import (dmesg, kernel_info, meminfo, modules, mounts, panic, sched_debug, slabinfo, stacks,
-               tasks, vmstat)
+import importlib
+import json
+import os
 
-# Order is run order: the sections a report shows first are collected first.
-PLUGINS = [kernel_info, panic, dmesg, tasks, modules, sched_debug, meminfo, slabinfo, mounts, stacks, vmstat]
-BY_NAME = {p.NAME: p for p in PLUGINS}
+TABLE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "table.json")
 
 
 def describe():
-    return [
-        {"name": p.NAME, "description": p.DESCRIPTION, "kind": p.KIND, "needs_debuginfo": p.NEEDS_DEBUGINFO}
-        for p in PLUGINS
-    ]
+    """The table's rows in run order: the sections a report shows first are collected first."""
+    with open(TABLE_PATH, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def load(name):
+    """The module that runs plugin NAME (imports drgn through compat, so only when it runs)."""
+    return importlib.import_module("." + name, __name__)

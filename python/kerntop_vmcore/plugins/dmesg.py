@@ -1,11 +1,6 @@
 """The whole kernel log, as dmesg prints it. Reads the ring buffer through VMCOREINFO when there is
 no debuginfo, so even a dump without a matching vmlinux shows why it crashed."""
 
-NAME = "dmesg"
-DESCRIPTION = "the whole kernel log"
-KIND = "default"
-NEEDS_DEBUGINFO = False
-
 
 def run(ctx):
     text = ctx.log_text()

@@ -5,11 +5,6 @@ import datetime
 from .. import compat, taints
 from ..vmcoreinfo import RawReader
 
-NAME = "kernel_info"
-DESCRIPTION = "release, banner, taints, uptime, crash time"
-KIND = "default"
-NEEDS_DEBUGINFO = False
-
 
 def _uts(prog):
     name = prog["init_uts_ns"].name

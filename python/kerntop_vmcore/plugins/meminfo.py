@@ -4,11 +4,6 @@ deltas not folded in, as /proc/meminfo)."""
 
 from .. import compat
 
-NAME = "meminfo"
-DESCRIPTION = "memory summary like crash's kmem -i"
-KIND = "default"
-NEEDS_DEBUGINFO = True
-
 
 def _atomic(obj):
     return obj.counter.value_() if compat.has_member(obj, "counter") else obj.value_()

@@ -2,11 +2,6 @@
 
 from .. import compat, taints
 
-NAME = "modules"
-DESCRIPTION = "loaded modules with size and taint"
-KIND = "default"
-NEEDS_DEBUGINFO = True
-
 
 def run(ctx):
     prog = ctx.prog

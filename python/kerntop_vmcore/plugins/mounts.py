@@ -1,10 +1,5 @@
 """Mounted filesystems of the initial mount namespace, in /proc/mounts order and form."""
 
-NAME = "mounts"
-DESCRIPTION = "mounted filesystems"
-KIND = "default"
-NEEDS_DEBUGINFO = True
-
 
 def run(ctx):
     from drgn.helpers.linux.fs import for_each_mount, mount_dst, mount_fstype, mount_src

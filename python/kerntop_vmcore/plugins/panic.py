@@ -6,11 +6,6 @@ import re
 
 from .. import compat
 
-NAME = "panic"
-DESCRIPTION = "panic reason, crashed task and its backtrace"
-KIND = "default"
-NEEDS_DEBUGINFO = False
-
 # drgn's panic_message() ranking (drgn/helpers/linux/panic.py, 0.0.33+): the first matching class wins.
 RANKED = [
     re.compile(r"Kernel panic - .*"),

@@ -4,11 +4,6 @@ Fields differ across kernel versions: each one a kernel lacks is left out (and n
 
 from .. import compat
 
-NAME = "sched_debug"
-DESCRIPTION = "per-CPU runqueues as /sys/kernel/debug/sched/debug shows them"
-KIND = "default"
-NEEDS_DEBUGINFO = True
-
 
 def split_ns(ns):
     # SPLIT_NS(): nanoseconds printed as milliseconds with six decimals.

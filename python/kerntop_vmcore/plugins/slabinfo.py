@@ -3,11 +3,6 @@ object counts; drgn's slab_cache_usage() when this drgn has it."""
 
 from .. import compat
 
-NAME = "slabinfo"
-DESCRIPTION = "top slab caches by memory"
-KIND = "default"
-NEEDS_DEBUGINFO = True
-
 
 def _cache_usage(prog, s, page):
     from drgn.helpers.linux.nodemask import for_each_online_node

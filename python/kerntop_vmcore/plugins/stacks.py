@@ -2,11 +2,6 @@
 
 from .panic import format_frame, frame_dict
 
-NAME = "stacks"
-DESCRIPTION = "kernel stack of every task"
-KIND = "optional"
-NEEDS_DEBUGINFO = True
-
 
 def run(ctx):
     prog = ctx.prog

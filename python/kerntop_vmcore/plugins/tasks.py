@@ -4,11 +4,6 @@ uninterruptible sleep (D), which are the usual suspects of a hang."""
 from .. import compat
 from .panic import format_frame, frame_dict
 
-NAME = "tasks"
-DESCRIPTION = "ps of every task, stacks of D-state tasks"
-KIND = "default"
-NEEDS_DEBUGINFO = True
-
 D_STACKS_MAX = 200
 
 

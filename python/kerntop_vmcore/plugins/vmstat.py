@@ -1,11 +1,6 @@
 """Every global vmstat counter (zone, node and NUMA items) by its kernel enum name, like
 /proc/vmstat. Experimental: enum layouts move between kernel versions."""
 
-NAME = "vmstat"
-DESCRIPTION = "global vmstat counters by name"
-KIND = "experimental"
-NEEDS_DEBUGINFO = True
-
 
 def run(ctx):
     prog = ctx.prog

@@ -1,6 +1,7 @@
 import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { CommandModule } from 'yargs';
+import { hideBin } from 'yargs/helpers';
 import { LogAnalyzer, type LogAnalysis } from '../../knowledge/log-classifier/index.js';
 
 interface Args {
@@ -123,8 +124,10 @@ export const analyzeDmesgCommand: CommandModule<object, Args> = {
       .epilogue('Exit status: 0 clean, 1 errors or warnings only, 2 a crash report, 3 could not read the log.'),
   handler: async (argv) => {
     let res: { name: string; analysis: LogAnalysis };
+    // yargs re-parses a positional as `--file -`, which turns a lone "-" into "": take it back.
+    const file = argv.file === '' && hideBin(process.argv).includes('-') ? '-' : argv.file;
     try {
-      res = await readSource(argv.file);
+      res = await readSource(file);
     } catch (err) {
       if (err instanceof CannotRun) {
         process.stderr.write(`kerntop analyze-dmesg: ${err.message}\n`);

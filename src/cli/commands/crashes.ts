@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 
 interface CrashesArgs {
@@ -8,10 +9,13 @@ interface CrashesArgs {
 export async function runCrashesCli(argv: CrashesArgs): Promise<number> {
   const { listCrashes } = await import('../../jobs/vmcore/crashes.js');
   const { humanBytes } = await import('../../jobs/vmcore/dumpfile.js');
-  const dir = argv.dir ?? '/var/crash';
+  // Absolute, so every dump path listed can be pasted into vmcore-report from anywhere.
+  const dir = resolve(argv.dir ?? '/var/crash');
   const list = await listCrashes(dir);
   if (argv.json) {
     process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+  } else if (list.status === 'not_directory' || list.status === 'unreadable') {
+    process.stderr.write(`kerntop crashes: ${list.message}\n`);
   } else if (!list.entries.length) {
     process.stdout.write(`kerntop crashes: ${list.message}\n`);
   } else {
@@ -29,8 +33,12 @@ export async function runCrashesCli(argv: CrashesArgs): Promise<number> {
     process.stdout.write([fmt(head), ...rows.map(fmt)].join('\n') + '\n');
     for (const e of list.entries) for (const p of e.problems) process.stdout.write(`  ${e.dump}: ${p.message}\n`);
   }
-  // A missing default /var/crash means "no dumps"; a missing directory the user named cannot be listed.
-  return !list.exists && argv.dir !== undefined ? 3 : 0;
+  if (!argv.json) for (const u of list.unreadable) process.stderr.write(`kerntop crashes: ${u.message}\n`);
+  if (list.status === 'listed' && !list.entries.length && list.unreadable.length) return 3;
+  // A missing default /var/crash means "no dumps"; a missing directory the user named, or one that is
+  // not a directory or cannot be read, cannot be listed.
+  if (list.status === 'missing') return argv.dir !== undefined ? 3 : 0;
+  return list.status === 'listed' ? 0 : 3;
 }
 
 export const crashesCommand: CommandModule<object, CrashesArgs> = {

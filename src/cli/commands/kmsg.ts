@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { runSourceUntilDone } from '../run-source.js';
 import type { KerntopEvent, KmsgRecordEvent } from '../../events.js';
 import { CursorStore } from '../../sources/kmsg/cursor.js';
-import { recordJson, recordText } from '../../sources/kmsg/format.js';
+import { escapeControls, recordJson, recordText } from '../../sources/kmsg/format.js';
 import { parseLevelList } from '../../sources/kmsg/levels.js';
 import { KmsgSource } from '../../sources/kmsg/source.js';
 
@@ -44,13 +44,15 @@ export async function runKmsg(argv: KmsgArgs): Promise<number> {
     xid: false,
     classify: null,
   });
+  // On a terminal a log line's control bytes would act on it; JSON escapes them itself, exactly.
+  const tty = process.stdout.isTTY === true;
   const emit = (ev: KerntopEvent) => {
     switch (ev.type) {
       case 'kmsg.record': {
         const r = (ev as KmsgRecordEvent).record;
         if (levels && !levels.has(r.level)) return;
         if (grep && !grep.test(r.text)) return;
-        out(argv.json ? recordJson(r, ev.source) : recordText(r));
+        out(argv.json ? recordJson(r, ev.source) : tty ? escapeControls(recordText(r)) : recordText(r));
         return;
       }
       case 'source.diag':

@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { runSourceUntilDone } from '../run-source.js';
 import type { KerntopEvent } from '../../events.js';
 import { queryNvidiaSmi } from '../../knowledge/xid/nvidia-smi.js';
 import { gpuLabel, XidTracker, xidToKernelEvent, type XidEvent } from '../../knowledge/xid/tracker.js';
 import { xidSection } from '../../report/xid-section.js';
+import { escapeControls } from '../../sources/kmsg/format.js';
+import { eachLine } from '../../sources/kmsg/lines.js';
 import { KmsgSource } from '../../sources/kmsg/source.js';
 import { isoMicros } from '../../sources/kmsg/walltime.js';
 import { TextLogParser } from '../../sources/kmsg/textlog.js';
@@ -112,7 +114,9 @@ export async function runXid(argv: XidArgs): Promise<number> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
   });
-  const write = (s: string) => process.stdout.write(s + '\n');
+  // On a terminal the text form shows a log's control bytes as \xNN (as dmesg does); JSON stays exact.
+  const tty = process.stdout.isTTY === true && !argv.json;
+  const write = (s: string) => process.stdout.write((tty ? escapeControls(s) : s) + '\n');
   // A saved log's window ends at its last event, not at the time it is read.
   const store = createStore(undefined, argv.input ? 0 : Date.now());
   const printer = new StormPrinter(write, argv.follow);
@@ -135,27 +139,25 @@ export async function runXid(argv: XidArgs): Promise<number> {
     return 3;
   }
   if (argv.input) {
-    let content: string;
-    try {
-      content = argv.input === '-' ? readFileSync(0, 'utf8') : readFileSync(argv.input, 'utf8');
-    } catch (e) {
-      process.stderr.write(`kerntop xid: cannot read ${argv.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-      return 3;
-    }
     const parser = new TextLogParser();
     const tracker = new XidTracker();
     const handle = (recs: ReturnType<TextLogParser['push']>) => {
       for (const r of recs) {
-        const rec = r.wall_ms !== undefined ? { ...r, wall: isoMicros(r.wall_ms * 1000) } : r;
-        for (const x of tracker.process(rec)) {
+        for (const x of tracker.process(r)) {
+          // The wall time in words only for the few records that are Xids, not for every line.
+          if (r.wall_ms !== undefined && !x.wall) x.wall = isoMicros(r.wall_ms * 1000);
           onXid(x);
           store.dispatch(xidToKernelEvent(x, x.time_ms ?? Date.now()));
         }
       }
     };
-    const lines = content.split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    for (const l of lines) handle(parser.push(l));
+    // Read as a stream, line by line: a log of any size in bounded memory.
+    try {
+      await eachLine(argv.input === '-' ? process.stdin : createReadStream(argv.input), (l) => handle(parser.push(l)));
+    } catch (e) {
+      process.stderr.write(`kerntop xid: cannot read ${argv.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 3;
+    }
     handle(parser.flush());
     return finish();
   }

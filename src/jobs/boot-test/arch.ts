@@ -76,3 +76,8 @@ export function archInfo(name: string): ArchInfo | undefined {
 export function hostArch(): string {
   return ALIASES[process.arch] ?? process.arch;
 }
+
+/** Whether QEMU boots a compressed image (Image.gz, EFI zboot) for this architecture: those whose build leaves one. */
+export function bootsCompressedImage(arch: ArchInfo): boolean {
+  return arch.images.some((p) => p.endsWith('.gz'));
+}

@@ -139,7 +139,7 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
   }
   const rawLog = createWriteStream('', { fd: logFd, encoding: 'latin1' });
   sweepStaleWorkDirs();
-  const workDir = mkdtempSync(join(tmpdir(), `kerntop-boot-${process.pid}-`));
+  const workDir = mkdtempSync(join(resolve(tmpdir()), `kerntop-boot-${process.pid}-`));
   let pending = '';
   const onData = (chunk: string) => {
     rawLog.write(chunk);
@@ -157,7 +157,7 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
   try {
     progress(`booting with ${runner} (${decision.accel}, ${memory}, ${cpus} CPUs, timeout ${timeout_s} s)`);
     const req = {
-      kernel, kernelArg: opts.kernel, arch, memory, cpus, accel: decision.accel, append: opts.append, exec: opts.exec,
+      kernel, kernelArg: opts.kernel === undefined ? undefined : resolve(opts.kernel), arch, memory, cpus, accel: decision.accel, append: opts.append, exec: opts.exec,
       timeoutMs: timeout_s * 1000, signal: hooks.signal, onData, workDir,
     };
     out = runner === 'vng' ? await runVng(req) : await runQemu(req);

@@ -3,7 +3,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { release } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ARCHES, archInfo, hostArch, type ArchInfo } from './arch.js';
+import { ARCHES, archInfo, bootsCompressedImage, hostArch, type ArchInfo } from './arch.js';
 import { BootTestSetupError } from './errors.js';
 
 export interface LocatedKernel {
@@ -16,10 +16,20 @@ export interface LocatedKernel {
   archFrom: 'option' | 'config' | 'image' | 'host';
 }
 
+/** The kernel image formats QEMU's -kernel (and vng) boot, as their first bytes tell them. */
+export type ImageFormat = 'bzImage' | 'elf' | 'arm64 Image' | 'riscv Image' | 'arm zImage' | 's390 image' | 'gzip' | 'EFI zboot';
+
 export interface ImageFacts {
   arch: string | null;
   version: string | null;
+  /** null: none of the formats above; not a kernel image. */
+  format: ImageFormat | null;
+  /** Set when the bytes are a known format that is not a kernel (an ELF module, core dump, program). */
+  notKernel?: string;
 }
+
+/** Bytes read from the start of an image: the s390 signature sits at 0x10008. */
+export const IMAGE_HEAD_BYTES = 0x10010;
 
 function readHead(path: string, n: number): Buffer {
   const fd = openSync(path, 'r');
@@ -32,9 +42,39 @@ function readHead(path: string, n: number): Buffer {
   }
 }
 
+const ET_REL = 1;
+const ET_CORE = 4;
+const PT_INTERP = 3;
+
+function inspectElf(head: Buffer): ImageFacts {
+  const little = head[5] === 1;
+  const u16 = (o: number) => (little ? head.readUInt16LE(o) : head.readUInt16BE(o));
+  const type = u16(0x10);
+  const machine = u16(0x12);
+  const a = ARCHES.find((x) => x.elfMachine === machine);
+  const facts: ImageFacts = { arch: a?.name ?? null, version: null, format: 'elf' };
+  if (type === ET_REL) facts.notKernel = 'an ELF relocatable object (a kernel module or a .o), not a vmlinux';
+  else if (type === ET_CORE) facts.notKernel = 'an ELF core dump (a vmcore?), not a vmlinux';
+  else if (head[4] === 2 && head.length >= 0x40) {
+    // A program with a dynamic loader (PT_INTERP) is no kernel; a vmlinux (ET_EXEC, or ET_DYN on arm64) has none.
+    const phoff = Number(little ? head.readBigUInt64LE(0x20) : head.readBigUInt64BE(0x20));
+    const phentsize = u16(0x36);
+    const phnum = u16(0x38);
+    for (let i = 0; i < phnum && phoff + (i + 1) * phentsize <= head.length && phentsize >= 4; i++) {
+      const o = phoff + i * phentsize;
+      if ((little ? head.readUInt32LE(o) : head.readUInt32BE(o)) === PT_INTERP) {
+        facts.notKernel = 'a dynamically linked program, not a vmlinux';
+        break;
+      }
+    }
+  }
+  return facts;
+}
+
 /**
  * What the first bytes of an image say: the x86 boot protocol header ("HdrS" at 0x202, with a pointer
- * to the version string at 0x20e), the arm64/riscv Image magic, the arm zImage magic, an ELF vmlinux.
+ * to the version string at 0x20e), the arm64/riscv Image magic, the arm zImage magic, the s390
+ * "S390EP" signature, an ELF vmlinux, a gzip-compressed Image, an EFI zboot image ("zimg").
  */
 export function inspectImage(head: Buffer): ImageFacts {
   const at = (off: number, s: string) => head.length >= off + s.length && head.toString('latin1', off, off + s.length) === s;
@@ -49,18 +89,43 @@ export function inspectImage(head: Buffer): ImageFacts {
         version = s.split(' ')[0] || null;
       }
     }
-    return { arch: 'x86_64', version };
+    return { arch: 'x86_64', version, format: 'bzImage' };
   }
-  if (at(0x38, 'ARM\x64')) return { arch: 'arm64', version: null };
-  if (at(0x38, 'RSC\x05') || at(0x30, 'RISCV')) return { arch: 'riscv64', version: null };
-  if (head.length >= 0x28 && head.readUInt32LE(0x24) === 0x016f2818) return { arch: 'arm', version: null };
-  if (at(0, '\x7fELF') && head.length >= 0x14) {
-    const little = head[5] === 1;
-    const machine = little ? head.readUInt16LE(0x12) : head.readUInt16BE(0x12);
-    const a = ARCHES.find((x) => x.elfMachine === machine);
-    return { arch: a?.name ?? null, version: null };
+  if (at(0x38, 'ARM\x64')) return { arch: 'arm64', version: null, format: 'arm64 Image' };
+  if (at(0x38, 'RSC\x05') || at(0x30, 'RISCV')) return { arch: 'riscv64', version: null, format: 'riscv Image' };
+  if (head.length >= 0x28 && head.readUInt32LE(0x24) === 0x016f2818) return { arch: 'arm', version: null, format: 'arm zImage' };
+  if (at(0x10008, 'S390EP')) return { arch: 's390x', version: null, format: 's390 image' };
+  if (at(0, '\x7fELF') && head.length >= 0x14) return inspectElf(head);
+  if (at(0, 'MZ') && at(4, 'zimg') && head.length >= 0x40) {
+    // PE machine at the PE header (pointer at 0x3c) + 4.
+    const pe = head.readUInt32LE(0x3c);
+    const machine = pe + 6 <= head.length ? head.readUInt16LE(pe + 4) : 0;
+    return { arch: machine === 0xaa64 ? 'arm64' : machine === 0x5064 ? 'riscv64' : null, version: null, format: 'EFI zboot' };
   }
-  return { arch: null, version: null };
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return { arch: null, version: null, format: 'gzip' };
+  return { arch: null, version: null, format: null };
+}
+
+function describeHead(head: Buffer): string {
+  if (head.length === 0) return 'is empty';
+  const text = head.subarray(0, 16).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+  return `starts with ${head.subarray(0, 8).toString('hex')} ("${text}")`;
+}
+
+/** Refuses, before QEMU starts, what no QEMU would boot; the message says what a kernel image looks like. */
+function checkImage(image: string, head: Buffer, facts: ImageFacts, arch: ArchInfo | null): void {
+  const give = `give the image the kernel build leaves (${arch ? arch.images.join(', ') : 'arch/ARCH/boot/...'}), /boot/vmlinuz-<release>, or a built source tree`;
+  if (facts.format === null) {
+    throw new BootTestSetupError(
+      `${image} is not a kernel image: it ${describeHead(head)}, not a bzImage ("HdrS" setup header), an ELF vmlinux, an arm64/riscv Image, an arm zImage or a compressed Image; ${give}`,
+    );
+  }
+  if (facts.notKernel) throw new BootTestSetupError(`${image} is not a kernel image: it is ${facts.notKernel}; ${give}`);
+  if (arch && (facts.format === 'gzip' || facts.format === 'EFI zboot') && !bootsCompressedImage(arch)) {
+    throw new BootTestSetupError(
+      `${image} is a ${facts.format === 'gzip' ? 'gzip-compressed' : facts.format} file, which QEMU does not boot for ${arch.name}; ${give}`,
+    );
+  }
 }
 
 /** The architecture a configured tree was built for, from its .config, or null. */
@@ -104,14 +169,21 @@ export function locateKernel(opts: { kernel?: string; hostKernel?: boolean; arch
   return fromFile(path, opts.arch, 'file');
 }
 
-function fromFile(image: string, wanted: string | undefined, origin: 'file' | 'host'): LocatedKernel {
-  let facts: ImageFacts;
+function readImageHead(image: string): Buffer {
   try {
-    facts = inspectImage(readHead(image, 0x10000));
+    return readHead(image, IMAGE_HEAD_BYTES);
   } catch (e) {
     throw new BootTestSetupError(`cannot read kernel image ${image}: ${(e as Error).message}${process.getuid?.() !== 0 ? ' (images under /boot are often readable by root only)' : ''}`);
   }
+}
+
+function fromFile(image: string, wanted: string | undefined, origin: 'file' | 'host'): LocatedKernel {
+  const head = readImageHead(image);
+  const facts = inspectImage(head);
+  // Not a kernel: say so before an architecture is even guessed (a text file has none).
+  if (facts.format === null || facts.notKernel) checkImage(image, head, facts, archInfo(wanted ?? hostArch()) ?? null);
   const { arch, from } = chooseArch(wanted, facts.arch, image);
+  checkImage(image, head, facts, arch);
   return { image, arch, origin, version: facts.version, archFrom: from };
 }
 
@@ -127,14 +199,10 @@ function fromTree(dir: string, wanted: string | undefined): LocatedKernel {
     const make = arch.name === hostArch() ? 'make -j$(nproc)' : `make ARCH=${arch.srcArch} CROSS_COMPILE=<prefix> -j$(nproc)`;
     throw new BootTestSetupError(`no built ${arch.name} image in ${what}: looked for ${arch.images.join(', ')}; build it with '${make}'`);
   }
+  const head = readImageHead(image);
+  const facts = inspectImage(head);
+  checkImage(image, head, facts, arch);
   const relFile = join(dir, 'include', 'config', 'kernel.release');
-  let version = existsSync(relFile) ? readFileSync(relFile, 'utf8').trim() || null : null;
-  if (!version) {
-    try {
-      version = inspectImage(readHead(image, 0x10000)).version;
-    } catch {
-      version = null;
-    }
-  }
+  const version = (existsSync(relFile) ? readFileSync(relFile, 'utf8').trim() || null : null) ?? facts.version;
   return { image, arch, origin: 'tree', version, archFrom: from };
 }

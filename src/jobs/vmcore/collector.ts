@@ -1,13 +1,12 @@
 // Starts the Python collector (python/kerntop_vmcore) under an interpreter that has drgn, feeds it
 // its configuration on stdin and hands each JSON line it prints to the caller as it arrives.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { type CollectorEvent, type PluginEndEvent, parseCollectorLine } from './protocol.js';
+import { PYTHON_DIR } from './python-dir.js';
 
-/** The repository (or installed package) root: python/ sits beside src/ and dist/. */
-export const PYTHON_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'python');
+export { PYTHON_DIR };
 
 export interface CollectorConfig {
   vmcore: string;
@@ -20,33 +19,13 @@ export interface CollectorConfig {
   plugin_timeout_s: number;
 }
 
-export interface PluginEndEvent {
-  type: 'plugin.end';
-  name: string;
-  ok: boolean;
-  skipped?: boolean;
-  error?: string;
-  traceback?: string;
-  time_s: number;
-  files: string[];
-  notes: string[];
-  data?: Record<string, unknown>;
-}
-
-export type CollectorEvent =
-  | { type: 'hello'; protocol: number; drgn_version: string; python: string; python_executable: string; libkdumpfile: boolean; helpers: Record<string, boolean>; pid: number }
-  | { type: 'open'; ok: boolean; kind?: string; error?: string; time_s: number }
-  | { type: 'debuginfo'; ok: boolean; vmlinux: string; modules_loaded?: string[]; modules_missing?: string[]; warning?: string; error?: string; time_s?: number }
-  | { type: 'plugin.start'; name: string }
-  | PluginEndEvent
-  | { type: 'done'; time_s: number }
-  | { type: 'fatal'; kind: string; message: string };
+export type { CollectorEvent, PluginEndEvent };
 
 export interface CollectorRun {
   python: string;
   exit_code: number | null;
   stderr: string;
-  /** Lines on stdout that were not protocol JSON (never expected; kept for the log). */
+  /** Lines on stdout that were not protocol events (never expected; kept for the log, with why). */
   stray: string[];
   no_drgn: string[];
   cancelled: boolean;
@@ -76,13 +55,12 @@ async function runOnce(python: string, cfg: CollectorConfig, onEvent: (ev: Colle
   const rl = createInterface({ input: child.stdout! });
   rl.on('line', (line) => {
     if (!line.trim()) return;
-    let ev: CollectorEvent;
-    try {
-      ev = JSON.parse(line) as CollectorEvent;
-    } catch {
-      stray.push(line);
+    const parsed = parseCollectorLine(line);
+    if (!parsed.ok) {
+      stray.push(parsed.error === 'not JSON' ? line : `${line} (not a protocol event: ${parsed.error})`);
       return;
     }
+    const ev = parsed.event;
     if (ev.type === 'fatal' && ev.kind === 'no_drgn') noDrgn = ev.message;
     onEvent(ev);
   });

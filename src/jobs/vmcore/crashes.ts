@@ -28,7 +28,11 @@ export interface CrashEntry {
 export interface CrashList {
   dir: string;
   exists: boolean;
+  /** listed; missing (kdump not set up); not_directory or unreadable (cannot be listed). */
+  status: 'listed' | 'missing' | 'not_directory' | 'unreadable';
   entries: CrashEntry[];
+  /** Dump directories inside `dir` that could not be read, each with its message. */
+  unreadable: { path: string; message: string }[];
   message: string | null;
 }
 
@@ -80,7 +84,7 @@ async function findDebuginfo(dumpPath: string, release: string | null, buildId: 
 
 async function entryFor(dir: string, dumpPath: string, dmesg: string | null, dirName: string | null): Promise<CrashEntry> {
   const info = await inspectDump(dumpPath);
-  let time: Date | null = null;
+  let time: Date | null;
   let source: CrashEntry['time_source'] = null;
   if (dirName && (time = timeFromName(dirName))) source = 'directory name';
   else if ((time = timeFromName(basename(dumpPath)))) source = 'file name';
@@ -109,26 +113,35 @@ async function entryFor(dir: string, dumpPath: string, dmesg: string | null, dir
 }
 
 export async function listCrashes(dir = '/var/crash'): Promise<CrashList> {
+  const failed = (status: CrashList['status'], message: string): CrashList => ({ dir, exists: status !== 'missing', status, entries: [], unreadable: [], message });
+  let st;
+  try {
+    st = await stat(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      return failed('missing', `${dir} does not exist: kdump is not set up on this machine (Debian: apt-get install kdump-tools, then reboot so crashkernel= is reserved)`);
+    }
+    if (code === 'ENOTDIR') return failed('not_directory', notDirectory(dir));
+    return failed('unreadable', unreadable(dir, e as NodeJS.ErrnoException));
+  }
+  if (!st.isDirectory()) return failed('not_directory', notDirectory(dir));
   let top;
   try {
     top = await readdir(dir, { withFileTypes: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return {
-      dir, exists: false, entries: [],
-      message: code === 'EACCES'
-        ? `cannot read ${dir}: permission denied (run as root)`
-        : `${dir} does not exist: kdump is not set up on this machine (Debian: apt-get install kdump-tools, then reboot so crashkernel= is reserved)`,
-    };
+    return failed('unreadable', unreadable(dir, e as NodeJS.ErrnoException));
   }
   const entries: CrashEntry[] = [];
+  const unreadableDirs: CrashList['unreadable'] = [];
   for (const e of top) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       let files;
       try {
         files = await readdir(p, { withFileTypes: true });
-      } catch {
+      } catch (err) {
+        unreadableDirs.push({ path: p, message: unreadable(p, err as NodeJS.ErrnoException) });
         continue;
       }
       const dmesg = files.find((f) => f.isFile() && DMESG_NAMES.test(f.name));
@@ -142,5 +155,16 @@ export async function listCrashes(dir = '/var/crash'): Promise<CrashList> {
     }
   }
   entries.sort((a, b) => (b.time_iso ?? '').localeCompare(a.time_iso ?? ''));
-  return { dir, exists: true, entries, message: entries.length ? null : `no crash dumps under ${dir}` };
+  // Dumps may hide in the directories that could not be read: "no dumps" would not be true then.
+  const message = entries.length ? null : unreadableDirs.length ? `no crash dumps readable under ${dir}` : `no crash dumps under ${dir}`;
+  return { dir, exists: true, status: 'listed', entries, unreadable: unreadableDirs, message };
+}
+
+function notDirectory(dir: string): string {
+  return `${dir} is not a directory: --dir names the directory kdump writes dumps to (default /var/crash; KDUMP_COREDIR in /etc/default/kdump-tools, "path" in /etc/kdump.conf)`;
+}
+
+function unreadable(dir: string, e: NodeJS.ErrnoException): string {
+  if (e.code === 'EACCES' || e.code === 'EPERM') return `cannot read ${dir}: permission denied (dumps are root's: run as root)`;
+  return `cannot read ${dir}: ${e.message}`;
 }

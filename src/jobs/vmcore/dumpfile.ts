@@ -10,7 +10,7 @@ export type DumpFormat = 'elf' | 'kdump-compressed' | 'makedumpfile-flattened' |
 
 export type DumpProblemKind =
   | 'not_found' | 'permission' | 'not_a_file' | 'empty' | 'not_vmcore' | 'truncated' | 'no_vmcoreinfo'
-  | 'flattened' | 'unreadable';
+  | 'flattened' | 'unreadable' | 'corrupt';
 
 export interface DumpProblem {
   kind: DumpProblemKind;
@@ -116,8 +116,15 @@ export async function inspectDump(path: string): Promise<DumpInfo> {
         `${path} is not a vmcore: it starts with ${describeBytes(magic)}, not an ELF core, kdump-compressed ("KDUMP   ") or makedumpfile header. Point --vmcore at the dump itself (vmcore or dump.<time>), not at a log or a vmlinux.`);
     }
   } catch (e) {
-    problem(e instanceof ElfFormatError ? 'truncated' : 'unreadable', true,
-      `${path}: cannot read its headers (${(e as Error).message}); the file is damaged or cut short.`);
+    const why = (e as Error).message;
+    if (!(e instanceof ElfFormatError)) problem('unreadable', true, `cannot read ${path}: ${why}.`);
+    else if (/cut short/.test(why)) {
+      problem('corrupt', true,
+        `${path} ends inside its own headers (${why}; the file has ${st.size} bytes): the dump was cut short while being written or copied. Copy it again from where kdump wrote it, or take a new dump.`);
+    } else {
+      problem('corrupt', true,
+        `${path} has damaged headers (${why}): it is not a usable vmcore. Copy it again from where kdump wrote it (and compare checksums), or take a new dump.`);
+    }
   } finally {
     await fh.close();
   }

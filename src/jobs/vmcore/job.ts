@@ -2,8 +2,7 @@
 // result at the end. The CLI (kerntop vmcore-report) and the TUI call this same function.
 // Whatever happens, an archive comes out holding what could be collected and the log of what
 // failed; only cancellation leaves nothing behind.
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { JobProgressEvent, JobResultEvent } from '../../events.js';
@@ -16,8 +15,10 @@ import { type CollectorEvent, NO_DRGN_FIX, runCollector } from './collector.js';
 import { type DebuginfoResult, resolveDebuginfo } from './debuginfo.js';
 import { type DumpInfo, inspectDump } from './dumpfile.js';
 import { buildManifest } from './manifest.js';
+import { OutputDirError, ensureOutputDir, resolveUserPaths } from './paths.js';
 import type { CrashedTask, DrgnInfo, Frame, KernelFacts, PluginRun, VmcoreReportResult } from './model.js';
 import { type PluginSelection, VMCORE_PLUGINS, selectPlugins } from './plugins-select.js';
+import { type PluginProgress, pluginProgress } from './progress.js';
 import { logTail, renderSosTxt } from './report-text.js';
 
 export const JOB_NAME = 'vmcore-report';
@@ -49,7 +50,7 @@ export interface JobHooks {
 }
 
 // Problems that mean drgn would not even open the file: do not start it.
-const NO_COLLECTOR = new Set(['not_found', 'permission', 'not_a_file', 'empty', 'not_vmcore', 'flattened', 'unreadable']);
+const NO_COLLECTOR = new Set(['not_found', 'permission', 'not_a_file', 'empty', 'not_vmcore', 'flattened', 'unreadable', 'corrupt']);
 
 const OPEN_KIND_FIX: Record<string, string> = {
   no_vmcoreinfo: 'the dump has no VMCOREINFO note',
@@ -58,24 +59,30 @@ const OPEN_KIND_FIX: Record<string, string> = {
   kdump_arch: "this libkdumpfile cannot tell the architecture of a kdump-compressed dump without it in the header (QEMU's kdump formats): dump with QMP dump-guest-memory format elf, paging on",
 };
 
-export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks = {}): Promise<VmcoreReportResult> {
+export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHooks = {}): Promise<VmcoreReportResult> {
   const { signal } = hooks;
+  // Absolute from here on: the collector runs in another directory, and the report names them.
+  const opts = resolveUserPaths(given);
   const t0 = performance.now();
   const start = new Date();
   const logLines: string[] = [];
-  const log = (line: string, progress = false) => {
+  const log = (line: string, progress = false, plugin?: PluginProgress) => {
     logLines.push(`${new Date().toISOString()} ${line}`);
-    if (progress) hooks.onEvent?.({ type: 'job.progress', ts_ms: Date.now(), job: JOB_NAME, message: line });
+    if (progress) hooks.onEvent?.({ type: 'job.progress', ts_ms: Date.now(), job: JOB_NAME, message: line, ...(plugin ? { plugin } : {}) });
   };
   const selection: PluginSelection = selectPlugins({
     enable: opts.enablePlugins, only: opts.onlyPlugins, skip: opts.skipPlugins, experimental: opts.experimental,
   });
-  const tmpDir = opts.tmpDir ?? '/var/tmp';
-  // Never chmod an existing --tmp-dir (it may be /var/tmp); create it private only when missing.
-  if (!existsSync(tmpDir)) await mkdirPrivate(tmpDir);
+  const { tmpDir } = opts;
+  await ensureOutputDir(tmpDir);
   await sweepStale(tmpDir);
   // The pid in the name lets a later run remove what a killed run (SIGKILL, power loss) left behind.
-  const priv = await mkdtemp(join(tmpDir, `kerntop-vmcore.${process.pid}.`));
+  let priv: string;
+  try {
+    priv = await mkdtemp(join(tmpDir, `kerntop-vmcore.${process.pid}.`));
+  } catch (e) {
+    throw new OutputDirError(`cannot write the report under ${tmpDir}: ${(e as Error).message}; name a writable directory with --tmp-dir`);
+  }
   const collect = join(priv, 'report');
   const scratch = join(priv, 'scratch');
   await mkdirPrivate(collect);
@@ -86,6 +93,15 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
   try {
     log(`kerntop vmcore-report ${opts.version ?? ''} started: ${opts.cmdline ?? ''}`.trim(), false);
     log(`plugins to run: ${selection.run.join(', ') || 'none'}; skipped: ${selection.skipped.map((s) => `${s.name} (${s.reason})`).join(', ') || 'none'}`, true);
+
+    // A directory the user named that is not there finds nothing; say so rather than ignore it.
+    for (const d of opts.debuginfoDirs ?? []) {
+      const st = await stat(d).catch(() => null);
+      if (st?.isDirectory()) continue;
+      const msg = `--debuginfo-dir ${d} ${st ? 'is not a directory' : 'does not exist'}; name the root of an unpacked debug package (the directory holding usr/lib/debug)`;
+      log(msg, true);
+      problems.push(msg);
+    }
 
     // 1. The dump's headers.
     let t = performance.now();
@@ -149,7 +165,7 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
           case 'plugin.start': {
             const r = runs.get(ev.name);
             if (r) r.start_time = new Date().toISOString();
-            log(`plugin ${ev.name}: started`, true);
+            log(`plugin ${ev.name}: started`, true, pluginProgress(ev)!);
             break;
           }
           case 'plugin.end': {
@@ -159,12 +175,13 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
             r.run_time_s = ev.time_s;
             r.files = ev.files;
             r.notes = ev.notes;
-            r.data = ev.data;
-            r.status = ev.ok ? 'ok' : ev.skipped ? 'not_run' : 'failed';
+            r.data = ev.data ?? undefined;
+            const progress = pluginProgress(ev)!;
+            r.status = progress.status as PluginRun['status'];
             r.reason = ev.skipped ? ev.error : undefined;
             r.error = ev.ok || ev.skipped ? undefined : ev.error;
             r.traceback = ev.traceback;
-            log(`plugin ${ev.name}: ${r.status}${ev.error ? `: ${ev.error}` : ''} in ${ev.time_s} s`, true);
+            log(`plugin ${ev.name}: ${r.status}${ev.error ? `: ${ev.error}` : ''} in ${ev.time_s} s`, true, progress);
             if (ev.traceback) log(`plugin ${ev.name} traceback:\n${ev.traceback}`);
             for (const n of ev.notes) log(`plugin ${ev.name}: note: ${n}`);
             if (r.status === 'failed') problems.push(`plugin ${ev.name} failed: ${ev.error}`);
@@ -215,7 +232,10 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
 
     // 4. Interpretation: facts, panic reason through the log classifier.
     const plugins = [...VMCORE_PLUGINS.map((p) => runs.get(p.name)!).filter(Boolean)];
+    // Plugin data is JSON the collector wrote: read field by field, as the plugins define it.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const kdata = runs.get('kernel_info')?.data as Record<string, any> | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const pdata = runs.get('panic')?.data as Record<string, any> | undefined;
     let logText: string = (pdata?.log_text as string | undefined) ?? '';
     if (!logText) logText = await readFile(join(collect, 'plugins', 'dmesg', 'dmesg.txt'), 'utf8').catch(() => '');
@@ -300,7 +320,7 @@ export async function runVmcoreReport(opts: VmcoreReportOptions, hooks: JobHooks
 
 /** Removes private work directories of kerntop runs that no longer exist (a decompressed vmlinux is 600 MB). */
 async function sweepStale(tmpDir: string): Promise<void> {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = await readdir(tmpDir);
   } catch {

@@ -1,30 +1,42 @@
 // Which plugins run, decided the way sos decides: -n/--skip-plugins wins over everything;
 // -o/--only-plugins (alias --plugins) runs only those named; -e/--enable-plugins adds optional
-// ones; experimental plugins need --experimental. The table mirrors python/kerntop_vmcore/plugins
-// (test/unit/vmcore-plugins.test.ts keeps the two equal).
+// ones; experimental plugins need --experimental.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { PYTHON_DIR } from './python-dir.js';
 
-export type PluginKind = 'default' | 'optional' | 'experimental';
+// The plugin table has one owner, python/kerntop_vmcore/plugins/table.json: the collector runs its
+// rows, this side chooses and shows them. A file both read (rather than asking Python) because the
+// CLI and the `v` window need the list at once, on machines where Python or drgn may be missing.
+export const PLUGIN_TABLE_PATH = join(PYTHON_DIR, 'kerntop_vmcore', 'plugins', 'table.json');
 
-export interface PluginInfo {
-  name: string;
-  description: string;
-  kind: PluginKind;
-  needs_debuginfo: boolean;
+const PluginInfoSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'a Python module name'),
+  description: z.string().min(1),
+  kind: z.enum(['default', 'optional', 'experimental']),
+  needs_debuginfo: z.boolean(),
+});
+const PluginTableSchema = z.array(PluginInfoSchema).min(1).refine((t) => new Set(t.map((p) => p.name)).size === t.length, 'plugin names repeat');
+
+export type PluginInfo = z.infer<typeof PluginInfoSchema>;
+export type PluginKind = PluginInfo['kind'];
+
+/** Reads and checks a plugin table; a broken one is a packaging bug, named with its file. */
+export function loadPluginTable(path: string = PLUGIN_TABLE_PATH): readonly PluginInfo[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read the plugin table ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  const parsed = PluginTableSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${path} is not a valid plugin table: ${z.prettifyError(parsed.error)}`);
+  return Object.freeze(parsed.data.map((p) => Object.freeze(p)));
 }
 
-export const VMCORE_PLUGINS: readonly PluginInfo[] = [
-  { name: 'kernel_info', description: 'release, banner, taints, uptime, crash time', kind: 'default', needs_debuginfo: false },
-  { name: 'panic', description: 'panic reason, crashed task and its backtrace', kind: 'default', needs_debuginfo: false },
-  { name: 'dmesg', description: 'the whole kernel log', kind: 'default', needs_debuginfo: false },
-  { name: 'tasks', description: 'ps of every task, stacks of D-state tasks', kind: 'default', needs_debuginfo: true },
-  { name: 'modules', description: 'loaded modules with size and taint', kind: 'default', needs_debuginfo: true },
-  { name: 'sched_debug', description: 'per-CPU runqueues as /sys/kernel/debug/sched/debug shows them', kind: 'default', needs_debuginfo: true },
-  { name: 'meminfo', description: "memory summary like crash's kmem -i", kind: 'default', needs_debuginfo: true },
-  { name: 'slabinfo', description: 'top slab caches by memory', kind: 'default', needs_debuginfo: true },
-  { name: 'mounts', description: 'mounted filesystems', kind: 'default', needs_debuginfo: true },
-  { name: 'stacks', description: 'kernel stack of every task', kind: 'optional', needs_debuginfo: true },
-  { name: 'vmstat', description: 'global vmstat counters by name', kind: 'experimental', needs_debuginfo: true },
-];
+/** Table order is run order. */
+export const VMCORE_PLUGINS: readonly PluginInfo[] = loadPluginTable();
 
 export interface SelectOptions {
   enable?: string[];

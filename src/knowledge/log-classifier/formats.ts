@@ -54,13 +54,15 @@ export interface CrashFormat {
   example: string;
 }
 
+import { KIND_PLUMBING as K } from './plumbing.js';
+
 const F = '(?<func>[A-Za-z_$][\\w.$]*)';
 const re = (src: string, flags = '') => new RegExp(src.replace(/\{FUNC\}/g, F), flags);
 
 const IP_TRACE: StackSpec = { parts: ['ip', 'trace'], parts2: ['frames'] };
-const TRACE: StackSpec = { parts: ['trace'], parts2: ['frames'] };
 const ACCESS_DETAIL = /(?<access>Read|Write) (?:of size|at addr)/;
 const PREFIX = '^\\s*(?:Oops: )?';
+const KMSAN_ORIGIN = /^(?:Local variable .* created at:|Uninit was created at:)/;
 const LEAK_STACK: StackSpec = {
   parts: [{ after: /^\s*backtrace(?: \(crc [0-9a-f]+\))?:/ }, 'frames'],
   skip: /kmemleak|kmalloc|kcalloc|kzalloc|vmalloc|mmap|kmem|slab|alloc|create_object|idr_get|list_lru_init|kasprintf|kvasprintf|pcpu_create|strdup|strndup|memdup/,
@@ -80,29 +82,31 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     header: re(`${PREFIX}BUG: KASAN: (?<type>[a-z-]+) in {FUNC}`),
     title: 'KASAN: {type} {access} in {FUNC}',
     details: [ACCESS_DETAIL],
-    stack: { parts: ['header', 'trace'], trustHeader: true },
+    stack: { parts: ['header', 'trace'], trustHeader: true, skip: K.kasanHwTags.re },
     example: 'BUG: KASAN: use-after-free in __lock_acquire+0x2eb9/0x3b50 kernel/locking/lockdep.c:3378',
   },
   {
     id: 'kasan-no-func', class: 'kasan', subsystem: 'oops',
     header: re(`${PREFIX}BUG: KASAN: (?<type>[a-z-]+)(?: on address| at addr)`),
-    title: 'KASAN: {type} {access} in {FUNC}',
+    // No function: the address is all the report has (syzkaller "KASAN: %v %v").
+    title: 'KASAN: {type} {access}',
     details: [ACCESS_DETAIL],
-    stack: TRACE,
     example: 'BUG: KASAN: wild-memory-access on address 1ffffffff0000000',
   },
   {
     id: 'kmsan-usb-infoleak', class: 'kmsan', subsystem: 'oops',
     header: re(`${PREFIX}BUG: KMSAN: kernel-usb-infoleak in`),
     title: 'KMSAN: kernel-usb-infoleak in {FUNC}',
-    stack: { parts: ['trace'], skip: /usb_submit_urb|usb_start_wait_urb|usb_bulk_msg|usb_interrupt_msg|usb_control_msg/ },
+    stack: { parts: ['frames', { after: KMSAN_ORIGIN }, 'frames'], skip: new RegExp(`${K.usbSubmitUrb.re.source}|alloc_skb`) },
     example: 'BUG: KMSAN: kernel-usb-infoleak in usb_submit_urb+0x7ef/0x1f50 drivers/usb/core/urb.c:430',
   },
   {
     id: 'kmsan', class: 'kmsan', subsystem: 'oops',
     header: re(`${PREFIX}BUG: KMSAN: (?<type>[a-z-]+) in {FUNC}`),
     title: 'KMSAN: {type} in {FUNC}',
-    stack: { parts: ['trace', 'header'] },
+    // The stack follows the header directly (older kernels put "Call Trace:" in between); when all
+    // of it is plumbing, the origin stack after "Uninit was created at:" names the bug.
+    stack: { parts: ['frames', { after: KMSAN_ORIGIN }, 'frames'], skip: K.kmsan.re },
     example: 'BUG: KMSAN: uninit-value in __arch_swab32 arch/x86/include/uapi/asm/swab.h:10 [inline]',
   },
   {
@@ -158,10 +162,17 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
   },
   {
     id: 'arm-paging-request', class: 'paging_request', subsystem: 'oops',
-    header: /^\s*Unable to handle kernel (?:paging request|access to user memory|execute from non-executable memory|read from unreadable memory|write to read-only memory)/,
-    title: 'BUG: unable to handle kernel paging request in {FUNC}',
+    header: /^\s*Unable to handle kernel (?<what>paging request|access to user memory)/,
+    title: 'BUG: unable to handle kernel {what} in {FUNC}',
     stack: IP_TRACE,
     example: 'Unable to handle kernel paging request at virtual address dead000000000108',
+  },
+  {
+    id: 'arm-bad-access', class: 'paging_request', subsystem: 'oops',
+    header: /^\s*Unable to handle kernel (?:execute from non-executable memory|read from unreadable memory|write to read-only memory)/,
+    title: 'BUG: unable to handle kernel paging request in {FUNC}',
+    stack: IP_TRACE,
+    example: 'Unable to handle kernel write to read-only memory at virtual address ffff800008f6d000',
   },
   {
     id: 'gpf', class: 'gpf', subsystem: 'oops',
@@ -221,14 +232,15 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     id: 'kernel-bug-list', class: 'kernel_bug', subsystem: 'oops',
     header: /^\s*kernel BUG at lib\/list_debug\.c/,
     title: 'BUG: corrupted list in {FUNC}',
-    stack: { parts: ['ip', 'trace'], parts2: ['frames'], skip: /list_debug|_valid/ },
+    // The RIP is lib/list_debug.c's check; the caller in the trace corrupted the list.
+    stack: { parts: ['trace'], parts2: ['frames'], skip: /list_debug|_valid/ },
     example: 'kernel BUG at lib/list_debug.c:53!',
   },
   {
     id: 'kernel-bug', class: 'kernel_bug', subsystem: 'oops',
     header: /^\s*(?:------------\[ cut here \]------------ *)?[Kk]ernel BUG at (?<src>\S+?)!?\s*$|^\s*kernel BUG at (?<src2>\S+)/,
     title: 'kernel BUG in {FUNC}',
-    stack: IP_TRACE,
+    stack: { ...IP_TRACE, skip: K.kernelBug.re },
     example: 'kernel BUG at drivers/misc/lkdtm/bugs.c:78!',
   },
   {
@@ -331,7 +343,7 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     stack: {
       parts: [{ after: /is trying to acquire|just changed the state of lock/ }, { at: re('(?:, )?at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') }],
       parts2: ['trace'],
-      skip: /^lock_sock|^release_sock/,
+      skip: K.lockdepDeadlock.re,
     },
     example: 'WARNING: possible circular locking dependency detected',
   },
@@ -344,9 +356,10 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
   },
   {
     id: 'lockdep-suspicious-rcu', class: 'lockdep', subsystem: 'warning',
-    header: /^\s*(?:\[ )?(?:WARNING|INFO): suspicious RCU usage/,
-    title: 'WARNING: suspicious RCU usage in {FUNC}',
-    stack: { parts: ['trace'], skip: /rcu|kmem|slab|kmalloc|vmalloc|kcalloc|kzalloc/ },
+    // Old kernels print "INFO:", new ones "WARNING:"; the title keeps the kernel's word, as syzkaller does.
+    header: /^\s*(?:\[ )?(?<kind>WARNING|INFO): suspicious RCU usage/,
+    title: '{kind}: suspicious RCU usage in {FUNC}',
+    stack: { parts: ['trace'], skip: K.suspiciousRcu.re },
     example: 'WARNING: suspicious RCU usage',
   },
   {
@@ -385,6 +398,15 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     example: 'INFO: trying to register non-static key.',
   },
   {
+    // lockdep's "[ BUG: Invalid wait context ]" (kernel/locking/lockdep.c print_lock_invalid_wait_context);
+    // syzkaller files it with lockdep's own WARNINGs as "WARNING: locking bug in".
+    id: 'lockdep-invalid-wait-context', class: 'lockdep', subsystem: 'warning',
+    header: /^\s*(?:\[ )?BUG: Invalid wait context/,
+    title: 'WARNING: locking bug in {FUNC}',
+    stack: { parts: ['trace'], skip: K.lockdepWarning.re },
+    example: '[ BUG: Invalid wait context ]',
+  },
+  {
     id: 'lockdep-limits', class: 'lockdep', subsystem: 'oops',
     header: /^\s*BUG: (?<what>MAX_LOCKDEP_\w+ too low!|MAX_LOCK_DEPTH too low!|MAX_STACK_TRACE_ENTRIES too low!|looking up invalid subclass: \d+|lock_chain_count|key .* has not been registered)/,
     title: 'BUG: {what}',
@@ -415,8 +437,15 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     id: 'preemptible-smp-processor-id', class: 'atomic_sleep', subsystem: 'oops',
     header: /^\s*BUG: using (?<what>smp_processor_id\(\)|__this_cpu_\w+\(\)) in preemptible/,
     title: 'BUG: using {what} in preemptible code in {FUNC}',
-    stack: { parts: ['trace'], skip: /dump_stack|preemption|preempt|check_preemption_disabled/ },
+    stack: { parts: ['trace'], skip: K.preemptible.re },
     example: 'BUG: using smp_processor_id() in preemptible [00000000] code: syz-executor/1234',
+  },
+  {
+    id: 'workqueue-leaked-lock', class: 'atomic_sleep', subsystem: 'oops',
+    header: /^\s*BUG: workqueue leaked lock or atomic/,
+    title: 'BUG: workqueue leaked lock or atomic in {FUNC}',
+    stack: { parts: [{ at: re('last function: {FUNC}') }] },
+    example: 'BUG: workqueue leaked lock or atomic: kworker/0:1/0x00000000/12',
   },
   // --- memory ------------------------------------------------------------------------------------
   {
@@ -454,6 +483,18 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     suppress: /kasan: bad access detected/,
     title: 'BUG: {what}',
     example: 'BUG kmalloc-64 (Not tainted): Object already free',
+  },
+  {
+    // SLUB debug (and old KASAN) allocation/free tracks: inside a "BUG kmalloc-64" report they are
+    // part of it; alone, the report's header was lost (syzkaller "INFO: %v in %v", corrupted).
+    id: 'slub-track', class: 'oops', subsystem: 'oops',
+    header: re('^\\s*INFO: (?<what>Freed|Allocated) in {FUNC}'),
+    // Only the function: the rest of the line is age, CPU and PID of this one object.
+    title: 'INFO: {what} in {FUNC}',
+    stack: { parts: ['header'] },
+    corrupted: true,
+    continuation: true,
+    example: 'INFO: Allocated in test_version_show+0x98/0xf0 age=8188 cpu=6 pid=172',
   },
   {
     id: 'oom-kill', class: 'oom_kill', subsystem: 'oom_kill',
@@ -500,8 +541,10 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
   },
   {
     id: 'dentry-in-use', class: 'oops', subsystem: 'oops',
-    header: /^\s*BUG: Dentry .* still in use \(\d+\) \[unmount of (?<fs>[^\]]+)\]/,
-    title: 'BUG: Dentry still in use [unmount of {fs}]',
+    // Filesystem type and block device left out of the title (loop0/1/2 would split one bug), as
+    // syzkaller does since it titles this "in unmount".
+    header: /^\s*BUG: Dentry .* still in use \(\d+\) \[(?<op>unmount) of (?<fs>[^\]]+)\]/,
+    title: 'BUG: Dentry still in use in {op}',
     example: 'BUG: Dentry ffff880026e4ad70{i=0,n=/}  still in use (1) [unmount of ramfs ramfs]',
   },
   // --- panics (after the specific kinds: many reports end in one) --------------------------------
@@ -546,51 +589,73 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
   // --- WARN() ------------------------------------------------------------------------------------
   {
     id: 'warning-odebug', class: 'warning', subsystem: 'warning',
-    header: /^\s*WARNING: .*lib\/debugobjects\.c.* (?:debug_print|debug_check)/,
+    // Old and 6.17+ WARNING headers ("WARNING: lib/debugobjects.c:612 at debug_print_object+0x..., CPU#0").
+    header: /^\s*WARNING: .*lib\/debugobjects\.c.* (?:debug_print|debug_check|at)/,
     title: 'WARNING: ODEBUG bug in {FUNC}',
-    stack: { parts: ['ip', 'trace'], skip: /debug_|rcu|hrtimer_|timer_|work_|percpu_|kmem_|slab_|kfree|vunmap|vfree|__free_|kobject_/ },
+    stack: { parts: ['ip', 'trace'], parts2: ['trace'], skip: K.odebugWarning.re },
     example: 'WARNING: CPU: 1 PID: 6193 at lib/debugobjects.c:508 debug_print_object+0x16a/0x250 lib/debugobjects.c:505',
   },
   {
     id: 'warning-refcount', class: 'warning', subsystem: 'warning',
-    header: /^\s*WARNING: .*lib\/refcount\.c.* refcount_/,
+    header: /^\s*WARNING: .*lib\/refcount\.c.* (?:refcount_|at)/,
     title: 'WARNING: refcount bug in {FUNC}',
-    stack: { parts: ['ip', 'trace'], skip: /refcount|kobject_/ },
+    stack: { parts: ['ip', 'trace'], parts2: ['trace'], skip: K.refcountWarning.re },
     example: 'WARNING: CPU: 0 PID: 1 at lib/refcount.c:28 refcount_warn_saturate+0x13d/0x1a0',
   },
   {
     id: 'warning-kobject', class: 'warning', subsystem: 'warning',
-    header: /^\s*WARNING: .*lib\/kobject\.c.* kobject_/,
+    header: /^\s*WARNING: .*lib\/kobject\.c.* (?:kobject_|at)/,
     title: 'WARNING: kobject bug in {FUNC}',
-    stack: { parts: ['ip', 'trace'], skip: /kobject_/ },
+    stack: { parts: ['ip', 'trace'], parts2: ['trace'], skip: K.kobjectWarning.re },
     example: 'WARNING: CPU: 0 PID: 4096 at lib/kobject.c:712 kobject_put+0x1c5/0x260',
   },
   {
     id: 'warning-lockdep', class: 'warning', subsystem: 'warning',
-    header: /^\s*WARNING: .*kernel\/locking\/lockdep\.c.*lock_/,
+    header: /^\s*WARNING: .*kernel\/locking\/lockdep\.c.*(?:lock_| at )/,
     title: 'WARNING: locking bug in {FUNC}',
-    stack: { parts: ['ip', 'trace'], skip: /lock_sock|release_sock/ },
+    stack: { parts: ['ip', 'trace'], parts2: ['trace'], skip: K.lockdepWarning.re },
     example: 'WARNING: CPU: 1 PID: 3961 at kernel/locking/lockdep.c:3175 __lock_acquire+0x1163/0x1f90',
   },
   {
     id: 'warning-usercopy', class: 'warning', subsystem: 'warning',
-    header: /^\s*WARNING: .*mm\/usercopy\.c.* usercopy_warn/,
+    header: /^\s*WARNING: .*mm\/usercopy\.c.* (?:usercopy_warn|at)/,
     title: 'WARNING: bad usercopy in {FUNC}',
-    stack: { parts: ['ip', 'trace'], skip: /usercopy|__check/ },
+    stack: { parts: ['ip', 'trace'], parts2: ['trace'], skip: K.usercopy.re },
     example: 'WARNING: CPU: 0 PID: 3122 at mm/usercopy.c:81 usercopy_warn+0xdb/0x100 mm/usercopy.c:76',
   },
   {
     id: 'warning-kmalloc', class: 'warning', subsystem: 'warning',
     header: /^\s*WARNING: .*mm\/.*\.c.* k?.?malloc/,
     title: 'WARNING: kmalloc bug in {FUNC}',
-    stack: { parts: ['ip', 'trace'], skip: /kmalloc|kcalloc|kzalloc|krealloc|vmalloc|slab|kmem|kvmalloc/ },
+    stack: { parts: ['ip', 'trace'], parts2: ['trace'], skip: K.kmallocWarning.re },
     example: 'WARNING: CPU: 1 PID: 3584 at mm/slab_common.c:996 kmalloc_slab+0x65/0xc0',
+  },
+  {
+    id: 'warning-vmalloc-zero', class: 'warning', subsystem: 'warning',
+    header: /^\s*WARNING: .*mm\/vmalloc\.c.*__vmalloc_node/,
+    title: 'WARNING: zero-size vmalloc in {FUNC}',
+    stack: { parts: ['ip', 'trace'], parts2: ['trace'] },
+    example: 'WARNING: CPU: 1 PID: 15973 at mm/vmalloc.c:3108 __vmalloc_node_range+0x1036/0x1300 mm/vmalloc.c:3108',
+  },
+  {
+    id: 'warning-proc-register', class: 'warning', subsystem: 'warning',
+    header: /^\s*WARNING: .*fs\/proc\/generic\.c.* (?:proc_register|at)/,
+    title: 'WARNING: proc registration bug in {FUNC}',
+    stack: { parts: ['ip', 'trace'], parts2: ['trace'], skip: K.procWarning.re },
+    example: 'WARNING: CPU: 0 PID: 5090 at fs/proc/generic.c:372 proc_register+0x34c/0x480 fs/proc/generic.c:372',
+  },
+  {
+    id: 'warning-usb-submit-urb', class: 'warning', subsystem: 'warning',
+    header: /^\s*WARNING: .* usb_submit_urb/,
+    title: 'WARNING in {FUNC}/usb_submit_urb',
+    stack: { parts: ['ip', 'trace'], parts2: ['trace'], skip: K.usbSubmitUrb.re },
+    example: 'WARNING: CPU: 1 PID: 9 at drivers/usb/core/urb.c:504 usb_submit_urb+0xed2/0x18a0 drivers/usb/core/urb.c:502',
   },
   {
     id: 'warning', class: 'warning', subsystem: 'warning',
     // "WARNING: CPU: 0 PID: 45 at drivers/misc/lkdtm/bugs.c:85 lkdtm_WARNING+0x8/0xb"; old kernels
     // "WARNING: at fs/foo.c:12 foo()"; 6.17+ "WARNING: drivers/x.c:85 at lkdtm_WARNING+0x8/0xb, CPU#0: sh/45".
-    header: re('^\\s*WARNING: (?:(?:CPU: (?<cpu>\\d+) (?:UID: \\d+ )?PID: (?<pid>\\d+) )?at (?<src>\\S+)(?: \\[[\\w]+\\])? {FUNC}|(?<src2>\\S+:\\d+) at (?<func2>[A-Za-z_$][\\w.$]*)[^,]*, CPU#(?<cpu2>\\d+): (?<comm>.+)/(?<pid2>\\d+))'),
+    header: re('^\\s*WARNING: (?:(?:CPU: (?<cpu>\\d+) (?:UID: \\d+ )?PID: (?<pid>\\d+) )?at (?<src>\\S+)(?: \\[[\\w]+\\])? {FUNC}|(?<src2>\\S+:\\d+) at (?<func2>[A-Za-z_$][\\w.$]*)[^,]*, CPU#(?<cpu2>\\d+): (?<comm>.+)/(?<pid2>\\d+)|(?<src3>\\S+:\\d+) at 0x[0-9a-f]+, CPU#(?<cpu3>\\d+): (?<comm3>.+)/(?<pid3>\\d+))'),
     title: 'WARNING in {FUNC}',
     stack: { parts: ['header', 'ip', 'trace'], parts2: ['frames'] },
     example: 'WARNING: CPU: 0 PID: 45 at drivers/misc/lkdtm/bugs.c:85 lkdtm_WARNING+0x8/0xb',
@@ -616,7 +681,7 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     title: 'BUG: {what}',
     stack: IP_TRACE,
     needsEvidence: true,
-    example: 'BUG: workqueue leaked lock or atomic: kworker/0:1/0x00000000/12',
+    example: 'BUG: failure at mm/slub.c:1234/slab_err()!',
   },
   {
     id: 'warning-generic', class: 'warning', subsystem: 'warning',

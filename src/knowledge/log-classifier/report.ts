@@ -1,6 +1,6 @@
 // Turning the lines of one report into its title, guilty function and task fields.
 import type { CrashFormat, StackPart, StackSpec } from './formats.js';
-import { type Frame, hungTaskExtractor, isSkippedFrame, isSkippedHeaderFrame, isStallAnchor, parseFrame, parseIpLine, canonicalFunc } from './frames.js';
+import { type Frame, hungTaskExtractor, isInlineFrameLine, isSkippedFrame, isSkippedHeaderFrame, isStallAnchor, parseFrame, parseIpLine, canonicalFunc } from './frames.js';
 
 export interface ReportLine {
   no: number;
@@ -33,13 +33,14 @@ function frameMatches(f: Frame, spec: StackSpec | undefined): boolean {
 }
 
 /** Runs one list of stack parts over the lines; returns all frames met (in order) with a flag for "skipped". */
-function collectFrames(lines: ReportLine[], header: RegExpExecArray, parts: StackPart[], spec: StackSpec): Frame[] {
+function collectFrames(lines: ReportLine[], header: RegExpExecArray, parts: StackPart[]): Frame[] {
   const frames: Frame[] = [];
   let pos = 1; // line 0 is the header
   for (const part of parts) {
     if (part === 'header') {
       const name = header.groups?.func ?? header.groups?.func2;
-      if (name) frames.push({ raw: name, func: canonicalFunc(name), header: true });
+      // "BUG: KASAN: ... in foo include/x.h:12 [inline]": a symbolizer's line, see isInlineFrameLine.
+      if (name && !isInlineFrameLine(lines[0].text)) frames.push({ raw: name, func: canonicalFunc(name), header: true });
       continue;
     }
     if (part === 'ip') {
@@ -67,8 +68,8 @@ function collectFrames(lines: ReportLine[], header: RegExpExecArray, parts: Stac
         if (seen > 0 && (STACK_KEYWORD_RE.test(t) || TRACE_END_RE.test(t))) break;
         const f = parseFrame(t);
         if (f === null || f === 'questionable') continue;
-        frames.push(f);
         seen++;
+        if (!isInlineFrameLine(t)) frames.push(f);
       }
       pos = i;
       continue;
@@ -111,14 +112,20 @@ function pick(frames: Frame[], spec: StackSpec): Frame | null {
   }
   const kept = frames.filter((f) => frameMatches(f, spec));
   if (spec.extractor === 'hung') return hungTaskExtractor(kept);
-  // A report cut right after its only frame still names it, skip list or not (syzkaller does too).
-  return kept[0] ?? (frames.length === 1 ? frames[0] : null);
+  // A report cut right after its only frame still names it, unless this kind of report skips that
+  // frame on its own ("WARNING: ODEBUG bug in corrupted" when only debug_print_object is left).
+  if (kept[0]) return kept[0];
+  const only = frames.length === 1 ? frames[0] : null;
+  return only && !(spec.skip && spec.skip.test(only.func)) ? only : null;
 }
 
 export function guiltyFrame(lines: ReportLine[], header: RegExpExecArray, spec: StackSpec): Frame | null {
-  const f1 = pick(collectFrames(lines, header, spec.parts, spec), spec);
-  if (f1 || !spec.parts2) return f1;
-  return pick(collectFrames(lines, header, spec.parts2, spec), spec);
+  const frames1 = collectFrames(lines, header, spec.parts);
+  const f1 = pick(frames1, spec);
+  // The second layout is for reports where the first found no frame at all; frames that were all
+  // plumbing mean there is no culprit to name (syzkaller titles those "in corrupted").
+  if (f1 || !spec.parts2 || frames1.length > 0) return f1;
+  return pick(collectFrames(lines, header, spec.parts2), spec);
 }
 
 // syzkaller-style title clean-up: no addresses, offsets or timestamps in a title; bounded length.
@@ -134,7 +141,7 @@ export function sanitizeTitle(t: string): string {
 
 export function finalizeReport(fmt: CrashFormat, header: RegExpExecArray, lines: ReportLine[]): Finalized {
   const groups: Record<string, string> = {};
-  for (const [k, v] of Object.entries(header.groups ?? {})) if (v !== undefined) groups[k.replace(/2$/, '')] ??= v;
+  for (const [k, v] of Object.entries(header.groups ?? {})) if (v !== undefined) groups[k.replace(/[23]$/, '')] ??= v;
   if (fmt.details) {
     for (const d of fmt.details) {
       for (const l of lines) {
@@ -154,11 +161,10 @@ export function finalizeReport(fmt: CrashFormat, header: RegExpExecArray, lines:
   }
   let title = fmt.title;
   if (title.includes('{FUNC}')) {
-    if (fn) title = title.replace('{FUNC}', fn);
-    else {
-      title = title.replace(/ in \{FUNC\}/, '').replace('{FUNC}', '');
-      corrupted = true;
-    }
+    // No frame left: syzkaller's placeholder, so the title still matches the dashboard's ("INFO: task
+    // hung in corrupted"); the report is marked corrupted.
+    title = title.replace('{FUNC}', fn ?? 'corrupted');
+    if (!fn) corrupted = true;
   }
   // A missing detail drops its phrase ("OOM kill of {victim}" -> "OOM kill").
   title = title.replace(/ (?:of|in|for|at) \{(\w+)\}/g, (m, k: string) => (groups[k] !== undefined ? m : ''));

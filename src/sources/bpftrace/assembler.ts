@@ -1,10 +1,13 @@
 import type { KerntopEvent, ProbeFamily } from '../../events.js';
 import { decoderFor, familyOfMap, type DecodeContext, type MapValue } from './decoders.js';
+import { RunningTotals } from './deltas.js';
 import { parseLine } from './parser.js';
 
 export interface AssembleResult {
   events: KerntopEvent[];
   ready: boolean;
+  /** The line was the interval's TICK marker: the child is alive and reporting. */
+  tick?: boolean;
   malformed?: string;
 }
 
@@ -16,18 +19,26 @@ export interface AssembleResult {
 export class OutputAssembler {
   private pending = new Map<ProbeFamily, Map<string, MapValue>>();
   private lastTickMs: number | null = null;
+  private readonly runningTotals = new RunningTotals();
+  private readonly totals: ReadonlySet<string>;
 
+  /** totals: maps the program never clears (Composed.totals); each tick reports their difference since the last. */
   constructor(
     private readonly families: readonly ProbeFamily[],
     private readonly ctx: DecodeContext,
     private readonly now: () => number = Date.now,
-  ) {}
+    totals: Iterable<string> = [],
+  ) {
+    this.totals = new Set(totals);
+  }
 
   feed(line: string): AssembleResult {
     const p = parseLine(line);
     const ts = this.now();
     switch (p.kind) {
       case 'ready':
+        // A new child: its maps start empty.
+        this.runningTotals.reset();
         this.lastTickMs = ts;
         return { events: [], ready: true };
       case 'map':
@@ -35,9 +46,12 @@ export class OutputAssembler {
       case 'khist': {
         const fam = familyOfMap(p.name);
         if (!fam) return { events: [], ready: false };
+        const raw = p.kind === 'hist' ? p.buckets : p.kind === 'khist' ? p.byKey : p.value;
+        const value = this.totals.has(p.name) ? this.runningTotals.difference(p.name, raw) : raw;
+        if (value === null) return { events: [], ready: false };
         let m = this.pending.get(fam);
         if (!m) this.pending.set(fam, (m = new Map()));
-        m.set(p.name, p.kind === 'hist' ? p.buckets : p.kind === 'khist' ? p.byKey : p.value);
+        m.set(p.name, value);
         return { events: [], ready: false };
       }
       case 'tick': {
@@ -51,11 +65,11 @@ export class OutputAssembler {
           events.push(r.tick, ...r.events);
         }
         this.pending.clear();
-        return { events, ready: false };
+        return { events, ready: false, tick: true };
       }
       case 'event': {
         const d = decoderFor(p.family as ProbeFamily);
-        const ev = d?.event?.(p.fields, this.ctx, ts) ?? null;
+        const ev = d?.event?.decode(p.fields, this.ctx, ts) ?? null;
         if (!ev) return { events: [], ready: false, malformed: line };
         return { events: [ev], ready: false };
       }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import type { ProbeFamily } from '../../events.js';
+import { NOT_SELECTED_REASON, type ProbeFamily } from '../../events.js';
 import { CATALOG, type Requirement, type Strategy } from './catalog.js';
 import { tracersUnmet } from './tracers.js';
 
@@ -169,7 +169,7 @@ export function decide(host: HostCapabilities, sel: ProbeSelection = {}): ProbeD
   };
   return CATALOG.map((entry) => {
     const named = (sel.requested?.has(entry.family) ?? false) || (sel.added?.has(entry.family) ?? false);
-    if ((sel.requested && !named) || sel.removed?.has(entry.family)) return { family: entry.family, attach: false, reason: 'not selected (--probes)', fallbacks: [] };
+    if ((sel.requested && !named) || sel.removed?.has(entry.family)) return { family: entry.family, attach: false, reason: NOT_SELECTED_REASON, fallbacks: [] };
     if (!host.bpftrace) return { family: entry.family, attach: false, reason: host.bpftraceProblem ?? 'bpftrace missing', fallbacks: [] };
     if (!host.bpfCapable) return { family: entry.family, attach: false, reason: 'not privileged (run as root)', fallbacks: [] };
     const reasons: string[] = [];

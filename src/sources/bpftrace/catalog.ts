@@ -1,4 +1,5 @@
 import type { ProbeFamily } from '../../events.js';
+import type { EventLine } from './event-line.js';
 
 /** What a strategy needs from the host before kerntop tries it. */
 export interface Requirement {
@@ -123,4 +124,60 @@ export function catalogEntry(family: ProbeFamily): ProbeFamilyEntry {
   const e = CATALOG.find((c) => c.family === family);
   if (!e) throw new Error(`unknown probe family ${family}`);
   return e;
+}
+
+/**
+ * The `EV <family> ...` line of each family that prints events one by one: fields in printf order.
+ * Every strategy's fragment of the family prints exactly these; the family's decoder reads them by name.
+ */
+export const EVENT_LINES = {
+  sched: [
+    { name: 'runq_latency_us', type: 'int' },
+    { name: 'pid', type: 'int' },
+    { name: 'cpu', type: 'int' },
+    { name: 'comm', type: 'text' },
+  ],
+  bio: [
+    { name: 'latency_us', type: 'int' },
+    { name: 'major', type: 'int' },
+    { name: 'minor', type: 'int' },
+    { name: 'sector', type: 'int' },
+    { name: 'rwbs', type: 'word' },
+    { name: 'cpu', type: 'int' },
+  ],
+  vfs: [
+    { name: 'latency_us', type: 'int' },
+    { name: 'probe', type: 'word' },
+    { name: 'pid', type: 'int' },
+    { name: 'comm', type: 'text' },
+  ],
+  oom: [
+    { name: 'pid', type: 'int' },
+    { name: 'anon_rss_kb', type: 'int' },
+    { name: 'file_rss_kb', type: 'int' },
+    { name: 'shmem_rss_kb', type: 'int' },
+    { name: 'oom_score_adj', type: 'int' },
+    { name: 'comm', type: 'text' },
+  ],
+  tcp_retrans: [
+    { name: 'state', type: 'int' },
+    { name: 'sport', type: 'int' },
+    { name: 'dport', type: 'int' },
+    { name: 'saddr', type: 'word' },
+    { name: 'daddr', type: 'word' },
+  ],
+  // One line for every kind of interruption: kind is irq (id: IRQ number), softirq (id: vector) or
+  // rtwake (id: the woken RT task's pid); comm is the task the CPU was running (for rtwake, the woken
+  // one). Captures from before comm was printed end after id: comm reads as ''.
+  noise: [
+    { name: 'kind', type: 'word' },
+    { name: 'cpu', type: 'int' },
+    { name: 'duration_us', type: 'int' },
+    { name: 'id', type: 'int' },
+    { name: 'comm', type: 'text' },
+  ],
+} as const satisfies Partial<Record<ProbeFamily, EventLine>>;
+
+export function eventLine(family: ProbeFamily): EventLine | undefined {
+  return (EVENT_LINES as Partial<Record<ProbeFamily, EventLine>>)[family];
 }

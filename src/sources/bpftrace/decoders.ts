@@ -1,6 +1,7 @@
 import type { KernelEvent, Log2Bucket, ProbeFamily, ProbeTickEvent, Severity, Thresholds } from '../../events.js';
-import { TCP_STATES } from '../../knowledge/drop-reasons.js';
-import { TROUBLE_DROP_REASONS } from '../../store/rules.js';
+import { isTroubleDropReason, TCP_STATES } from '../../knowledge/drop-reasons.js';
+import { EVENT_LINES } from './catalog.js';
+import { readEventLine, type EventLine, type EventRecord } from './event-line.js';
 import { NOISE_DECODER } from './noise-decoder.js';
 
 export type MapValue = number | Record<string, number> | Log2Bucket[] | Record<string, Log2Bucket[]>;
@@ -14,11 +15,28 @@ export interface DecodeContext {
   irqName?(irq: number): string | undefined;
 }
 
+/** Reads a family's `EV` lines by their contract (EVENT_LINES in catalog.ts). */
+export interface EventDecoder {
+  line: EventLine;
+  /** The words after `EV <family>`; null when they do not fit the line. */
+  decode(words: readonly string[], ctx: DecodeContext, ts_ms: number): KernelEvent | null;
+}
+
+function onEvent<L extends EventLine>(line: L, decode: (f: EventRecord<L>, ctx: DecodeContext, ts_ms: number) => KernelEvent): EventDecoder {
+  return {
+    line,
+    decode(words, ctx, ts_ms) {
+      const f = readEventLine(line, words);
+      return f ? decode(f, ctx, ts_ms) : null;
+    },
+  };
+}
+
 /** How one family's bpftrace output becomes events: a table row per family. */
 export interface FamilyDecoder {
   family: ProbeFamily;
   /** An `EV <family> ...` line. */
-  event?(f: string[], ctx: DecodeContext, ts_ms: number): KernelEvent | null;
+  event?: EventDecoder;
   /** The family's maps printed in one interval. */
   tick(maps: ReadonlyMap<string, MapValue>, ctx: DecodeContext, ts_ms: number, interval_ms: number): { tick: ProbeTickEvent; events: KernelEvent[] };
 }
@@ -57,38 +75,33 @@ function dropReasonName(code: string, ctx: DecodeContext): string {
   return Number.isNaN(n) ? code : (ctx.dropReasons.get(n) ?? `reason_${n}`);
 }
 
+/** by_key of sched ticks: wakeups of kerntop's own threads (node, bpftrace) that were not counted. */
+export const SCHED_OWN_KEY = 'kerntop_own_not_counted';
+
 export const DECODERS: readonly FamilyDecoder[] = [
   {
     family: 'sched',
-    event([us, pid, ...rest], ctx, ts_ms) {
-      const value_us = int(us);
-      if (Number.isNaN(value_us)) return null;
-      // "us pid cpu comm"; captures from before the CPU was printed have "us pid comm".
-      const cpu = rest.length >= 2 && /^\d+$/.test(rest[0]) ? Number(rest[0]) : undefined;
-      const name = (cpu === undefined ? rest : rest.slice(1)).join(' ');
-      return { type: 'kernel.event', ts_ms, source: 'sched', subsystem: 'sched', severity: latencySeverity(value_us, ctx.thresholds.sched_warn_us), title: `run-queue latency ${value_us} us: ${name}[${pid}]${cpu === undefined ? '' : ` on CPU ${cpu}`}`, pid: int(pid), comm: name, value_us, ...(cpu === undefined ? {} : { cpu }), in_tick: true };
-    },
+    event: onEvent(EVENT_LINES.sched, ({ runq_latency_us: value_us, pid, cpu, comm }, ctx, ts_ms) => ({ type: 'kernel.event', ts_ms, source: 'sched', subsystem: 'sched', severity: latencySeverity(value_us, ctx.thresholds.sched_warn_us), title: `run-queue latency ${value_us} us: ${comm}[${pid}] on CPU ${cpu}`, pid, comm, value_us, cpu, in_tick: true })),
     tick(maps, _ctx, ts_ms, interval_ms) {
       const h = hist(maps.get('sched_lat_us'));
-      // Older programs printed a separate count; the histogram's total is the same number.
-      const count = maps.has('sched_n') ? scalar(maps.get('sched_n')) : (h ?? []).reduce((a, b) => a + b.count, 0);
+      const count = (h ?? []).reduce((a, b) => a + b.count, 0);
       const tick = baseTick('sched', ts_ms, interval_ms, count);
       tick.hist_us = h;
       if (maps.has('sched_max_us')) tick.max_us = scalar(maps.get('sched_max_us'));
       tick.by_comm = nonEmpty(keyed(maps.get('sched_comm')));
+      // kerntop's own wakeups, left out of the count and the histogram: shown so the user knows.
+      const own = maps.has('sched_own_n') ? scalar(maps.get('sched_own_n')) : 0;
+      if (own > 0) tick.by_key = { [SCHED_OWN_KEY]: own };
       return { tick, events: [] };
     },
   },
   {
     family: 'bio',
-    event([us, major, minor, sector, rwbs, cpuText], ctx, ts_ms) {
-      const value_us = int(us);
-      if (Number.isNaN(value_us)) return null;
-      const device = ctx.deviceName(int(major), int(minor));
+    event: onEvent(EVENT_LINES.bio, ({ latency_us: value_us, major, minor, sector, rwbs, cpu }, ctx, ts_ms) => {
+      const device = ctx.deviceName(major, minor);
       const dev = `${major}:${minor}`;
-      const cpu = int(cpuText);
-      return { type: 'kernel.event', ts_ms, source: 'bio', subsystem: 'bio', severity: latencySeverity(value_us, ctx.thresholds.bio_warn_us), title: `block I/O ${value_us} us on ${device ?? dev} (${dev}) ${rwbs ?? ''} sector ${sector}`.trim(), value_us, ...(Number.isNaN(cpu) ? {} : { cpu }), in_tick: true, fields: { major: int(major), minor: int(minor), dev, device: device ?? null, sector: int(sector), rwbs: rwbs ?? '' } };
-    },
+      return { type: 'kernel.event', ts_ms, source: 'bio', subsystem: 'bio', severity: latencySeverity(value_us, ctx.thresholds.bio_warn_us), title: `block I/O ${value_us} us on ${device ?? dev} (${dev}) ${rwbs} sector ${sector}`.trim(), value_us, cpu, in_tick: true, fields: { major, minor, dev, device: device ?? null, sector, rwbs } };
+    }),
     tick(maps, ctx, ts_ms, interval_ms) {
       const byDev = keyed(maps.get('bio_dev'));
       const tick = baseTick('bio', ts_ms, interval_ms, sum(byDev));
@@ -102,13 +115,10 @@ export const DECODERS: readonly FamilyDecoder[] = [
   },
   {
     family: 'vfs',
-    event([us, probe, pid, ...comm], ctx, ts_ms) {
-      const value_us = int(us);
-      if (Number.isNaN(value_us)) return null;
-      const name = comm.join(' ');
-      const op = vfsOp(probe ?? '');
-      return { type: 'kernel.event', ts_ms, source: 'vfs', subsystem: 'vfs', severity: latencySeverity(value_us, ctx.thresholds.vfs_warn_us), title: `${op} ${value_us} us: ${name}[${pid}]`, pid: int(pid), comm: name, value_us, in_tick: true, fields: { op } };
-    },
+    event: onEvent(EVENT_LINES.vfs, ({ latency_us: value_us, probe, pid, comm }, ctx, ts_ms) => {
+      const op = vfsOp(probe);
+      return { type: 'kernel.event', ts_ms, source: 'vfs', subsystem: 'vfs', severity: latencySeverity(value_us, ctx.thresholds.vfs_warn_us), title: `${op} ${value_us} us: ${comm}[${pid}]`, pid, comm, value_us, in_tick: true, fields: { op } };
+    }),
     tick(maps, _ctx, ts_ms, interval_ms) {
       const by_key: Record<string, number> = {};
       for (const [probe, n] of Object.entries(keyed(maps.get('vfs_op')))) by_key[vfsOp(probe)] = (by_key[vfsOp(probe)] ?? 0) + n;
@@ -116,25 +126,21 @@ export const DECODERS: readonly FamilyDecoder[] = [
       tick.hist_us = hist(maps.get('vfs_lat_us'));
       if (maps.has('vfs_max_us')) tick.max_us = scalar(maps.get('vfs_max_us'));
       tick.by_key = nonEmpty(by_key);
+      tick.by_comm = nonEmpty(keyed(maps.get('vfs_comm')));
       return { tick, events: [] };
     },
   },
   {
     family: 'oom',
-    event([pid, anon, file, shmem, adj, ...comm], _ctx, ts_ms) {
-      if (Number.isNaN(int(pid))) return null;
-      const name = comm.join(' ');
-      return { type: 'kernel.event', ts_ms, source: 'oom', subsystem: 'oom', severity: 'critical', title: `OOM kill: ${name}[${pid}] anon-rss ${anon} kB, file-rss ${file} kB, oom_score_adj ${adj}`, pid: int(pid), comm: name, fields: { anon_rss_kb: int(anon), file_rss_kb: int(file), shmem_rss_kb: int(shmem), oom_score_adj: int(adj) } };
-    },
+    event: onEvent(EVENT_LINES.oom, ({ pid, comm, anon_rss_kb, file_rss_kb, shmem_rss_kb, oom_score_adj }, _ctx, ts_ms) => ({ type: 'kernel.event', ts_ms, source: 'oom', subsystem: 'oom', severity: 'critical', title: `OOM kill: ${comm}[${pid}] anon-rss ${anon_rss_kb} kB, file-rss ${file_rss_kb} kB, oom_score_adj ${oom_score_adj}`, pid, comm, fields: { anon_rss_kb, file_rss_kb, shmem_rss_kb, oom_score_adj } })),
     tick: (_maps, _ctx, ts_ms, interval_ms) => ({ tick: baseTick('oom', ts_ms, interval_ms, 0), events: [] }),
   },
   {
     family: 'tcp_retrans',
-    event([state, sport, dport, saddr, daddr], _ctx, ts_ms) {
-      if (Number.isNaN(int(sport))) return null;
-      const st = TCP_STATES[int(state)] ?? `state_${state}`;
-      return { type: 'kernel.event', ts_ms, source: 'tcp_retrans', subsystem: 'tcp_retrans', severity: 'info', title: `TCP retransmit ${saddr}:${sport} -> ${daddr}:${dport} ${st}`, in_tick: true, fields: { saddr: saddr ?? '', sport: int(sport), daddr: daddr ?? '', dport: int(dport), state: st } };
-    },
+    event: onEvent(EVENT_LINES.tcp_retrans, ({ state, sport, dport, saddr, daddr }, _ctx, ts_ms) => {
+      const st = TCP_STATES[state] ?? `state_${state}`;
+      return { type: 'kernel.event', ts_ms, source: 'tcp_retrans', subsystem: 'tcp_retrans', severity: 'info', title: `TCP retransmit ${saddr}:${sport} -> ${daddr}:${dport} ${st}`, in_tick: true, fields: { saddr, sport, daddr, dport, state: st } };
+    }),
     tick: (maps, _ctx, ts_ms, interval_ms) => ({ tick: baseTick('tcp_retrans', ts_ms, interval_ms, scalar(maps.get('tcp_retrans_n'))), events: [] }),
   },
   {
@@ -151,7 +157,7 @@ export const DECODERS: readonly FamilyDecoder[] = [
       const tick = baseTick('drops', ts_ms, interval_ms, scalar(maps.get('drops_n')) || sum(by_key));
       tick.by_key = nonEmpty(by_key);
       const events: KernelEvent[] = Object.entries(by_key)
-        .filter(([reason]) => TROUBLE_DROP_REASONS.has(reason))
+        .filter(([reason]) => isTroubleDropReason(reason))
         .map(([reason, n]) => ({ type: 'kernel.event', ts_ms, source: 'drops', subsystem: 'drops', severity: 'warning', title: `${n} packet drop(s): ${reason}${where[reason] ? ` at ${where[reason]}` : ''}`, in_tick: true, fields: { reason, count: n, location: where[reason] ?? null } }));
       return { tick, events };
     },

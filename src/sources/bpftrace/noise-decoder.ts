@@ -1,7 +1,9 @@
 import type { CpuNoiseSource, CpuTick, KernelEvent, Log2Bucket, ProbeTickEvent } from '../../events.js';
 import { DEFAULT_THRESHOLDS } from '../../events.js';
 import { softirqName, vectorName } from '../../knowledge/interrupts.js';
+import { EVENT_LINES } from './catalog.js';
 import type { DecodeContext, FamilyDecoder, MapValue } from './decoders.js';
+import { readEventLine } from './event-line.js';
 
 // The noise family's maps (bpf-scripts/noise.*.bt) become one probe.tick with a CpuTick per CPU.
 // Two-key maps print their key as "cpu,second" (bpftrace 0.17 joins keys with ","): the CPU never
@@ -49,6 +51,11 @@ function sourcesOf(maps: ReadonlyMap<string, MapValue>, prefix: string, kind: Cp
   return out;
 }
 
+function ownSources(m: Map<string, CpuNoiseSource[]>): Map<string, CpuNoiseSource[]> {
+  for (const list of m.values()) for (const s of list) Object.assign(s, { id: `kerntop:${s.id}`, own: true });
+  return m;
+}
+
 function irqLabel(id: string, ctx: DecodeContext): string {
   const name = isInt(id) ? ctx.irqName?.(Number(id)) : undefined;
   return name ?? `IRQ ${id}`;
@@ -56,30 +63,31 @@ function irqLabel(id: string, ctx: DecodeContext): string {
 
 export const NOISE_DECODER: FamilyDecoder = {
   family: 'noise',
-  event([kind, cpuText, usText, ...rest], ctx, ts_ms): KernelEvent | null {
-    const cpu = Number(cpuText);
-    const value_us = Number(usText);
-    if (!isInt(cpuText ?? '') || !isInt(usText ?? '')) return null;
-    const base = { type: 'kernel.event' as const, ts_ms, source: 'noise', subsystem: 'noise', value_us, cpu, in_tick: true };
-    const warn = ctx.thresholds.noise_warn_us ?? DEFAULT_THRESHOLDS.noise_warn_us!;
-    switch (kind) {
-      case 'irq': {
-        const irq = rest[0] ?? '';
-        const name = ctx.irqName?.(Number(irq));
-        return { ...base, severity: 'info', title: `hard IRQ ${irq}${name ? ` (${name})` : ''} ran ${value_us} us on CPU ${cpu}`, fields: { kind: 'irq', irq: Number(irq), name: name ?? null } };
+  event: {
+    line: EVENT_LINES.noise,
+    decode(words, ctx, ts_ms): KernelEvent | null {
+      const f = readEventLine(EVENT_LINES.noise, words);
+      if (!f) return null;
+      const { kind, cpu, duration_us: value_us, id, comm } = f;
+      const base = { type: 'kernel.event' as const, ts_ms, source: 'noise', subsystem: 'noise', value_us, cpu, in_tick: true };
+      // The task the interruption took the CPU from (absent in captures from before it was printed).
+      const on = comm ? `, interrupting ${comm}` : '';
+      const warn = ctx.thresholds.noise_warn_us ?? DEFAULT_THRESHOLDS.noise_warn_us!;
+      switch (kind) {
+        case 'irq': {
+          const name = ctx.irqName?.(id);
+          return { ...base, severity: 'info', title: `hard IRQ ${id}${name ? ` (${name})` : ''} ran ${value_us} us on CPU ${cpu}${on}`, fields: { kind: 'irq', irq: id, name: name ?? null, interrupted: comm || null } };
+        }
+        case 'softirq': {
+          const vec = softirqName(id);
+          return { ...base, severity: 'info', title: `softirq ${vec} ran ${value_us} us on CPU ${cpu}${on}`, fields: { kind: 'softirq', vector: vec, interrupted: comm || null } };
+        }
+        case 'rtwake':
+          return { ...base, severity: value_us >= 10 * warn ? 'critical' : 'warning', title: `RT wakeup latency ${value_us} us on CPU ${cpu}: ${comm}[${id}]`, pid: id, comm };
+        default:
+          return null;
       }
-      case 'softirq': {
-        const vec = softirqName(Number(rest[0]));
-        return { ...base, severity: 'info', title: `softirq ${vec} ran ${value_us} us on CPU ${cpu}`, fields: { kind: 'softirq', vector: vec } };
-      }
-      case 'rtwake': {
-        const [pid, ...comm] = rest;
-        const name = comm.join(' ');
-        return { ...base, severity: value_us >= 10 * warn ? 'critical' : 'warning', title: `RT wakeup latency ${value_us} us on CPU ${cpu}: ${name}[${pid}]`, pid: Number(pid), comm: name };
-      }
-      default:
-        return null;
-    }
+    },
   },
   tick(maps, ctx, ts_ms, interval_ms) {
     const by_cpu: Record<string, CpuTick> = {};
@@ -97,6 +105,8 @@ export const NOISE_DECODER: FamilyDecoder = {
     add(sourcesOf(maps, 'noise_vec', 'vector', (id) => vectorName(Number(id))), (t, s) => ((t.irqs += s.count), (t.irq_ns += s.total_ns)));
     add(sourcesOf(maps, 'noise_si', 'softirq', (id) => softirqName(Number(id))), (t, s) => ((t.softirqs += s.count), (t.softirq_ns += s.total_ns)));
     add(sourcesOf(maps, 'noise_task', 'task', (id) => id, counts(maps.get('noise_task_rt'))), () => {});
+    // kerntop's own threads: tasks too, under an id of their own so a task of the same comm stays apart.
+    add(ownSources(sourcesOf(maps, 'noise_own', 'task', (id) => id)), () => {});
     add(sourcesOf(maps, 'noise_wq', 'work', (id) => id), () => {});
     for (const [cpu, n] of Object.entries(counts(maps.get('noise_cs')))) if (isInt(cpu)) cpuOf(cpu).ctx_switches = n;
     for (const [cpu, n] of Object.entries(counts(maps.get('noise_ipi')))) if (isInt(cpu)) cpuOf(cpu).ipis = n;

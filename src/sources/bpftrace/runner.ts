@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProbeFamily, Thresholds } from '../../events.js';
+import type { ProbeFamily, ProbeState, Thresholds } from '../../events.js';
 import { pdeathsigPrefix, trackChild } from '../../lifecycle.js';
 import type { Emit, EventSource } from '../source.js';
 import { OutputAssembler } from './assembler.js';
 import type { ProbeDecision } from './capability.js';
 import type { Strategy } from './catalog.js';
-import { blame, compose, type Composed } from './compose.js';
+import { blame, bpftraceArgv, compose, type Composed } from './compose.js';
 import type { DecodeContext } from './decoders.js';
 import { LineSplitter } from './parser.js';
 
@@ -36,6 +36,36 @@ interface Active {
 }
 
 const NO_MESSAGE = 'bpftrace exited without a message';
+
+/** The interval prints TICK every second: two missed ticks (plus slack for a late one) mean the child is stalled. */
+export const STALL_AFTER_MS = 2500;
+const WATCHDOG_MS = 250;
+
+/** Why a child that stopped printing is silent, from its /proc state (T: stopped by a signal). */
+function stallCause(pid: number | undefined): string {
+  let state = '?';
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    state = stat.slice(stat.lastIndexOf(')') + 2)[0];
+  } catch {
+    // gone meanwhile: its exit is reported on its own
+  }
+  if (state === 'T') return 'it is stopped (SIGSTOP or job control); SIGCONT resumes it';
+  if (state === 't') return 'it is stopped by a debugger or tracer';
+  if (state === 'D') return 'it is blocked in the kernel (uninterruptible wait)';
+  return `it is running (state ${state}) but its output does not arrive (starved of CPU?)`;
+}
+
+/** Thread ids of this process, so its own wakeups are left out from the first second. */
+function ownThreads(): number[] {
+  try {
+    return readdirSync('/proc/self/task').map(Number).filter((n) => n > 0);
+  } catch {
+    return [process.pid];
+  }
+}
+
+type TrialResult = { kind: 'attached' } | { kind: 'failed'; reason: string } | { kind: 'killed'; signal: string };
 
 /** First meaningful error lines of a bpftrace stderr, for a status reason. */
 export function errorSummary(stderr: string): string {
@@ -82,7 +112,7 @@ export class BpftraceSource implements EventSource {
     this.launch();
   }
 
-  private status(family: ProbeFamily, state: 'STARTING' | 'ATTACHED' | 'SKIPPED' | 'FAILED', method?: string, reason?: string): void {
+  private status(family: ProbeFamily, state: ProbeState, method?: string, reason?: string): void {
     this.emit({ type: 'probe.status', ts_ms: this.now(), family, state, ...(method ? { method } : {}), ...(reason ? { reason } : {}) });
   }
 
@@ -91,7 +121,7 @@ export class BpftraceSource implements EventSource {
     const chosen = [...this.active].map(([family, a]) => ({ family, strategy: a.strategy }));
     let composed: Composed;
     try {
-      composed = compose(chosen, { thresholds: this.opts.thresholds, events_per_s: this.opts.events_per_s ?? 50, kerntop_pid: process.pid, cpus: this.opts.cpus });
+      composed = compose(chosen, { thresholds: this.opts.thresholds, events_per_s: this.opts.events_per_s ?? 50, kerntop_pid: process.pid, kerntop_tids: ownThreads(), cpus: this.opts.cpus });
     } catch (err) {
       for (const { family, strategy } of chosen) this.status(family, 'FAILED', strategy.method, `cannot build the bpftrace program: ${(err as Error).message}`);
       this.active.clear();
@@ -101,17 +131,44 @@ export class BpftraceSource implements EventSource {
     writeFileSync(file, composed.program, { mode: 0o600 });
     for (const { family, strategy } of chosen) this.status(family, 'STARTING', strategy.method);
 
-    const argv = [...pdeathsigPrefix(), this.opts.bpftrace, '-f', 'json', file];
+    const argv = [...pdeathsigPrefix(), ...bpftraceArgv(this.opts.bpftrace, file)];
     // Own process group: the terminal's Ctrl+C reaches kerntop only, which then stops bpftrace in order.
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
     trackChild(child);
     const families = chosen.map((c) => c.family);
-    const assembler = new OutputAssembler(families, this.opts.ctx, this.now);
+    const assembler = new OutputAssembler(families, this.opts.ctx, this.now, composed.totals);
     const splitter = new LineSplitter();
     let ready = false;
     let readyAt = 0;
+    let confirmed = false;
     let stderr = '';
+    // Stall watchdog: ticks stop when the child is stopped (SIGSTOP), blocked or starved.
+    let lastTickAt = 0;
+    let lastCheckAt = 0;
+    let stalledSince: number | null = null;
+    let watchdog: NodeJS.Timeout | null = null;
+    const checkStall = () => {
+      const now = this.now();
+      // kerntop itself was not scheduled (a long GC, a stopped kerntop): the child's output may be
+      // waiting in the pipe, so judge it at the next check rather than now.
+      const late = now - lastCheckAt > 4 * WATCHDOG_MS;
+      lastCheckAt = now;
+      if (late || stalledSince !== null || relaunch || this.child !== child || now - lastTickAt < STALL_AFTER_MS) return;
+      stalledSince = lastTickAt;
+      const reason = `no tick from bpftrace (pid ${child.pid}) for ${((now - lastTickAt) / 1000).toFixed(1)} s: ${stallCause(child.pid)}`;
+      this.emit({ type: 'source.diag', ts_ms: now, source: 'bpftrace', level: 'warning', message: reason });
+      for (const { family, strategy } of chosen) this.status(family, 'STALLED', strategy.method, reason);
+    };
+    const ticked = () => {
+      const now = this.now();
+      lastTickAt = now;
+      if (stalledSince === null) return;
+      const silent = ((now - stalledSince) / 1000).toFixed(1);
+      stalledSince = null;
+      this.emit({ type: 'source.diag', ts_ms: now, source: 'bpftrace', level: 'info', message: `bpftrace (pid ${child.pid}) reports again after ${silent} s without a tick` });
+      if (confirmed && !relaunch) for (const { family, strategy } of chosen) this.status(family, 'ATTACHED', strategy.method);
+    };
 
     let relaunch = false;
     // bpftrace 0.17 skips a probe of a multi-probe block that cannot attach ("could not attach probe
@@ -124,7 +181,9 @@ export class BpftraceSource implements EventSource {
       const skipped = skippedProbes();
       const blamed = new Set(skipped.map((probe) => blame(probe, composed)).filter((f): f is ProbeFamily => f !== null));
       if (blamed.size === 0) {
-        for (const { family, strategy } of chosen) this.status(family, 'ATTACHED', strategy.method);
+        confirmed = true;
+        // A stall noticed before this confirmation stands until the ticks resume.
+        if (stalledSince === null) for (const { family, strategy } of chosen) this.status(family, 'ATTACHED', strategy.method);
         return;
       }
       relaunch = true;
@@ -139,9 +198,11 @@ export class BpftraceSource implements EventSource {
       const r = assembler.feed(line);
       if (r.ready && !ready) {
         ready = true;
-        readyAt = this.now();
+        readyAt = lastTickAt = lastCheckAt = this.now();
         setTimeout(confirm, 250);
+        watchdog = setInterval(checkStall, WATCHDOG_MS);
       }
+      if (r.tick) ticked();
       if (r.malformed) {
         this.emit({ type: 'parse.error', ts_ms: this.now(), source: 'bpftrace', count: 1, sample: r.malformed.slice(0, 200) });
       }
@@ -163,6 +224,7 @@ export class BpftraceSource implements EventSource {
     this.exited = new Promise((resolve) => {
       child.once('close', (code, signal) => {
         for (const l of splitter.end()) onLine(l);
+        if (watchdog) clearInterval(watchdog);
         if (this.child === child) this.child = null;
         resolve();
         if (this.stopping) return;
@@ -170,18 +232,24 @@ export class BpftraceSource implements EventSource {
           this.launch();
           return;
         }
-        if (!ready) {
-          this.attachFailed(composed, errorSummary(stderr), `${code ?? signal}`);
+        const said = errorSummary(stderr);
+        if (!ready && !signal) {
+          this.attachFailed(composed, said, `${code}`);
           return;
         }
-        const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-        const said = errorSummary(stderr);
-        const reason = `bpftrace ${how}${said === NO_MESSAGE ? '' : `: ${said}`}; restarting in ${Math.round(this.backoffMs / 1000)} s`;
-        for (const { family, strategy } of chosen) this.status(family, 'FAILED', strategy.method, reason);
-        if (this.now() - readyAt > 60_000) this.backoffMs = this.opts.backoff_min_ms ?? 1000;
-        this.scheduleRestart();
+        // A death by a signal (kill -9, the OOM killer, a crash) is the child's, not one family's:
+        // even during start-up it blames nobody, and every family restarts with backoff.
+        if (ready && this.now() - readyAt > 60_000) this.backoffMs = this.opts.backoff_min_ms ?? 1000;
+        const how = `${signal ? `killed by ${signal}` : `exited with code ${code}`}${ready ? '' : ' during start-up'}`;
+        this.childDied(`bpftrace ${how}${said === NO_MESSAGE ? '' : `: ${said}`}`);
       });
     });
+  }
+
+  /** Every active family FAILED with the reason and a restart after the current backoff. */
+  private childDied(reason: string): void {
+    for (const [family, a] of this.active) this.status(family, 'FAILED', a.strategy.method, `${reason}; restarting in ${Math.round(this.backoffMs / 1000)} s`);
+    this.scheduleRestart();
   }
 
   private scheduleRestart(): void {
@@ -223,7 +291,15 @@ export class BpftraceSource implements EventSource {
     for (const [family, a] of [...this.active]) {
       if (this.stopping) return;
       const trial = await this.trial(family, a.strategy);
-      if (trial !== null) failed.push(family), this.demote(family, trial);
+      if (trial.kind === 'killed') {
+        // Killed from outside while tried alone: that says nothing about the family.
+        this.childDied(`bpftrace killed by ${trial.signal} during start-up`);
+        return;
+      }
+      if (trial.kind === 'failed') {
+        failed.push(family);
+        this.demote(family, trial.reason);
+      }
     }
     if (failed.length === 0) {
       // Each family starts alone but not together: report it on all and retry later.
@@ -234,28 +310,35 @@ export class BpftraceSource implements EventSource {
     this.launch();
   }
 
-  /** Starts one family alone until READY or exit; returns its error, or null when it attached. */
-  private trial(family: ProbeFamily, strategy: Strategy): Promise<string | null> {
-    const composed = compose([{ family, strategy }], { thresholds: this.opts.thresholds, events_per_s: 1, kerntop_pid: process.pid, cpus: this.opts.cpus });
+  /** Starts one family alone until READY or exit: attached, failed with bpftrace's error, or killed from outside. */
+  private trial(family: ProbeFamily, strategy: Strategy): Promise<TrialResult> {
+    const composed = compose([{ family, strategy }], { thresholds: this.opts.thresholds, events_per_s: 1, kerntop_pid: process.pid, kerntop_tids: ownThreads(), cpus: this.opts.cpus });
     const file = join(this.dir!, `trial-${family}.bt`);
     writeFileSync(file, composed.program, { mode: 0o600 });
-    const argv = [...pdeathsigPrefix(), this.opts.bpftrace, '-f', 'json', file];
+    const argv = [...pdeathsigPrefix(), ...bpftraceArgv(this.opts.bpftrace, file)];
     return new Promise((resolve) => {
       const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       trackChild(child);
       let err = '';
       let out = '';
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, 15_000);
       child.stdout!.on('data', (c: Buffer) => {
         out += c.toString();
         if (out.includes('READY')) child.kill('SIGKILL');
       });
       child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-      child.once('close', () => {
+      child.once('close', (_code, signal) => {
         clearTimeout(timer);
-        resolve(out.includes('READY') ? null : errorSummary(err));
+        if (out.includes('READY')) resolve({ kind: 'attached' });
+        else if (timedOut) resolve({ kind: 'failed', reason: `bpftrace did not start ${family} within 15 s${err.trim() ? `: ${errorSummary(err)}` : ''}` });
+        else if (signal) resolve({ kind: 'killed', signal });
+        else resolve({ kind: 'failed', reason: errorSummary(err) });
       });
-      child.once('error', (e) => resolve(e.message));
+      child.once('error', (e) => resolve({ kind: 'failed', reason: e.message }));
     });
   }
 

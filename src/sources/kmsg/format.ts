@@ -31,3 +31,15 @@ export function recordText(r: KmsgRecord): string {
   const dev = r.device || r.subsystem ? `  [${[r.subsystem, r.device].filter(Boolean).join(' ')}]` : '';
   return head + lines[0] + (lines.length === 1 ? dev : '') + lines.slice(1).map((l, i) => `\n${' '.repeat(head.length)}${l}${i === lines.length - 2 ? dev : ''}`).join('');
 }
+
+/** C0 controls but newline and tab, DEL, and C1 controls (some terminals take U+009B as CSI). */
+const CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/**
+ * For a terminal: every control character as \xNN hex escapes of its UTF-8 bytes, as util-linux
+ * dmesg prints them, so a crafted log line cannot retitle, clear or move the user's terminal.
+ * Newlines and tabs are layout and stay; so does everything printable.
+ */
+export function escapeControls(s: string): string {
+  return s.replace(CONTROL_RE, (c) => [...Buffer.from(c, 'utf8')].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join(''));
+}

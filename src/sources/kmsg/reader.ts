@@ -139,13 +139,17 @@ export class KmsgReader {
     return fd;
   }
 
-  /** Reads until EAGAIN in slices; first=true on the initial open (reports the backlog). */
+  /**
+   * Reads until EAGAIN in slices; first=true on the initial open (reports the backlog). After a
+   * reopen (an overrun, a read error) what is read is not backlog: it was written while this reader
+   * ran, so it is delivered as live, to be judged like any new record.
+   */
   private async drainThenFollow(first: boolean, pre?: ReturnType<KmsgReader['readSlice']>): Promise<void> {
     let count = 0;
     const skipping = first && this.opts.startAtEnd === true;
     for (;;) {
       if (this.closed || this.fd === null) return;
-      const r = pre ?? this.readSlice(skipping);
+      const r = pre ?? this.readSlice(skipping, !first);
       pre = undefined;
       count += r.records;
       if (r.state === 'error') return this.reopenLater(r.error ?? "read error");
@@ -160,7 +164,7 @@ export class KmsgReader {
     this.follow();
   }
 
-  private readSlice(skipping: boolean): { state: 'more' | 'again' | 'error'; records: number; error?: string } {
+  private readSlice(skipping: boolean, live = false): { state: 'more' | 'again' | 'error'; records: number; error?: string } {
     let records = 0;
     let einvals = 0;
     for (let i = 0; i < BACKLOG_SLICE; i++) {
@@ -189,7 +193,7 @@ export class KmsgReader {
       if (n === 0) return { state: 'error', records, error: 'EOF' };
       einvals = 0;
       records++;
-      this.handleChunk(this.buf.toString('utf8', 0, n), false, skipping);
+      this.handleChunk(this.buf.toString('utf8', 0, n), live, skipping);
     }
     return { state: 'more', records };
   }

@@ -3,6 +3,9 @@ import type { Thresholds } from '../../events.js';
 /** First line of a recording. Bump RECORDING_VERSION when an event changes shape incompatibly. */
 export const RECORDING_VERSION = 1;
 
+/** The source name of the recorder's own diagnostics (the header shows an error of it as an alert). */
+export const RECORDER_SOURCE = 'record';
+
 export interface RecordingHeader {
   kerntop_recording: number;
   host: string;

@@ -7,13 +7,16 @@ export const SNAPSHOT_INTERVAL_MS = 100;
 
 /**
  * The store seen at a capped rate. A dispatch only marks the store dirty and arms a timer; when it
- * fires, the selectors run once if state.version moved. While paused no snapshot is taken at all,
- * so the view stays frozen while the sources keep counting.
+ * fires, the selectors run once if state.version moved, and the view re-renders only if what it shows
+ * changed (takeSnapshot hands back the previous snapshot otherwise). While paused no snapshot is
+ * taken at all, so the view stays frozen while the sources keep counting.
  */
 export function useStoreSnapshot(store: Store, paused: boolean, intervalMs = SNAPSHOT_INTERVAL_MS, refresh = 0): Snapshot {
   const [snap, setSnap] = useState<Snapshot>(() => takeSnapshot(store.state));
   const seen = useRef(snap.version);
   const lastFlush = useRef(0);
+  const current = useRef(snap);
+  current.current = snap;
   // `refresh` changes when the user acts on the store (clear): show the result even while paused.
   useEffect(() => {
     if (refresh === 0) return;
@@ -28,7 +31,11 @@ export function useStoreSnapshot(store: Store, paused: boolean, intervalMs = SNA
       if (store.state.version === seen.current) return;
       seen.current = store.state.version;
       lastFlush.current = Date.now();
-      setSnap(takeSnapshot(store.state));
+      const next = takeSnapshot(store.state, current.current);
+      if (next !== current.current) {
+        current.current = next;
+        setSnap(next);
+      }
     };
     const schedule = () => {
       if (timer) return;
@@ -45,12 +52,23 @@ export function useStoreSnapshot(store: Store, paused: boolean, intervalMs = SNA
   return snap;
 }
 
-/** Re-renders every periodMs (the header clock), independent of events. */
-export function useTick(periodMs: number): number {
+/**
+ * The wall clock, re-rendering its user once a periodMs, on the boundary (a clock showing seconds then
+ * changes exactly when its text does). `on` false: no timer at all (a replay shows its own clock).
+ */
+export function useTick(periodMs: number, on = true): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), periodMs);
-    return () => clearInterval(t);
-  }, [periodMs]);
+    if (!on) return;
+    let t: NodeJS.Timeout;
+    const arm = () => {
+      t = setTimeout(() => {
+        setNow(Date.now());
+        arm();
+      }, periodMs - (Date.now() % periodMs) + 1);
+    };
+    arm();
+    return () => clearTimeout(t);
+  }, [periodMs, on]);
   return now;
 }

@@ -23,7 +23,7 @@ const LEGEND: string[] = [
   '',
   'STATUS is OK, WARNING or CRITICAL per subsystem; the header shows the worst.',
   'RATE/s is the mean over the last 10 s; P50/P99 are log2 bucket upper edges.',
-  'Probes: ATTACHED runs, SKIPPED was not started here, FAILED died (see REASON).',
+  'Probes: ATTACHED runs, SKIPPED was not started here, FAILED died, STALLED stopped reporting (see REASON).',
   'Layout: two columns from 120 columns, stacked below, compact under 80;',
   'under 20 rows only the summary and events. --pane NAME shows one pane.',
 ];

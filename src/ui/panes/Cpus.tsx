@@ -22,7 +22,7 @@ export function sourceLabel(s: CpuSourceRow): string {
     case 'vector':
       return s.name;
     default:
-      return s.name;
+      return s.own ? `${s.name} (kerntop)` : s.name;
   }
 }
 
@@ -71,7 +71,7 @@ export function cpusLinesWanted(n: number): number {
  * noise in ms per second over the last second (IRQ, softirq, tasks other than the CPU's own), and
  * below it the chosen CPU's top noise sources with count, total and worst duration.
  */
-export function Cpus({ rows, selected, width, height, why }: CpusProps) {
+export const Cpus = React.memo(function Cpus({ rows, selected, width, height, why }: CpusProps) {
   const theme = useTheme();
   const g = theme.glyphs;
   if (rows.length === 0) return <Text dimColor>{truncate(why ?? 'waiting for the first per-CPU figures…', width, g.ellipsis)}</Text>;
@@ -105,4 +105,4 @@ export function Cpus({ rows, selected, width, height, why }: CpusProps) {
         : null}
     </>
   );
-}
+});

@@ -1,3 +1,4 @@
+import React from 'react';
 import { Text } from 'ink';
 import { Table, type Column } from '../components/Table.js';
 import type { EventLine } from '../lines.js';
@@ -25,7 +26,8 @@ export interface EventsProps {
   filter: string;
 }
 
-export function Events({ lines, scroll, width, height, filter }: EventsProps) {
+/** Memoised: re-renders only when its own props change. */
+export const Events = React.memo(function Events({ lines, scroll, width, height, filter }: EventsProps) {
   const theme = useTheme();
   if (lines.length === 0) return <Text dimColor>{(filter ? `no events match "${filter}"` : 'no events yet').slice(0, width)}</Text>;
   const win = streamWindow(lines, (l) => l.id, scroll, height);
@@ -40,4 +42,4 @@ export function Events({ lines, scroll, width, height, filter }: EventsProps) {
       rowStyle={(l) => (l.ev.severity === 'critical' ? { bold: true } : undefined)}
     />
   );
-}
+});

@@ -12,7 +12,8 @@ export interface FooterProps {
   message: string | null;
 }
 
-export function Footer({ width, editing, filter, message }: FooterProps) {
+/** Memoised: re-renders only when its own props change. */
+export const Footer = React.memo(function Footer({ width, editing, filter, message }: FooterProps) {
   const theme = useTheme();
   if (editing !== null) {
     return (
@@ -46,4 +47,4 @@ export function Footer({ width, editing, filter, message }: FooterProps) {
       ))}
     </Text>
   );
-}
+});

@@ -1,9 +1,12 @@
 import React from 'react';
 import { Text } from 'ink';
+import { RECORDER_SOURCE } from '../../sources/replay/format.js';
 import type { Snapshot } from '../snapshot.js';
 import { fitSegments, type Segment } from '../segments.js';
 import { formatClock, formatDuration, truncate } from '../text.js';
+import { useTick } from '../hooks/useStoreSnapshot.js';
 import { useTheme } from '../theme.js';
+import { lastBootAlerts } from './last-boot-alert.js';
 
 export interface HostInfo {
   host: string;
@@ -17,7 +20,6 @@ export interface HeaderProps {
   width: number;
   /** 2 puts the alerts on their own line; 1 folds a count of them into the status line. */
   lines: number;
-  wallMs: number;
   paused: boolean;
   /** Events that arrived while paused and are not on screen yet. */
   pending: number;
@@ -25,19 +27,24 @@ export interface HeaderProps {
   replay?: boolean;
 }
 
-/** What the user must not miss: probes that failed, kernel log records lost, unparsable lines. */
+/** What the user must not miss: probes that failed, kernel log records lost, unparsable lines, a recording that stopped. */
 export function alertsOf(s: Snapshot): string[] {
-  const out: string[] = [];
+  const out: string[] = [...lastBootAlerts(s)];
   const failed = s.probes.filter((p) => p.state === 'FAILED').map((p) => p.family);
   if (failed.length > 0) out.push(`probe${failed.length > 1 ? 's' : ''} ${failed.join(', ')} FAILED`);
   if (s.kmsgLost > 0) out.push(`${s.kmsgLost} kmsg record${s.kmsgLost > 1 ? 's' : ''} lost`);
   if (s.parseErrors > 0) out.push(`${s.parseErrors} unparsable line${s.parseErrors > 1 ? 's' : ''}`);
+  const recording = [...s.diags].reverse().find((d) => d.source === RECORDER_SOURCE && d.level === 'error');
+  if (recording) out.push(recording.message);
   return out;
 }
 
-export function Header({ snapshot: s, width, lines, wallMs, paused, pending, host, replay: replayProp }: HeaderProps) {
+/** Memoised: between snapshots only its own clock re-renders it, not the panes. */
+export const Header = React.memo(function Header({ snapshot: s, width, lines, paused, pending, host, replay: replayProp }: HeaderProps) {
   const theme = useTheme();
   const replay = replayProp === true || s.session?.replay === true;
+  // The live clock ticks here, not in App, so a second going by redraws the header alone.
+  const wallMs = useTick(1000, !replay);
   const alerts = alertsOf(s);
   const hostName = s.session?.host ?? host.host;
   const kernel = s.session?.kernel_release ?? host.kernel_release;
@@ -71,4 +78,4 @@ export function Header({ snapshot: s, width, lines, wallMs, paused, pending, hos
       ) : null}
     </>
   );
-}
+});

@@ -56,7 +56,8 @@ export interface HistogramProps {
   offset: number | null;
 }
 
-export function Histogram({ snapshot, family, width, height, offset }: HistogramProps) {
+/** Memoised: re-renders only when its own props change. */
+export const Histogram = React.memo(function Histogram({ snapshot, family, width, height, offset }: HistogramProps) {
   const theme = useTheme();
   const g = theme.glyphs;
   const fams = histFamilies(snapshot);
@@ -118,4 +119,4 @@ export function Histogram({ snapshot, family, width, height, offset }: Histogram
       ) : null}
     </>
   );
-}
+});

@@ -1,3 +1,4 @@
+import React from 'react';
 import { Text } from 'ink';
 import { Table, type Column } from '../components/Table.js';
 import type { KlogLine, XidRow } from '../lines.js';
@@ -63,7 +64,8 @@ function KlogRow({ line, width }: { line: KlogLine; width: number }) {
   );
 }
 
-export function KernelLog({ lines, xids, scroll, width, height, filter }: KernelLogProps) {
+/** Memoised: re-renders only when its own props change. */
+export const KernelLog = React.memo(function KernelLog({ lines, xids, scroll, width, height, filter }: KernelLogProps) {
   const theme = useTheme();
   const xl = xidTableLines(xids.length, height);
   const logH = Math.max(0, height - xl);
@@ -80,4 +82,4 @@ export function KernelLog({ lines, xids, scroll, width, height, filter }: Kernel
       )}
     </>
   );
-}
+});

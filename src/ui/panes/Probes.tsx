@@ -1,3 +1,4 @@
+import React from 'react';
 import { Text } from 'ink';
 import type { ProbeStatusEvent, SourceDiagEvent } from '../../events.js';
 import { Table, type Column } from '../components/Table.js';
@@ -28,7 +29,8 @@ export function probeLinesWanted(probes: number, diags: SourceDiagEvent[]): numb
   return (probes > 0 ? 1 + probes : 1) + Math.min(5, diags.filter((d) => d.level !== 'info').length);
 }
 
-export function Probes({ probes, diags, width, height, offset }: ProbesProps) {
+/** Memoised: re-renders only when its own props change. */
+export const Probes = React.memo(function Probes({ probes, diags, width, height, offset }: ProbesProps) {
   const theme = useTheme();
   const diagLines = diags.filter((d) => d.level !== 'info');
   const tableRows = probes.length > 0 ? 1 + probes.length : 1;
@@ -49,4 +51,4 @@ export function Probes({ probes, diags, width, height, offset }: ProbesProps) {
       ))}
     </>
   );
-}
+});

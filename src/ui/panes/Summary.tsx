@@ -1,3 +1,4 @@
+import React from 'react';
 import { Text } from 'ink';
 import type { SubsystemRow } from '../../store/index.js';
 import { Table, type Column } from '../components/Table.js';
@@ -28,7 +29,8 @@ export interface SummaryProps {
   offset: number;
 }
 
-export function Summary({ rows, width, lines, offset }: SummaryProps) {
+/** Memoised: re-renders only when its own props change. */
+export const Summary = React.memo(function Summary({ rows, width, lines, offset }: SummaryProps) {
   const theme = useTheme();
   if (rows.length === 0) return <Text dimColor>{'waiting for the first events…'.slice(0, width)}</Text>;
   const room = Math.max(0, lines - 1);
@@ -43,4 +45,4 @@ export function Summary({ rows, width, lines, offset }: SummaryProps) {
       rowKey={(r) => r.name}
     />
   );
-}
+});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ArchInfo } from '../arch.js';
 import { BootTestSetupError } from '../errors.js';
 import { runInitramfs } from '../initramfs.js';
-import { runVmProcess } from '../vm-process.js';
+import { runVmProcess, type VmOutcome } from '../vm-process.js';
 import type { Accel, RunnerRequest, RunnerResult } from './types.js';
 
 export function which(cmd: string, path = process.env.PATH ?? ''): string | null {
@@ -70,5 +70,23 @@ export async function runQemu(req: RunnerRequest): Promise<RunnerResult> {
   if (out.spawnError) {
     throw new BootTestSetupError(`cannot start ${qemu}: ${out.spawnError.message}; install it: apt-get install ${req.arch.qemuPackage}`);
   }
+  const refusal = qemuRefusal(out);
+  if (refusal) {
+    throw new BootTestSetupError(
+      `${req.arch.qemu} refused the VM configuration: ${refusal}. Fix what it names (this VM had --memory ${req.memory}, --cpus ${req.cpus})`,
+    );
+  }
   return { ...out, runner: 'qemu', command };
+}
+
+/**
+ * QEMU's own reason when it exited before the guest ran: a failing exit status with not one byte on
+ * the serial console (a guest that ran and died leaves its console; its poweroff or, with -no-reboot,
+ * its reboot exits 0). Null when the guest ran.
+ */
+export function qemuRefusal(out: Pick<VmOutcome, 'output' | 'stderr' | 'exitCode' | 'timedOut' | 'aborted' | 'stopped'>): string | null {
+  if (out.timedOut || out.aborted || out.stopped || out.exitCode === null || out.exitCode === 0) return null;
+  if (out.output.trim() !== '') return null;
+  const lines = out.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.length ? lines.slice(-3).join(' | ') : `it exited with status ${out.exitCode} and said nothing`;
 }

@@ -13,7 +13,7 @@ import { labelledRows, type Tone, wrapCells } from '../boot-test/result-lines.js
 import { editText, splitKeys, TEXT_KEYS_HINT } from '../boot-test/text-field.js';
 import { type JobRunner, useJob, useTicking } from '../boot-test/use-job.js';
 import type { ModalProps } from '../registry.js';
-import { defaultPlugins, parsePluginProgress, type PluginProgress, reportOptions } from './plugins.js';
+import { defaultPlugins, type PluginProgress, reportOptions } from './plugins.js';
 import { reportVerdict, summaryLines } from './summary-lines.js';
 
 // The `v` window: the dumps `kerntop crashes` lists (in /var/crash or a directory the user types),
@@ -51,7 +51,7 @@ interface ViewState {
   chosen: Set<string>;
   pluginFocus: number;
   message: string | null;
-  /** Per chosen plugin, from the job's messages while it runs. */
+  /** Per chosen plugin, from the job's progress events while it runs. */
   progress: Map<string, PluginProgress>;
   dump: CrashEntry | null;
   offset: number;
@@ -104,9 +104,8 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
   };
   const job = useJob(runJob, {
     onEvent: (ev) => {
-      if (ev.type !== 'job.progress') return;
-      const p = parsePluginProgress(ev.message);
-      if (!p) return;
+      if (ev.type !== 'job.progress' || !ev.plugin) return;
+      const p = ev.plugin;
       const progress = new Map(view.current.progress);
       progress.set(p.name, p);
       view.current = { ...view.current, progress };

@@ -1,7 +1,9 @@
 import type { VmcoreReportOptions } from '../../../jobs/vmcore/job.js';
 import { type PluginInfo, VMCORE_PLUGINS, selectPlugins } from '../../../jobs/vmcore/plugins-select.js';
+import type { PluginProgress } from '../../../jobs/vmcore/progress.js';
 
-// The plugin choice of the `v` window and the per-plugin progress read from the job's messages.
+// The plugin choice of the `v` window. Per-plugin progress comes typed on the job's events
+// (JobProgressEvent.plugin, src/jobs/vmcore/progress.ts).
 
 /** What the CLI runs with no plugin options: the catalog's defaults. */
 export function defaultPlugins(catalog: readonly PluginInfo[] = VMCORE_PLUGINS): Set<string> {
@@ -24,24 +26,4 @@ export function reportOptions(vmcore: string, chosen: ReadonlySet<string>, catal
   };
 }
 
-export type PluginStatus = 'waiting' | 'running' | 'ok' | 'failed' | 'not_run';
-
-export interface PluginProgress {
-  name: string;
-  status: PluginStatus;
-  time_s?: number;
-  /** The error, or why it did not run. */
-  detail?: string;
-}
-
-// The job says "plugin NAME: started", then "plugin NAME: STATUS[: ERROR] in SECONDS s" (job.ts).
-const PLUGIN_RE = /^plugin (\S+): (started|ok|failed|not_run)(?:: ([\s\S]*?))?(?: in ([\d.]+) s)?$/;
-
-export function parsePluginProgress(message: string): PluginProgress | null {
-  const m = PLUGIN_RE.exec(message);
-  if (!m) return null;
-  const out: PluginProgress = { name: m[1], status: m[2] === 'started' ? 'running' : (m[2] as PluginStatus) };
-  if (m[3]) out.detail = m[3];
-  if (m[4] !== undefined) out.time_s = Number(m[4]);
-  return out;
-}
+export type { PluginProgress };

@@ -1,0 +1,165 @@
+// One zod schema per event type of src/events.ts, to check what comes from outside (a recording) before
+// the store sees it. The compile-time check at the bottom fails when an interface in events.ts and its
+// schema here disagree, or when an event type has no schema.
+import { z } from 'zod';
+import { PROBE_FAMILIES, type KerntopEvent, type ProbeFamily } from './events.js';
+
+const ts_ms = z.number().finite();
+const count = z.number().finite().nonnegative();
+const family = z.enum(PROBE_FAMILIES as [ProbeFamily, ...ProbeFamily[]]);
+const severity = z.enum(['info', 'warning', 'critical']);
+const thresholds = z.object({
+  sched_warn_us: z.number(),
+  bio_warn_us: z.number(),
+  vfs_warn_us: z.number(),
+  major_faults_warn_per_s: z.number(),
+  noise_warn_us: z.number().optional(),
+});
+const log2Bucket = z.object({ min: z.number(), max: z.number(), count });
+const counts = z.record(z.string(), z.number());
+const cpus = z.array(z.number().int().nonnegative());
+const cpuNoiseSource = z.object({
+  kind: z.enum(['irq', 'softirq', 'vector', 'task', 'work']),
+  id: z.string(),
+  name: z.string(),
+  count,
+  total_ns: count,
+  max_ns: count,
+  rt: z.boolean().optional(),
+  own: z.boolean().optional(),
+});
+const cpuTick = z.object({
+  rq_hist_us: z.array(log2Bucket).optional(),
+  rq_max_us: z.number().optional(),
+  rt_hist_us: z.array(log2Bucket).optional(),
+  rt_max_us: z.number().optional(),
+  ctx_switches: count,
+  irqs: count,
+  irq_ns: count,
+  softirqs: count,
+  softirq_ns: count,
+  ipis: count.optional(),
+  sources: z.array(cpuNoiseSource),
+});
+
+export const EVENT_SCHEMAS = {
+  clock: z.object({ type: z.literal('clock'), ts_ms }),
+  'probe.status': z.object({
+    type: z.literal('probe.status'),
+    ts_ms,
+    family,
+    state: z.enum(['STARTING', 'ATTACHED', 'SKIPPED', 'FAILED', 'STALLED']),
+    method: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+  'probe.tick': z.object({
+    type: z.literal('probe.tick'),
+    ts_ms,
+    family,
+    interval_ms: count,
+    count,
+    hist_us: z.array(log2Bucket).optional(),
+    max_us: z.number().optional(),
+    by_key: counts.optional(),
+    by_comm: counts.optional(),
+    by_cpu: z.record(z.string(), cpuTick).optional(),
+  }),
+  'kernel.event': z.object({
+    type: z.literal('kernel.event'),
+    ts_ms,
+    source: z.string(),
+    subsystem: z.string(),
+    severity,
+    title: z.string(),
+    pid: z.number().optional(),
+    comm: z.string().optional(),
+    value_us: z.number().optional(),
+    cpu: z.number().int().nonnegative().optional(),
+    in_tick: z.boolean().optional(),
+    fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  }),
+  'source.diag': z.object({ type: z.literal('source.diag'), ts_ms, source: z.string(), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  'parse.error': z.object({ type: z.literal('parse.error'), ts_ms, source: z.string(), count, sample: z.string().optional() }),
+  'kmsg.record': z.object({
+    type: z.literal('kmsg.record'),
+    ts_ms,
+    source: z.enum(['kmsg', 'dmesg', 'file']),
+    record: z.object({
+      seq: z.number(),
+      ts_us: z.number(),
+      wall: z.string().optional(),
+      level: z.number(),
+      facility: z.number(),
+      flags: z.string(),
+      text: z.string(),
+      caller: z.string().optional(),
+      subsystem: z.string().optional(),
+      device: z.string().optional(),
+      arrival_ms: z.number().optional(),
+    }),
+  }),
+  'kmsg.lost': z.object({ type: z.literal('kmsg.lost'), ts_ms, lost: count }),
+  'job.progress': z.object({
+    type: z.literal('job.progress'),
+    ts_ms,
+    job: z.string(),
+    message: z.string(),
+    stage: z.string().optional(),
+    plugin: z
+      .object({ name: z.string(), status: z.enum(['waiting', 'running', 'ok', 'failed', 'not_run']), time_s: z.number().optional(), detail: z.string().optional() })
+      .optional(),
+  }),
+  'job.result': z.object({ type: z.literal('job.result'), ts_ms, job: z.string(), ok: z.boolean(), summary: z.string() }),
+  'session.info': z.object({ type: z.literal('session.info'), ts_ms, host: z.string(), kernel_release: z.string(), thresholds, replay: z.boolean().optional() }),
+  'cpu.topology': z.object({
+    type: z.literal('cpu.topology'),
+    ts_ms,
+    present: cpus,
+    online: cpus,
+    isolated: cpus,
+    nohz_full: cpus,
+    partitions: z.record(z.string(), cpus),
+    measured: cpus.nullable(),
+  }),
+} satisfies Record<KerntopEvent['type'], z.ZodType>;
+
+export type EventType = keyof typeof EVENT_SCHEMAS;
+export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as EventType[];
+
+export type EventCheck = { ok: true; event: KerntopEvent } | { ok: false; reason: string };
+
+/**
+ * Checks one parsed JSON value against the schema of its type. The event passed on is the value as it
+ * came (fields a newer kerntop added are kept), once its known fields have the right shape.
+ */
+export function checkEvent(v: unknown): EventCheck {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return { ok: false, reason: 'not an object' };
+  const type = (v as { type?: unknown }).type;
+  if (typeof type !== 'string' || !Object.hasOwn(EVENT_SCHEMAS, type)) return { ok: false, reason: `unknown event type ${JSON.stringify(type)}` };
+  const r = EVENT_SCHEMAS[type as EventType].safeParse(v);
+  if (r.success) return { ok: true, event: v as KerntopEvent };
+  const issue = r.error.issues[0];
+  return { ok: false, reason: `${type}: ${issue.path.join('.') || '(event)'}: ${issue.message}` };
+}
+
+// Compile-time: each schema's type equals its interface in events.ts, both ways.
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Mutually assignable is not enough: { a } and { a, b? } are assignable to each other. Objects are
+// compared by their field names too, down to the leaves.
+type Same<A, B> =
+  Mutual<A, B> extends true
+    ? [A] extends [readonly (infer EA)[]]
+      ? [B] extends [readonly (infer EB)[]]
+        ? Same<EA, EB>
+        : false
+      : [A] extends [object]
+        ? Mutual<keyof A, keyof B> extends true
+          ? { [K in keyof A]-?: Same<NonNullable<A[K]>, NonNullable<B[K & keyof B]>> }[keyof A] extends true
+            ? true
+            : false
+          : false
+        : true
+    : false;
+type Drifted = { [T in KerntopEvent['type']]: Same<z.infer<(typeof EVENT_SCHEMAS)[T]>, Extract<KerntopEvent, { type: T }>> extends true ? never : T }[KerntopEvent['type']];
+const noDrift: [Drifted] extends [never] ? true : { drifted: Drifted } = true;
+void noDrift;
