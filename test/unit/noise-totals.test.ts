@@ -102,8 +102,13 @@ describe("kerntop's own tasks in the noise", () => {
   });
 
   it('are left out of the per-CPU run-queue latency, as in the sched family', () => {
-    expect(program).toMatch(/@noise_self\[\$1\] = 1;/);
-    expect(program).toContain('!@noise_self[args->pid]');
+    const strategy = catalogEntry('noise').strategies.find((x) => x.script.includes('noise.wake.bt'))!;
+    const { program: p } = compose([{ family: 'noise', strategy }], { thresholds, events_per_s: 50, kerntop_pid: 4242, kerntop_tids: [4242, 4243] });
+    // Threads alive at BEGIN and the bpftrace child are marked; later ones when they run.
+    expect(p).toMatch(/@noise_self\[4242\] = 1; @noise_self\[4243\] = 1; @noise_self\[\$1\] = 1;/);
+    expect(p).toContain('if (pid == 4242 || pid == $1) {\n    @noise_self[tid] = 1;');
+    expect(p).toContain('if (!@noise_self[args->pid])');
+    expect(p).toContain('if (!@noise_self[args->prev_pid])');
   });
 });
 
