@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import type { KerntopEvent } from '../events.js';
-import { LogStream } from '../knowledge/log-classifier/index.js';
+import { LogStream } from '../sources/kmsg/log-stream.js';
 import { onShutdown } from '../lifecycle.js';
 import { CursorStore } from '../sources/kmsg/cursor.js';
 import { KmsgSource } from '../sources/kmsg/source.js';

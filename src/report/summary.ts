@@ -6,6 +6,7 @@ import { selectXid } from '../store/xid.js';
 import { histogramLines } from './histogram-text.js';
 import { xidSection } from './xid-section.js';
 import { cpusSectionJson, cpusSectionText } from './cpus-section.js';
+import { STATUS_RANK } from '../knowledge/severity.js';
 
 /**
  * The quiet-mode summary as a stable object. Documented in README ("Quiet mode"); fields are only
@@ -42,7 +43,8 @@ export interface SummaryJson {
   [section: string]: unknown;
 }
 
-export const STATUS_EXIT_CODE: Record<Status, number> = { OK: 0, WARNING: 1, CRITICAL: 2 };
+/** The exit code of a quiet run is the status's rank. */
+export const STATUS_EXIT_CODE: Readonly<Record<Status, number>> = STATUS_RANK;
 
 /** Sections beyond the subsystem table, each with text lines and a JSON value. */
 interface SummarySection {

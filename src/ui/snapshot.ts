@@ -12,6 +12,7 @@ import {
   type SubsystemRow,
 } from '../store/index.js';
 import { cpuHistograms, isolationText, selectCpuRows, type CpuRow } from '../store/cpus-select.js';
+import { selectXid, type XidSummary } from '../store/xid.js';
 
 /**
  * What one frame shows, read from the store through its selectors. The panes see only this: a plain,
@@ -42,6 +43,8 @@ export interface Snapshot {
   isolation: string;
   /** Per-CPU latency histograms (µs) for the histogram pane: "cpuN" run-queue, "cpuN-rt" RT wakeup. */
   cpuHistograms: Record<string, Log2Bucket[]>;
+  /** The store's Xid slice: one row per GPU and Xid, a storm counted (xN), as the summary shows it. */
+  xid: XidSummary;
 }
 
 /** `next` when it differs from `prev` in content, else `prev` itself, so unchanged panes see the same object. */
@@ -84,6 +87,7 @@ export function takeSnapshot(state: StoreState, prev?: Snapshot): Snapshot {
     cpus: same(prev?.cpus, selectCpuRows(state.cpus, { window: 'last' })),
     isolation: isolationText(state.cpus),
     cpuHistograms: same(prev?.cpuHistograms, cpuHistograms(state.cpus)),
+    xid: same(prev?.xid, selectXid(state)),
   };
   if (prev === undefined) return next;
   const sec = (ms: number) => Math.floor(ms / 1000);
@@ -97,6 +101,6 @@ export function takeSnapshot(state: StoreState, prev?: Snapshot): Snapshot {
     next.kmsgLost === prev.kmsgLost &&
     next.parseErrors === prev.parseErrors &&
     next.isolation === prev.isolation &&
-    (['session', 'subsystems', 'findings', 'probes', 'histograms', 'recent', 'kmsgRecords', 'diags', 'cpus', 'cpuHistograms'] as const).every((k) => next[k] === prev[k]);
+    (['session', 'subsystems', 'findings', 'probes', 'histograms', 'recent', 'kmsgRecords', 'diags', 'cpus', 'cpuHistograms', 'xid'] as const).every((k) => next[k] === prev[k]);
   return unchanged ? prev : next;
 }
