@@ -45,7 +45,11 @@ export function parseCyclictest(out: string): Cyclic {
 }
 
 function cyclictest(): Cyclic {
-  const r = spawnSync('cyclictest', ['-m', '-p', '80', '-a', '1', '-t', '1', '-i', '200', '-D', String(seconds), '-q', '-h', '2000'], { encoding: 'utf8' });
+  const r = spawnSync(
+    'cyclictest',
+    ['-m', '-p', '80', '-a', '1', '-t', '1', '-i', '200', '-D', String(seconds), '-q', '-h', '2000'],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`cyclictest failed: ${r.stderr}`);
   return parseCyclictest(r.stdout);
 }
@@ -53,7 +57,10 @@ function cyclictest(): Cyclic {
 /** cyclictest under a running `kerntop -q ARGS`; kerntop's summary JSON from the same run. */
 async function withKerntop(args: string[]): Promise<{ cyc: Cyclic; summary: Record<string, unknown> }> {
   const record = join(dir, `rec-${Date.now()}.jsonl`);
-  const child = spawn(process.execPath, [BIN, '-q', '--json', '--no-kmsg', '--record', record, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, '-q', '--json', '--no-kmsg', '--record', record, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   const exited = new Promise((r) => child.once('close', r));
@@ -92,19 +99,27 @@ for (let r = 0; r < rounds; r++) {
   const noise = await withKerntop(['--probes', '+noise']);
   rows[2].p99.push(noise.cyc.p99_us);
   rows[2].max.push(noise.cyc.max_us);
-  const cpus = (noise.summary.cpus as { cpus: { cpu: number; rt_p99_us: number | null; rt_wakeups: number }[] } | undefined)?.cpus ?? [];
+  const cpus =
+    (noise.summary.cpus as { cpus: { cpu: number; rt_p99_us: number | null; rt_wakeups: number }[] } | undefined)?.cpus ?? [];
   const c1 = cpus.find((c) => c.cpu === 1);
   rows[2].kt_rt_p99!.push(c1?.rt_p99_us ?? NaN);
-  process.stderr.write(`round ${r + 1}: none p99 ${none.p99_us} max ${none.max_us}; kerntop p99 ${base.cyc.p99_us} max ${base.cyc.max_us}; +noise p99 ${noise.cyc.p99_us} max ${noise.cyc.max_us}, kerntop RT p99 CPU 1 ${c1?.rt_p99_us} us over ${c1?.rt_wakeups} wakeups\n`);
+  process.stderr.write(
+    `round ${r + 1}: none p99 ${none.p99_us} max ${none.max_us}; kerntop p99 ${base.cyc.p99_us} max ${base.cyc.max_us}; +noise p99 ${noise.cyc.p99_us} max ${noise.cyc.max_us}, kerntop RT p99 CPU 1 ${c1?.rt_p99_us} us over ${c1?.rt_wakeups} wakeups\n`,
+  );
 }
 rmSync(dir, { recursive: true, force: true });
 
 const ref = median(rows[0].p99);
 console.log(`cyclictest -m -p 80 -a 1 -t 1 -i 200 -D ${seconds} (${rounds} round(s), medians), us`);
 console.log('RUN                            P99    MAX   ADDED P99');
-for (const r of rows) console.log(`${r.name.padEnd(30)} ${String(median(r.p99)).padStart(4)} ${String(median(r.max)).padStart(6)}   ${r === rows[0] ? '-' : `${median(r.p99) - ref >= 0 ? '+' : ''}${median(r.p99) - ref} (goal < 5)`}`);
+for (const r of rows)
+  console.log(
+    `${r.name.padEnd(30)} ${String(median(r.p99)).padStart(4)} ${String(median(r.max)).padStart(6)}   ${r === rows[0] ? '-' : `${median(r.p99) - ref >= 0 ? '+' : ''}${median(r.p99) - ref} (goal < 5)`}`,
+  );
 const kt = median(rows[2].kt_rt_p99!);
-console.log(`kerntop RT wakeup p99 on CPU 1: ${kt} us (log2 bucket upper edge), cyclictest p99 in the same run: ${median(rows[2].p99)} us`);
 console.log(
-  'kerntop times sched_wakeup to the switch to the task (the scheduler\'s part); cyclictest measures from the timer\'s expiry to its thread reading the clock in user space, so it adds the hrtimer interrupt and the return to user space, and kerntop\'s figure is the upper edge of a log2 bucket.',
+  `kerntop RT wakeup p99 on CPU 1: ${kt} us (log2 bucket upper edge), cyclictest p99 in the same run: ${median(rows[2].p99)} us`,
+);
+console.log(
+  "kerntop times sched_wakeup to the switch to the task (the scheduler's part); cyclictest measures from the timer's expiry to its thread reading the clock in user space, so it adds the hrtimer interrupt and the return to user space, and kerntop's figure is the upper edge of a log2 bucket.",
 );

@@ -17,7 +17,10 @@ export function cpusFrom(value: unknown, presentPath = '/sys/devices/system/cpu/
     return cpus; // cannot check: the kernel filter simply matches nothing for a CPU that is not there
   }
   const missing = cpus.filter((c) => !present.includes(c));
-  if (present.length && missing.length) throw new Error(`--cpus ${text}: this host has no CPU ${formatCpuList(missing)} (its CPUs are ${formatCpuList(present)}, from ${presentPath})`);
+  if (present.length && missing.length)
+    throw new Error(
+      `--cpus ${text}: this host has no CPU ${formatCpuList(missing)} (its CPUs are ${formatCpuList(present)}, from ${presentPath})`,
+    );
   return cpus;
 }
 

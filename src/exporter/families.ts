@@ -70,11 +70,20 @@ export const FAMILIES: readonly Family[] = [
     name: 'kerntop_build_info',
     help: 'Always 1; labels: kerntop version, kernel release and bpftrace version of this node.',
     type: 'gauge',
-    collect: (_s, info) => [{ labels: { version: info.version, kernel_release: info.kernel_release, bpftrace_version: info.bpftrace_version }, value: 1 }],
+    collect: (_s, info) => [
+      {
+        labels: { version: info.version, kernel_release: info.kernel_release, bpftrace_version: info.bpftrace_version },
+        value: 1,
+      },
+    ],
   },
   latencyHistogram('sched', 'kerntop_runq_latency_seconds', 'Run-queue latency (wakeup to running)'),
   latencyHistogram('bio', 'kerntop_bio_latency_seconds', 'Block I/O request latency (issue to complete)'),
-  latencyHistogram('vfs', 'kerntop_vfs_latency_seconds', 'Read/write latency of regular files (vfs_read/vfs_write or the syscalls)'),
+  latencyHistogram(
+    'vfs',
+    'kerntop_vfs_latency_seconds',
+    'Read/write latency of regular files (vfs_read/vfs_write or the syscalls)',
+  ),
   {
     name: 'kerntop_latency_warn_threshold_seconds',
     help: 'The latency threshold this exporter was started with (--sched-warn, --bio-warn, --vfs-warn), per probe family.',
@@ -89,13 +98,21 @@ export const FAMILIES: readonly Family[] = [
     name: 'kerntop_probe_events_total',
     help: 'Occurrences measured per probe family: wakeups timed, requests completed, calls timed, OOM kills, retransmits, drops, faults.',
     type: 'counter',
-    collect: (s) => PROBE_FAMILIES.filter((f) => s.subsystems.has(f) || s.probes.has(f)).map((f) => ({ labels: { family: f }, value: counterOf(s, f, 'events') })),
+    collect: (s) =>
+      PROBE_FAMILIES.filter((f) => s.subsystems.has(f) || s.probes.has(f)).map((f) => ({
+        labels: { family: f },
+        value: counterOf(s, f, 'events'),
+      })),
   },
   {
     name: 'kerntop_probe_threshold_events_total',
     help: 'Occurrences per probe family that crossed its threshold and were reported one by one.',
     type: 'counter',
-    collect: (s) => PROBE_FAMILIES.filter((f) => s.subsystems.has(f) || s.probes.has(f)).map((f) => ({ labels: { family: f }, value: counterOf(s, f, 'alerts') })),
+    collect: (s) =>
+      PROBE_FAMILIES.filter((f) => s.subsystems.has(f) || s.probes.has(f)).map((f) => ({
+        labels: { family: f },
+        value: counterOf(s, f, 'alerts'),
+      })),
   },
   {
     name: 'kerntop_oom_kills_total',
@@ -119,7 +136,10 @@ export const FAMILIES: readonly Family[] = [
     name: 'kerntop_page_faults_total',
     help: 'Page faults by kind (major: the page was read from disk; minor: it was in memory).',
     type: 'counter',
-    collect: (s) => (s.subsystems.has('faults') || s.probes.has('faults') ? ['major', 'minor'].map((k) => ({ labels: { kind: k }, value: s.subsystems.get('faults')?.by_key[k] ?? 0 })) : []),
+    collect: (s) =>
+      s.subsystems.has('faults') || s.probes.has('faults')
+        ? ['major', 'minor'].map((k) => ({ labels: { kind: k }, value: s.subsystems.get('faults')?.by_key[k] ?? 0 }))
+        : [],
   },
   {
     name: 'kerntop_kernel_log_findings_total',
@@ -147,7 +167,11 @@ export const FAMILIES: readonly Family[] = [
     // catalog would be some 180 constant series on every node of a fleet.
     collect: (s) => {
       const seen = new Set([...s.xid.rows.values()].map((r) => r.xid));
-      return seen.size ? CATALOG_SAMPLES.filter((c) => seen.has(Number(c.labels!.xid))).concat([...seen].filter((x) => !XID_CATALOG.has(x)).map((x) => catalogSample(x))) : [];
+      return seen.size
+        ? CATALOG_SAMPLES.filter((c) => seen.has(Number(c.labels!.xid))).concat(
+            [...seen].filter((x) => !XID_CATALOG.has(x)).map((x) => catalogSample(x)),
+          )
+        : [];
     },
   },
   {
@@ -157,14 +181,19 @@ export const FAMILIES: readonly Family[] = [
     collect: (s) => {
       const cur = new Map(selectSubsystems(s).map((r) => [r.name, r.status]));
       const names = [...PROBE_FAMILIES.filter((f) => s.probes.has(f) || s.subsystems.has(f)), 'xid', ...KERNEL_LOG_CLASSES];
-      return names.flatMap((n) => STATUSES.map((st) => ({ labels: { subsystem: n, status: st }, value: (cur.get(n) ?? 'OK') === st ? 1 : 0 })));
+      return names.flatMap((n) =>
+        STATUSES.map((st) => ({ labels: { subsystem: n, status: st }, value: (cur.get(n) ?? 'OK') === st ? 1 : 0 })),
+      );
     },
   },
   {
     name: 'kerntop_probe_state',
     help: 'State per probe family (STARTING, ATTACHED, SKIPPED, FAILED; one series per state, 1 for the current one).',
     type: 'gauge',
-    collect: (s) => PROBE_FAMILIES.filter((f) => s.probes.has(f)).flatMap((f) => PROBE_STATES.map((st) => ({ labels: { family: f, state: st }, value: s.probes.get(f)!.state === st ? 1 : 0 }))),
+    collect: (s) =>
+      PROBE_FAMILIES.filter((f) => s.probes.has(f)).flatMap((f) =>
+        PROBE_STATES.map((st) => ({ labels: { family: f, state: st }, value: s.probes.get(f)!.state === st ? 1 : 0 })),
+      ),
   },
   {
     name: 'kerntop_kmsg_records_total',
@@ -182,7 +211,10 @@ export const FAMILIES: readonly Family[] = [
     name: 'kerntop_parse_errors_total',
     help: 'Lines a source could not parse (skipped, never fatal), by source.',
     type: 'counter',
-    collect: (s) => Object.entries(s.parse_errors).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => ({ labels: { source: k }, value: v })),
+    collect: (s) =>
+      Object.entries(s.parse_errors)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => ({ labels: { source: k }, value: v })),
   },
   {
     name: 'kerntop_events_applied_total',
@@ -194,6 +226,10 @@ export const FAMILIES: readonly Family[] = [
 
 function xidRows(s: StoreState): { labels: Record<string, string>; total: number; last_ms: number }[] {
   return [...s.xid.rows.values()]
-    .map((r) => ({ labels: { pci: r.pci ?? 'unknown', uuid: r.uuid ?? '', xid: String(r.xid) }, total: r.total, last_ms: r.last_ms }))
+    .map((r) => ({
+      labels: { pci: r.pci ?? 'unknown', uuid: r.uuid ?? '', xid: String(r.xid) },
+      total: r.total,
+      last_ms: r.last_ms,
+    }))
     .sort((a, b) => a.labels.pci.localeCompare(b.labels.pci) || Number(a.labels.xid) - Number(b.labels.xid));
 }

@@ -4,7 +4,18 @@ import { readFileSync } from 'node:fs';
  * Softirq vector names, in the kernel's order (kernel/softirq.c softirq_to_name, and the print fmt of
  * irq:softirq_entry: { 0, "HI" }, { 1, "TIMER" }, ... { 9, "RCU" }). Stable since 2.6.
  */
-export const SOFTIRQ_NAMES: readonly string[] = ['HI', 'TIMER', 'NET_TX', 'NET_RX', 'BLOCK', 'IRQ_POLL', 'TASKLET', 'SCHED', 'HRTIMER', 'RCU'];
+export const SOFTIRQ_NAMES: readonly string[] = [
+  'HI',
+  'TIMER',
+  'NET_TX',
+  'NET_RX',
+  'BLOCK',
+  'IRQ_POLL',
+  'TASKLET',
+  'SCHED',
+  'HRTIMER',
+  'RCU',
+];
 
 export const softirqName = (vec: number): string => SOFTIRQ_NAMES[vec] ?? `softirq_${vec}`;
 

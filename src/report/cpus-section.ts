@@ -34,8 +34,14 @@ const f = (v: number | null) => (v === null ? '-' : String(v));
 export function cpusSectionText(state: StoreState): string[] {
   const j = cpusSectionJson(state);
   if (!j || j.cpus.length === 0) return [];
-  const iso = [j.isolated.length ? `isolated ${formatCpuList(j.isolated)}` : '', j.nohz_full.length ? `nohz_full ${formatCpuList(j.nohz_full)}` : '', ...Object.entries(j.partitions).map(([p, c]) => `partition ${p} ${formatCpuList(c)}`)].filter(Boolean);
-  const out = [`CPUS (measured: ${j.measured}${iso.length ? `; ${iso.join('; ')}` : '; no isolated CPUs'}), latencies in us, noise in ms/s`];
+  const iso = [
+    j.isolated.length ? `isolated ${formatCpuList(j.isolated)}` : '',
+    j.nohz_full.length ? `nohz_full ${formatCpuList(j.nohz_full)}` : '',
+    ...Object.entries(j.partitions).map(([p, c]) => `partition ${p} ${formatCpuList(c)}`),
+  ].filter(Boolean);
+  const out = [
+    `CPUS (measured: ${j.measured}${iso.length ? `; ${iso.join('; ')}` : '; no isolated CPUs'}), latencies in us, noise in ms/s`,
+  ];
   const head = ['CPU', 'RQ P50', 'RQ P99', 'RQ MAX', 'RT P99', 'RT MAX', 'IRQ', 'SIRQ', 'TASK', 'CS/s', 'IRQ/s'];
   const body = j.cpus.map((r) => [
     `${r.cpu}${r.rt_cpu ? '*' : ''}${r.online ? '' : ' off'}`,
@@ -51,11 +57,17 @@ export function cpusSectionText(state: StoreState): string[] {
     r.irqs_per_s.toFixed(0),
   ]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ')}`.trimEnd();
+  const line = (cells: string[]) =>
+    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ')}`.trimEnd();
   out.push(line(head), ...body.map(line));
   for (const r of j.cpus) {
     if (r.top.length === 0) continue;
-    const top = r.top.slice(0, 6).map((s) => `${s.kind === 'task' ? s.name : s.kind === 'irq' ? `IRQ ${s.id} ${s.name}` : `${s.kind} ${s.name}`} x${s.count} ${s.total_ms.toFixed(2)} ms max ${s.max_us} us`);
+    const top = r.top
+      .slice(0, 6)
+      .map(
+        (s) =>
+          `${s.kind === 'task' ? s.name : s.kind === 'irq' ? `IRQ ${s.id} ${s.name}` : `${s.kind} ${s.name}`} x${s.count} ${s.total_ms.toFixed(2)} ms max ${s.max_us} us`,
+      );
     out.push(`  CPU ${r.cpu}${r.owner ? ` (for ${r.owner})` : ''}: ${top.join('; ')}`);
   }
   if (j.cpus.some((r) => r.rt_cpu)) out.push('  * isolated (isolcpus, nohz_full or an isolated cpuset partition)');

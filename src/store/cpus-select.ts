@@ -91,9 +91,24 @@ function rowOf(s: CpusState, a: CpuAcc | undefined, cpu: number, w: CpuWindow): 
   const owner = ownerOf(sources, ms * 1e6);
   const n = w.top ?? 5;
   const rows = (kinds: CpuNoiseSource['kind'][]) =>
-    (w.perKind ? kinds.flatMap((k) => pick([k]).slice(0, n)).sort((x, y) => y.total_ns - x.total_ns) : pick(kinds).slice(0, n)).map((x) => ({ kind: x.kind, id: x.id, name: x.name, count: x.count, per_s: round(perS(x.count)), total_ms: round(x.total_ns / 1e6, 3), max_us: round(x.max_ns / 1000, 1), rt: x.rt === true, own: x.own === true }));
+    (w.perKind
+      ? kinds.flatMap((k) => pick([k]).slice(0, n)).sort((x, y) => y.total_ns - x.total_ns)
+      : pick(kinds).slice(0, n)
+    ).map((x) => ({
+      kind: x.kind,
+      id: x.id,
+      name: x.name,
+      count: x.count,
+      per_s: round(perS(x.count)),
+      total_ms: round(x.total_ns / 1e6, 3),
+      max_us: round(x.max_ns / 1000, 1),
+      rt: x.rt === true,
+      own: x.own === true,
+    }));
   function pick(kinds: CpuNoiseSource['kind'][]) {
-    return sources.filter((x) => kinds.includes(x.kind) && !(x.kind === 'task' && x.id === owner)).sort((x, y) => y.total_ns - x.total_ns);
+    return sources
+      .filter((x) => kinds.includes(x.kind) && !(x.kind === 'task' && x.id === owner))
+      .sort((x, y) => y.total_ns - x.total_ns);
   }
   const taskNs = sources.filter((x) => x.kind === 'task' && x.id !== owner).reduce((n, x) => n + x.total_ns, 0);
   const irq_ns = last ? (lt?.irq_ns ?? 0) : (a?.irq_ns ?? 0);
@@ -158,7 +173,11 @@ export function housekeepingCpus(s: CpusState): number[] {
 export function isolationText(s: CpusState): string {
   const t = s.topology;
   if (!t) return '';
-  const parts = [t.isolated.length ? `isolated ${formatCpuList(t.isolated)}` : '', t.nohz_full.length ? `nohz_full ${formatCpuList(t.nohz_full)}` : '', ...Object.entries(t.partitions).map(([p, c]) => `partition ${p} ${formatCpuList(c)}`)];
+  const parts = [
+    t.isolated.length ? `isolated ${formatCpuList(t.isolated)}` : '',
+    t.nohz_full.length ? `nohz_full ${formatCpuList(t.nohz_full)}` : '',
+    ...Object.entries(t.partitions).map(([p, c]) => `partition ${p} ${formatCpuList(c)}`),
+  ];
   const off = t.present.filter((c) => !t.online.includes(c));
   if (off.length) parts.push(`offline ${formatCpuList(off)}`);
   return parts.filter(Boolean).join(', ');

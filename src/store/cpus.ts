@@ -46,7 +46,23 @@ function acc(s: CpusState, cpu: number): CpuAcc | null {
   let a = s.cpus.get(cpu);
   if (!a) {
     if (s.cpus.size >= MAX_CPUS) return null;
-    a = { cpu, rq_hist: emptyHist(), rq_max_us: null, rt_hist: emptyHist(), rt_max_us: null, ctx_switches: 0, irqs: 0, irq_ns: 0, softirqs: 0, softirq_ns: 0, ipis: 0, sources: new Map(), last: null, last_interval_ms: 0, last_ts_ms: 0 };
+    a = {
+      cpu,
+      rq_hist: emptyHist(),
+      rq_max_us: null,
+      rt_hist: emptyHist(),
+      rt_max_us: null,
+      ctx_switches: 0,
+      irqs: 0,
+      irq_ns: 0,
+      softirqs: 0,
+      softirq_ns: 0,
+      ipis: 0,
+      sources: new Map(),
+      last: null,
+      last_interval_ms: 0,
+      last_ts_ms: 0,
+    };
     s.cpus.set(cpu, a);
   }
   return a;

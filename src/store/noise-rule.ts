@@ -14,7 +14,8 @@ export const NOISE_RULE: Rule = {
       subsystem: 'noise',
       status,
       message: `${s.alerts} interruption(s) or RT wakeup(s) above ${t.noise_warn_us ?? 100} us (worst ${s.worst_us} us)`,
-      advice: 'see the per-CPU section (cpus pane, or "cpus" in the summary) for what ran on which CPU, and its findings for the fix',
+      advice:
+        'see the per-CPU section (cpus pane, or "cpus" in the summary) for what ran on which CPU, and its findings for the fix',
     };
   },
 };

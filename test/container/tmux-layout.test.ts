@@ -13,49 +13,87 @@ afterEach(() => {
 });
 
 describe('kerntop-tmux', () => {
-  it.skipIf(!hasTmux)('opens summary, hist, events, kmsg and probes panes with the same options', async () => {
-    execFileSync('bash', [`${repo}docker/kerntop-tmux.sh`, '--replay', 'fixtures/sessions/busy-host.jsonl', '--speed', '0', '--sched-warn', '100'], {
-      cwd: repo,
-      env: { ...process.env, KERNTOP: `${process.execPath} ${repo}bin/kerntop`, KERNTOP_TMUX_SESSION: session, KERNTOP_TMUX_DETACHED: '1' },
-      stdio: 'ignore',
-    });
-    const panes = tmux('list-panes', '-t', session, '-F', '#{pane_index} #{pane_start_command}').trim().split('\n');
-    expect(panes.map((p) => p.match(/--pane (\w+)/)?.[1])).toEqual(['summary', 'hist', 'events', 'kmsg', 'probes']);
-    for (const p of panes) expect(p).toContain('--sched-warn 100');
+  it.skipIf(!hasTmux)(
+    'opens summary, hist, events, kmsg and probes panes with the same options',
+    async () => {
+      execFileSync(
+        'bash',
+        [`${repo}docker/kerntop-tmux.sh`, '--replay', 'fixtures/sessions/busy-host.jsonl', '--speed', '0', '--sched-warn', '100'],
+        {
+          cwd: repo,
+          env: {
+            ...process.env,
+            KERNTOP: `${process.execPath} ${repo}bin/kerntop`,
+            KERNTOP_TMUX_SESSION: session,
+            KERNTOP_TMUX_DETACHED: '1',
+          },
+          stdio: 'ignore',
+        },
+      );
+      const panes = tmux('list-panes', '-t', session, '-F', '#{pane_index} #{pane_start_command}').trim().split('\n');
+      expect(panes.map((p) => p.match(/--pane (\w+)/)?.[1])).toEqual(['summary', 'hist', 'events', 'kmsg', 'probes']);
+      for (const p of panes) expect(p).toContain('--sched-warn 100');
 
-    // Each pane draws its own view of the replayed session.
-    const wanted = ['Subsystems', 'Latency', 'Events', 'Kernel log', 'Probes'];
-    let screens: string[] = [];
-    for (let i = 0; i < 50; i++) {
-      screens = wanted.map((_, n) => tmux('capture-pane', '-p', '-t', `${session}:0.${n}`));
-      if (screens.every((s, n) => s.includes(wanted[n]))) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    screens.forEach((s, n) => expect(s, `pane ${n}`).toContain(wanted[n]));
+      // Each pane draws its own view of the replayed session.
+      const wanted = ['Subsystems', 'Latency', 'Events', 'Kernel log', 'Probes'];
+      let screens: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        screens = wanted.map((_, n) => tmux('capture-pane', '-p', '-t', `${session}:0.${n}`));
+        if (screens.every((s, n) => s.includes(wanted[n]))) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      screens.forEach((s, n) => expect(s, `pane ${n}`).toContain(wanted[n]));
 
-    // A second start does not stack another layout on the running one.
-    const again = spawnSync('bash', [`${repo}docker/kerntop-tmux.sh`], { env: { ...process.env, KERNTOP_TMUX_SESSION: session }, encoding: 'utf8' });
-    expect(again.status).toBe(3);
-    expect(again.stderr).toContain(`tmux attach -t ${session}`);
-  }, 30_000);
+      // A second start does not stack another layout on the running one.
+      const again = spawnSync('bash', [`${repo}docker/kerntop-tmux.sh`], {
+        env: { ...process.env, KERNTOP_TMUX_SESSION: session },
+        encoding: 'utf8',
+      });
+      expect(again.status).toBe(3);
+      expect(again.stderr).toContain(`tmux attach -t ${session}`);
+    },
+    30_000,
+  );
 
-  it.skipIf(!hasTmux)('--rt opens the cpus, hist and events panes with the same options', async () => {
-    execFileSync('bash', [`${repo}docker/kerntop-tmux.sh`, '--rt', '--replay', 'fixtures/sessions/rt-cpu1.jsonl', '--speed', '0', '--noise-warn', '50'], {
-      cwd: repo,
-      env: { ...process.env, KERNTOP: `${process.execPath} ${repo}bin/kerntop`, KERNTOP_TMUX_SESSION: session, KERNTOP_TMUX_DETACHED: '1' },
-      stdio: 'ignore',
-    });
-    const panes = tmux('list-panes', '-t', session, '-F', '#{pane_index} #{pane_start_command}').trim().split('\n');
-    expect(panes.map((p) => p.match(/--pane (\w+)/)?.[1])).toEqual(['cpus', 'hist', 'events']);
-    for (const p of panes) expect(p).toContain('--noise-warn 50');
-    let cpus = '';
-    for (let i = 0; i < 50; i++) {
-      cpus = tmux('capture-pane', '-p', '-t', `${session}:0.0`);
-      if (/CPU 0 for node/.test(cpus) && /^1\s/m.test(cpus)) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    // The replayed session: cyclictest owned CPU 1, and its wakeups were timed there.
-    expect(cpus).toMatch(/RT P99/);
-    expect(cpus).toMatch(/^1\s+.*\d+us/m);
-  }, 30_000);
+  it.skipIf(!hasTmux)(
+    '--rt opens the cpus, hist and events panes with the same options',
+    async () => {
+      execFileSync(
+        'bash',
+        [
+          `${repo}docker/kerntop-tmux.sh`,
+          '--rt',
+          '--replay',
+          'fixtures/sessions/rt-cpu1.jsonl',
+          '--speed',
+          '0',
+          '--noise-warn',
+          '50',
+        ],
+        {
+          cwd: repo,
+          env: {
+            ...process.env,
+            KERNTOP: `${process.execPath} ${repo}bin/kerntop`,
+            KERNTOP_TMUX_SESSION: session,
+            KERNTOP_TMUX_DETACHED: '1',
+          },
+          stdio: 'ignore',
+        },
+      );
+      const panes = tmux('list-panes', '-t', session, '-F', '#{pane_index} #{pane_start_command}').trim().split('\n');
+      expect(panes.map((p) => p.match(/--pane (\w+)/)?.[1])).toEqual(['cpus', 'hist', 'events']);
+      for (const p of panes) expect(p).toContain('--noise-warn 50');
+      let cpus = '';
+      for (let i = 0; i < 50; i++) {
+        cpus = tmux('capture-pane', '-p', '-t', `${session}:0.0`);
+        if (/CPU 0 for node/.test(cpus) && /^1\s/m.test(cpus)) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // The replayed session: cyclictest owned CPU 1, and its wakeups were timed there.
+      expect(cpus).toMatch(/RT P99/);
+      expect(cpus).toMatch(/^1\s+.*\d+us/m);
+    },
+    30_000,
+  );
 });

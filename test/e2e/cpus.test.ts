@@ -34,17 +34,20 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** kerntop --events --ticks with the noise family (and others), once every family is attached. */
 async function events(probes: string, extra: string[] = []): Promise<Running> {
   running = startKerntop(['--events', '--ticks', '--no-kmsg', '--probes', probes, ...extra]);
-  for (const f of probes.split(',')) await running.waitFor<ProbeStatusEvent>((l) => l.type === 'probe.status' && l.family === f && l.state === 'ATTACHED', 45_000);
+  for (const f of probes.split(','))
+    await running.waitFor<ProbeStatusEvent>((l) => l.type === 'probe.status' && l.family === f && l.state === 'ATTACHED', 45_000);
   await running.waitFor<ProbeTickEvent>((l) => l.type === 'probe.tick' && l.family === 'noise', 10_000);
   return running;
 }
 
 const noiseTicks = (r: Running) => (r.lines as ProbeTickEvent[]).filter((l) => l.type === 'probe.tick' && l.family === 'noise');
-const rtWakeups = (r: Running, cpu: number) => noiseTicks(r).reduce((n, t) => n + (t.by_cpu?.[cpu]?.rt_hist_us ?? []).reduce((a, b) => a + b.count, 0), 0);
+const rtWakeups = (r: Running, cpu: number) =>
+  noiseTicks(r).reduce((n, t) => n + (t.by_cpu?.[cpu]?.rt_hist_us ?? []).reduce((a, b) => a + b.count, 0), 0);
 
 /** Busy loops pinned to a CPU, stopped by afterEach. */
 function spinOn(cpu: number, n: number) {
-  for (let i = 0; i < n; i++) children.push(spawn('taskset', ['-c', String(cpu), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' }));
+  for (let i = 0; i < n; i++)
+    children.push(spawn('taskset', ['-c', String(cpu), 'sh', '-c', 'while :; do :; done'], { stdio: 'ignore' }));
 }
 
 /** UDP over loopback from a task pinned to the CPU: loopback delivers in NET_RX on the sending CPU. */
@@ -65,7 +68,10 @@ function diskIrqs(path: string): number[] {
   const blk = existsSync(`${base}/device`) ? `${base}/device` : `${base}/../device`;
   if (!existsSync(blk)) return [];
   for (let d = realpathSync(blk); d !== '/'; d = join(d, '..')) {
-    if (existsSync(join(d, 'msi_irqs'))) return readdirSync(join(d, 'msi_irqs')).map(Number).sort((a, b) => a - b);
+    if (existsSync(join(d, 'msi_irqs')))
+      return readdirSync(join(d, 'msi_irqs'))
+        .map(Number)
+        .sort((a, b) => a - b);
   }
   return [];
 }
@@ -82,7 +88,9 @@ describe.skipIf(!root || !twoCpus)('noise family on this kernel (root, CPUs 0 an
     expect(on0).toBeLessThan(on1 / 20);
     const rt1 = noiseTicks(r).map((t) => t.by_cpu?.[1]?.rt_max_us ?? 0);
     expect(Math.max(...rt1)).toBeGreaterThan(0);
-    const tasks = noiseTicks(r).flatMap((t) => t.by_cpu?.[1]?.sources ?? []).filter((s) => s.kind === 'task' && s.id === 'cyclictest');
+    const tasks = noiseTicks(r)
+      .flatMap((t) => t.by_cpu?.[1]?.sources ?? [])
+      .filter((s) => s.kind === 'task' && s.id === 'cyclictest');
     expect(tasks.some((s) => s.rt)).toBe(true);
   });
 
@@ -101,7 +109,9 @@ describe.skipIf(!root || !twoCpus)('noise family on this kernel (root, CPUs 0 an
         // stays where it is
       }
     }
-    const routed = new Map(irqs.map((n) => [n, parseSysfsCpuList(readFileSync(`/proc/irq/${n}/effective_affinity_list`, 'utf8'))] as const));
+    const routed = new Map(
+      irqs.map((n) => [n, parseSysfsCpuList(readFileSync(`/proc/irq/${n}/effective_affinity_list`, 'utf8'))] as const),
+    );
     const record = join(dir, 'irq.jsonl');
     try {
       running = startKerntop(['-q', '--json', '--no-kmsg', '--probes', 'noise', '--record', record]);
@@ -121,22 +131,38 @@ describe.skipIf(!root || !twoCpus)('noise family on this kernel (root, CPUs 0 an
     } finally {
       for (const [n, list] of saved) writeFileSync(`/proc/irq/${n}/smp_affinity_list`, list);
     }
-    const j = JSON.parse(running.stdout()) as { cpus: { cpus: { cpu: number; top: { kind: string; id: string; name: string; count: number }[] }[] } };
+    const j = JSON.parse(running.stdout()) as {
+      cpus: { cpus: { cpu: number; top: { kind: string; id: string; name: string; count: number }[] }[] };
+    };
     const cpu1 = j.cpus.cpus.find((c) => c.cpu === 1)!;
-    expect(cpu1.top.find((s) => s.kind === 'softirq' && s.name === 'NET_RX'), JSON.stringify(cpu1.top)).toBeTruthy();
+    expect(
+      cpu1.top.find((s) => s.kind === 'softirq' && s.name === 'NET_RX'),
+      JSON.stringify(cpu1.top),
+    ).toBeTruthy();
     const names = readFileSync('/proc/interrupts', 'utf8');
     const irqCpus = [...new Set([...routed.values()].flat())];
-    const irq = j.cpus.cpus.filter((c) => irqCpus.includes(c.cpu)).flatMap((c) => c.top.filter((s) => s.kind === 'irq' && routed.get(Number(s.id))?.includes(c.cpu)))[0];
-    expect(irq, `disk IRQs ${JSON.stringify([...routed])}: ${JSON.stringify(j.cpus.cpus.map((c) => [c.cpu, c.top.filter((s) => s.kind === 'irq')]))}`).toBeTruthy();
+    const irq = j.cpus.cpus
+      .filter((c) => irqCpus.includes(c.cpu))
+      .flatMap((c) => c.top.filter((s) => s.kind === 'irq' && routed.get(Number(s.id))?.includes(c.cpu)))[0];
+    expect(
+      irq,
+      `disk IRQs ${JSON.stringify([...routed])}: ${JSON.stringify(j.cpus.cpus.map((c) => [c.cpu, c.top.filter((s) => s.kind === 'irq')]))}`,
+    ).toBeTruthy();
     expect(irq!.count).toBeGreaterThan(500);
     expect(names).toMatch(new RegExp(`^\\s*${irq!.id}:.*\\s${irq!.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'm'));
   });
 
   it('run-queue latency events carry the CPU the task waited on', async () => {
     running = startKerntop(['--events', '--no-kmsg', '--probes', 'sched', '--sched-warn', '200']);
-    await running.waitFor<ProbeStatusEvent>((l) => l.type === 'probe.status' && l.family === 'sched' && l.state === 'ATTACHED', 45_000);
+    await running.waitFor<ProbeStatusEvent>(
+      (l) => l.type === 'probe.status' && l.family === 'sched' && l.state === 'ATTACHED',
+      45_000,
+    );
     spinOn(1, 3);
-    const ev = await running.waitFor<KernelEvent>((l) => l.type === 'kernel.event' && l.subsystem === 'sched' && l.comm === 'sh', 15_000);
+    const ev = await running.waitFor<KernelEvent>(
+      (l) => l.type === 'kernel.event' && l.subsystem === 'sched' && l.comm === 'sh',
+      15_000,
+    );
     expect(ev.cpu).toBe(1);
     await sleep(1000);
     const sched = (running.lines as KernelEvent[]).filter((l) => l.type === 'kernel.event' && l.subsystem === 'sched');
@@ -147,7 +173,9 @@ describe.skipIf(!root || !twoCpus)('noise family on this kernel (root, CPUs 0 an
   it('--cpus 0: nothing done on CPU 1 is counted', async () => {
     const r = await events('noise,sched', ['--cpus', '0', '--sched-warn', '100', '--noise-warn', '20']);
     spinOn(1, 3);
-    const cyc = HAVE_CYCLICTEST ? run('cyclictest', ['-m', '-a', '1', '-t', '1', '-p', '80', '-i', '1000', '-D', '2', '-q']) : sleep(2000);
+    const cyc = HAVE_CYCLICTEST
+      ? run('cyclictest', ['-m', '-a', '1', '-t', '1', '-p', '80', '-i', '1000', '-D', '2', '-q'])
+      : sleep(2000);
     await cyc;
     await sleep(1500);
     const t = noiseTicks(r);
@@ -175,7 +203,9 @@ describe.skipIf(!root || !twoCpus)('noise family on this kernel (root, CPUs 0 an
     await r.waitFor<CpuTopologyEvent>((l) => l.type === 'cpu.topology' && l.online.includes(1), 5000);
     await r.waitFor<ProbeTickEvent>((l) => l.type === 'probe.tick' && l.family === 'noise' && l.ts_ms > restoredAt + 1000, 5000);
     expect(r.child.exitCode).toBeNull();
-    const diags = (r.lines as SourceDiagEvent[]).filter((l) => l.type === 'source.diag' && l.source === 'cpus').map((d) => d.message);
+    const diags = (r.lines as SourceDiagEvent[])
+      .filter((l) => l.type === 'source.diag' && l.source === 'cpus')
+      .map((d) => d.message);
     expect(diags).toEqual(expect.arrayContaining(['CPU 1 went offline', 'CPU 1 came back online']));
     expect((r.lines as ProbeStatusEvent[]).filter((l) => l.type === 'probe.status' && l.state === 'FAILED')).toEqual([]);
   });
@@ -184,32 +214,48 @@ describe.skipIf(!root || !twoCpus)('noise family on this kernel (root, CPUs 0 an
 describe('CPU filters the kernel accepts', () => {
   // bpftrace 0.17 can emit code the verifier refuses once a multi-term CPU test meets args-> reads:
   // every sched and noise tracepoint strategy must load with one CPU, a range and a list.
-  it.skipIf(!root)('every sched and noise tracepoint strategy loads with --cpus 0, 0-1 and 0,2', async () => {
-    const { catalogEntry } = await import('../../src/sources/bpftrace/catalog.js');
-    const { bpftraceArgv, compose } = await import('../../src/sources/bpftrace/compose.js');
-    const { DEFAULT_THRESHOLDS } = await import('../../src/events.js');
-    const strategies = (['sched', 'noise'] as const).flatMap((family) => catalogEntry(family).strategies.filter((s) => s.method === 'tracepoint').map((strategy) => ({ family, strategy })));
-    expect(strategies.length).toBeGreaterThanOrEqual(4);
-    for (const cpus of [[0], [0, 1], [0, 2]]) {
-      const { program } = compose(strategies.filter((s, i, a) => a.findIndex((x) => x.family === s.family) === i), { thresholds: DEFAULT_THRESHOLDS, events_per_s: 50, kerntop_pid: process.pid, cpus });
-      for (const one of [program, ...strategies.map((s) => compose([s], { thresholds: DEFAULT_THRESHOLDS, events_per_s: 50, kerntop_pid: process.pid, cpus }).program)]) {
-        const file = join(dir, 'filter.bt');
-        writeFileSync(file, one);
-        const argv = bpftraceArgv('bpftrace', file);
-        const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-        children.push(child);
-        let out = '';
-        let err = '';
-        child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-        child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-        const deadline = Date.now() + 30_000;
-        while (!out.includes('READY') && child.exitCode === null && Date.now() < deadline) await sleep(50);
-        child.kill('SIGINT');
-        await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('close', r)));
-        expect(out.includes('READY'), `--cpus ${cpus.join(',')}: ${one.split('\n')[2]}\n${err.slice(0, 400)}`).toBe(true);
+  it.skipIf(!root)(
+    'every sched and noise tracepoint strategy loads with --cpus 0, 0-1 and 0,2',
+    async () => {
+      const { catalogEntry } = await import('../../src/sources/bpftrace/catalog.js');
+      const { bpftraceArgv, compose } = await import('../../src/sources/bpftrace/compose.js');
+      const { DEFAULT_THRESHOLDS } = await import('../../src/events.js');
+      const strategies = (['sched', 'noise'] as const).flatMap((family) =>
+        catalogEntry(family)
+          .strategies.filter((s) => s.method === 'tracepoint')
+          .map((strategy) => ({ family, strategy })),
+      );
+      expect(strategies.length).toBeGreaterThanOrEqual(4);
+      for (const cpus of [[0], [0, 1], [0, 2]]) {
+        const { program } = compose(
+          strategies.filter((s, i, a) => a.findIndex((x) => x.family === s.family) === i),
+          { thresholds: DEFAULT_THRESHOLDS, events_per_s: 50, kerntop_pid: process.pid, cpus },
+        );
+        for (const one of [
+          program,
+          ...strategies.map(
+            (s) => compose([s], { thresholds: DEFAULT_THRESHOLDS, events_per_s: 50, kerntop_pid: process.pid, cpus }).program,
+          ),
+        ]) {
+          const file = join(dir, 'filter.bt');
+          writeFileSync(file, one);
+          const argv = bpftraceArgv('bpftrace', file);
+          const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+          children.push(child);
+          let out = '';
+          let err = '';
+          child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+          child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+          const deadline = Date.now() + 30_000;
+          while (!out.includes('READY') && child.exitCode === null && Date.now() < deadline) await sleep(50);
+          child.kill('SIGINT');
+          await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('close', r)));
+          expect(out.includes('READY'), `--cpus ${cpus.join(',')}: ${one.split('\n')[2]}\n${err.slice(0, 400)}`).toBe(true);
+        }
       }
-    }
-  }, 240_000);
+    },
+    240_000,
+  );
 });
 
 describe('--cpus bad input', () => {
@@ -221,7 +267,11 @@ describe('--cpus bad input', () => {
     ['3-1', /--cpus: the range 3-1 runs backwards \(write 1-3\)/],
   ] as const) {
     it(`--cpus '${arg}' says what is wrong and exits 3`, () => {
-      const r = spawnSync(process.execPath, [BIN, '-q', '--duration', '1', '--no-kmsg', '--cpus', arg], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      const r = spawnSync(process.execPath, [BIN, '-q', '--duration', '1', '--no-kmsg', '--cpus', arg], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       expect(r.status).toBe(3);
       expect(r.stderr).toMatch(msg);
     });
@@ -243,7 +293,11 @@ describe.skipIf(!root || !twoCpus || !HAVE_TMUX)('cpus pane in tmux (root)', () 
         [60, 24],
       ] as const) {
         w.resize(cols, lines);
-        const s = await w.waitFor((x) => /CPUs/.test(x) && /RT P99/.test(x) && /NOISE/.test(x) && rows(x).length >= 2, `cpus pane at ${cols}x${lines}`, 45_000);
+        const s = await w.waitFor(
+          (x) => /CPUs/.test(x) && /RT P99/.test(x) && /NOISE/.test(x) && rows(x).length >= 2,
+          `cpus pane at ${cols}x${lines}`,
+          45_000,
+        );
         for (const l of s.split('\n')) expect(l.length, l).toBeLessThanOrEqual(cols);
         expect(s).toMatch(/CPU 0/); // the chosen CPU's sources
       }

@@ -29,9 +29,21 @@ describe('bpftrace JSON-line parser on real 0.17 output', () => {
     expect(comm?.kind === 'map' && typeof comm.value === 'object' && comm.value['tmux: server']).toBe(160);
     const ev = parsed.find((p) => p.kind === 'event' && p.family === 'sched');
     expect(ev).toMatchObject({ kind: 'event', family: 'sched', fields: ['4521', '27215', '1', 'node'] });
-    expect(parsed.find((p) => p.kind === 'event' && p.family === 'sched' && p.fields.length > 4)).toEqual({ kind: 'event', family: 'sched', fields: ['7719', '27209', '1', 'tmux:', 'server'] });
-    expect(parsed.find((p) => p.kind === 'event' && p.family === 'vfs')).toEqual({ kind: 'event', family: 'vfs', fields: ['5085', 'tracepoint:syscalls:sys_exit_write', '27403', 'ktcapdd'] });
-    expect(parseLine('{"type": "printf", "data": "EV sched 1200 42 1 Web Content\\n"}')).toEqual({ kind: 'event', family: 'sched', fields: ['1200', '42', '1', 'Web', 'Content'] });
+    expect(parsed.find((p) => p.kind === 'event' && p.family === 'sched' && p.fields.length > 4)).toEqual({
+      kind: 'event',
+      family: 'sched',
+      fields: ['7719', '27209', '1', 'tmux:', 'server'],
+    });
+    expect(parsed.find((p) => p.kind === 'event' && p.family === 'vfs')).toEqual({
+      kind: 'event',
+      family: 'vfs',
+      fields: ['5085', 'tracepoint:syscalls:sys_exit_write', '27403', 'ktcapdd'],
+    });
+    expect(parseLine('{"type": "printf", "data": "EV sched 1200 42 1 Web Content\\n"}')).toEqual({
+      kind: 'event',
+      family: 'sched',
+      fields: ['1200', '42', '1', 'Web', 'Content'],
+    });
   });
 
   it('skips the empty lines bpftrace prints at exit, and tolerates newer versions', () => {
@@ -39,7 +51,10 @@ describe('bpftrace JSON-line parser on real 0.17 output', () => {
     expect(parseLine('{"type": "attached_probes", "count": 3, "data": {"probes": 3}}')).toEqual({ kind: 'ignored' });
     expect(parseLine('{"type": "tseries", "data": {"@a": []}}')).toEqual({ kind: 'ignored' });
     // 0.24+ may send big integers as strings.
-    expect(parseLine('{"type": "map", "data": {"@drops_n": "18446744073709551615"}}')).toMatchObject({ kind: 'map', name: 'drops_n' });
+    expect(parseLine('{"type": "map", "data": {"@drops_n": "18446744073709551615"}}')).toMatchObject({
+      kind: 'map',
+      name: 'drops_n',
+    });
     expect(parseLine('{"type": "lost_events", "data": {"events": 12}}')).toEqual({ kind: 'lost', events: 12 });
   });
 
@@ -50,7 +65,8 @@ describe('bpftrace JSON-line parser on real 0.17 output', () => {
     expect(parseLine('null')).toMatchObject({ kind: 'malformed' });
     fc.assert(fc.property(fc.string(), (s) => typeof parseLine(s).kind === 'string'));
     // Real lines cut at every position.
-    for (const line of capture.slice(0, 40)) for (let i = 0; i < line.length; i += 7) expect(() => parseLine(line.slice(0, i))).not.toThrow();
+    for (const line of capture.slice(0, 40))
+      for (let i = 0; i < line.length; i += 7) expect(() => parseLine(line.slice(0, i))).not.toThrow();
   });
 
   it('splits chunks into lines at any boundary', () => {

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, type CpuTopologyEvent, type KernelEvent, type KerntopEvent, type ProbeTickEvent } from '../../src/events.js';
+import {
+  DEFAULT_THRESHOLDS,
+  type CpuTopologyEvent,
+  type KernelEvent,
+  type KerntopEvent,
+  type ProbeTickEvent,
+} from '../../src/events.js';
 import { parseInterrupts } from '../../src/knowledge/interrupts.js';
 import { OutputAssembler } from '../../src/sources/bpftrace/assembler.js';
 import { decide, type HostCapabilities } from '../../src/sources/bpftrace/capability.js';
@@ -27,7 +33,12 @@ const thresholds = { ...DEFAULT_THRESHOLDS };
 
 function decodeCapture(): KerntopEvent[] {
   let t = 1_000_000;
-  const a = new OutputAssembler(['noise'], { thresholds, dropReasons: new Map(), deviceName: () => undefined, irqName: (n) => irqNames.get(n) }, () => (t += 100), noiseTotals);
+  const a = new OutputAssembler(
+    ['noise'],
+    { thresholds, dropReasons: new Map(), deviceName: () => undefined, irqName: (n) => irqNames.get(n) },
+    () => (t += 100),
+    noiseTotals,
+  );
   const out: KerntopEvent[] = [];
   for (const l of capture) {
     const r = a.feed(l);
@@ -37,7 +48,17 @@ function decodeCapture(): KerntopEvent[] {
   return out;
 }
 
-const topology = (over: Partial<CpuTopologyEvent> = {}): CpuTopologyEvent => ({ type: 'cpu.topology', ts_ms: 1_000_000, present: [0, 1], online: [0, 1], isolated: [], nohz_full: [], partitions: {}, measured: null, ...over });
+const topology = (over: Partial<CpuTopologyEvent> = {}): CpuTopologyEvent => ({
+  type: 'cpu.topology',
+  ts_ms: 1_000_000,
+  present: [0, 1],
+  online: [0, 1],
+  isolated: [],
+  nohz_full: [],
+  partitions: {},
+  measured: null,
+  ...over,
+});
 
 function stateWith(top: CpuTopologyEvent) {
   const s = createState(thresholds, 1_000_000);
@@ -82,11 +103,25 @@ describe('noise family in the catalog', () => {
     for (const tp of tps) mkdirSync(join(d, 'events', ...tp.split(':')), { recursive: true });
     return d;
   };
-  const host = (tf: string): HostCapabilities => ({ bpftrace: { path: '/usr/bin/bpftrace', version: 'v0.17.0' }, root: true, bpfCapable: true, btf: true, tracefs: tf, kprobes: false, kfunc: false, problems: [], notes: [] });
+  const host = (tf: string): HostCapabilities => ({
+    bpftrace: { path: '/usr/bin/bpftrace', version: 'v0.17.0' },
+    root: true,
+    bpfCapable: true,
+    btf: true,
+    tracefs: tf,
+    kprobes: false,
+    kfunc: false,
+    problems: [],
+    notes: [],
+  });
   const allTps = catalogEntry('noise').strategies.flatMap((s) => s.requires.tracepoints ?? []);
 
   it('prefers osnoise; without the tracer it says why and takes the tracepoints', () => {
-    const tf = tracefs('blk function nop', 'nop', allTps.filter((t) => !t.startsWith('osnoise:')));
+    const tf = tracefs(
+      'blk function nop',
+      'nop',
+      allTps.filter((t) => !t.startsWith('osnoise:')),
+    );
     const d = decide(host(tf), { added: new Set(['noise']) }).find((x) => x.family === 'noise')!;
     expect(d.attach).toBe(true);
     expect(d.method).toBe('tracepoint');
@@ -100,7 +135,11 @@ describe('noise family in the catalog', () => {
     expect(d.reason).toMatch(/enable with --probes \+noise/);
   });
   it('falls back to the core tracepoints where ipi, workqueue and x86 vectors are missing', () => {
-    const tf = tracefs('nop', 'nop', allTps.filter((t) => /^(irq|sched):/.test(t)));
+    const tf = tracefs(
+      'nop',
+      'nop',
+      allTps.filter((t) => /^(irq|sched):/.test(t)),
+    );
     const d = decide(host(tf), { requested: new Set(['noise']) }).find((x) => x.family === 'noise')!;
     expect(d.strategy!.script).toBe('noise.irq.bt+noise.wake.bt+noise.occupancy.bt');
   });
@@ -164,7 +203,9 @@ describe('noise decoder and per-CPU store on real bpftrace output', () => {
   it('names the tick and shared CPUs on a nohz_full CPU', () => {
     const s = stateWith(topology({ nohz_full: [1] }));
     const f = selectCpuFindings(s).map((x) => x.message);
-    expect(f.some((m) => /tasks ran on nohz_full CPU 1 \(cyclictest, .*\): the tick is on while more than one is runnable/.test(m))).toBe(true);
+    expect(
+      f.some((m) => /tasks ran on nohz_full CPU 1 \(cyclictest, .*\): the tick is on while more than one is runnable/.test(m)),
+    ).toBe(true);
   });
   it('gives no isolation advice on a host that isolates nothing', () => {
     const s = stateWith(topology());
@@ -172,7 +213,9 @@ describe('noise decoder and per-CPU store on real bpftrace output', () => {
   });
   it('puts a per-CPU section in the quiet summary, JSON and text', () => {
     const s = stateWith(topology({ isolated: [1] }));
-    const j = summaryJson(s, { histograms: false }) as Record<string, unknown> & { cpus: { cpus: { cpu: number }[]; isolated: number[] } };
+    const j = summaryJson(s, { histograms: false }) as Record<string, unknown> & {
+      cpus: { cpus: { cpu: number }[]; isolated: number[] };
+    };
     expect(j.cpus.cpus.map((c) => c.cpu)).toEqual([1, 0]);
     expect(j.cpus.isolated).toEqual([1]);
     const text = summaryText(s, { histograms: false });
@@ -191,7 +234,11 @@ describe('noise decoder and per-CPU store on real bpftrace output', () => {
 describe('CPU of sched and bio events', () => {
   const ctx = { thresholds, dropReasons: new Map<number, string>(), deviceName: () => 'vda' };
   it('reads the CPU of a run-queue latency event; a line without it does not fit the contract', () => {
-    expect(decoderFor('sched')!.event!.decode(['1500', '42', '1', 'Web', 'Content'], ctx, 1)).toMatchObject({ cpu: 1, comm: 'Web Content', pid: 42 });
+    expect(decoderFor('sched')!.event!.decode(['1500', '42', '1', 'Web', 'Content'], ctx, 1)).toMatchObject({
+      cpu: 1,
+      comm: 'Web Content',
+      pid: 42,
+    });
     expect(decoderFor('sched')!.event!.decode(['1500', '42', 'Web', 'Content'], ctx, 1)).toBeNull();
   });
   it('reads the CPU of a slow block request', () => {
@@ -201,7 +248,11 @@ describe('CPU of sched and bio events', () => {
 
 describe('CPU of major faults', () => {
   it('names the CPUs of a second with too many major faults', () => {
-    const ctx = { thresholds: { ...thresholds, major_faults_warn_per_s: 10 }, dropReasons: new Map<number, string>(), deviceName: () => undefined };
+    const ctx = {
+      thresholds: { ...thresholds, major_faults_warn_per_s: 10 },
+      dropReasons: new Map<number, string>(),
+      deviceName: () => undefined,
+    };
     const maps = new Map<string, number | Record<string, number>>([
       ['faults_n', 500],
       ['faults_major', 50],
@@ -216,7 +267,10 @@ describe('header isolation text', () => {
   it('names isolated, nohz_full, partition and offline CPUs', async () => {
     const { isolationText } = await import('../../src/store/cpus-select.js');
     const s = createState(thresholds, 0);
-    apply(s, topology({ present: [0, 1, 2, 3], online: [0, 1, 2], isolated: [2, 3], nohz_full: [2, 3], partitions: { '/rt': [3] } }));
+    apply(
+      s,
+      topology({ present: [0, 1, 2, 3], online: [0, 1, 2], isolated: [2, 3], nohz_full: [2, 3], partitions: { '/rt': [3] } }),
+    );
     expect(isolationText(s.cpus)).toBe('isolated 2-3, nohz_full 2-3, partition /rt 3, offline 3');
     expect(isolationText(createState(thresholds, 0).cpus)).toBe('');
   });
@@ -257,7 +311,16 @@ describe('CPU topology from sysfs', () => {
     writeFileSync(join(cg, 'rt.slice', 'app', 'cpuset.cpus.effective'), '3\n');
     writeFileSync(join(cg, 'rt.slice', 'cpuset.cpus.partition'), 'member\n');
     const t = readTopology([1, 3], 5, cpu, isolatedPartitions(cg));
-    expect(t).toEqual({ type: 'cpu.topology', ts_ms: 5, present: [0, 1, 2, 3], online: [0, 1, 2], isolated: [2, 3], nohz_full: [], partitions: { '/rt.slice/app': [3] }, measured: [1, 3] });
+    expect(t).toEqual({
+      type: 'cpu.topology',
+      ts_ms: 5,
+      present: [0, 1, 2, 3],
+      online: [0, 1, 2],
+      isolated: [2, 3],
+      nohz_full: [],
+      partitions: { '/rt.slice/app': [3] },
+      measured: [1, 3],
+    });
     rmSync(d, { recursive: true });
   });
 });

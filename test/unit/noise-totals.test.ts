@@ -26,7 +26,12 @@ const thresholds = { ...DEFAULT_THRESHOLDS };
 
 function decode(): KerntopEvent[] {
   let t = 1_000_000;
-  const a = new OutputAssembler(['noise'], { thresholds, dropReasons: new Map(), deviceName: () => undefined, irqName: (n) => irqNames.get(n) }, () => (t += 100), totals);
+  const a = new OutputAssembler(
+    ['noise'],
+    { thresholds, dropReasons: new Map(), deviceName: () => undefined, irqName: (n) => irqNames.get(n) },
+    () => (t += 100),
+    totals,
+  );
   return capture.flatMap((l) => a.feed(l).events);
 }
 
@@ -46,25 +51,41 @@ describe('noise fragments follow the running-total rule', () => {
       const c = compose([{ family: 'noise', strategy }], { thresholds, events_per_s: 50, kerntop_pid: 1 });
       const tick = splitInterval(c.program).tick;
       for (const m of c.totals) expect(m, `${strategy.script}: @${m}`).not.toMatch(/_max_(ns|us)$/);
-      for (const m of ['noise_rq_lat_us', 'noise_rt_lat_us', 'noise_cs', 'noise_task_n', 'noise_task_ns', 'noise_own_n', 'noise_own_ns']) expect(c.totals, strategy.script).toContain(m);
+      for (const m of [
+        'noise_rq_lat_us',
+        'noise_rt_lat_us',
+        'noise_cs',
+        'noise_task_n',
+        'noise_task_ns',
+        'noise_own_n',
+        'noise_own_ns',
+      ])
+        expect(c.totals, strategy.script).toContain(m);
       expect(tick).toContain('clear(@noise_rq_max_us)');
       for (const m of c.totals) expect(tick).not.toContain(`clear(@${m})`);
-      expect(tick).not.toMatch(/clear\(@noise_(irq|si|vec|task|wq)_(n|ns)\)|clear\(@noise_(rq|rt)_lat_us\)|clear\(@noise_(cs|ipi)\)/);
+      expect(tick).not.toMatch(
+        /clear\(@noise_(irq|si|vec|task|wq)_(n|ns)\)|clear\(@noise_(rq|rt)_lat_us\)|clear\(@noise_(cs|ipi)\)/,
+      );
     }
-    expect(totals).toEqual(expect.arrayContaining(['noise_irq_n', 'noise_irq_ns', 'noise_si_n', 'noise_vec_n', 'noise_wq_n', 'noise_ipi']));
+    expect(totals).toEqual(
+      expect.arrayContaining(['noise_irq_n', 'noise_irq_ns', 'noise_si_n', 'noise_vec_n', 'noise_wq_n', 'noise_ipi']),
+    );
   });
 
   it('per-second ticks of the real capture add up to what bpftrace counted, key by key', () => {
     const ticks = decode().filter((e): e is ProbeTickEvent => e.type === 'probe.tick');
     const sum: Record<string, number> = {};
-    for (const t of ticks) for (const [cpu, c] of Object.entries(t.by_cpu ?? {})) for (const s of c.sources) if (s.kind === 'irq') sum[`${cpu},${s.id}`] = (sum[`${cpu},${s.id}`] ?? 0) + s.count;
+    for (const t of ticks)
+      for (const [cpu, c] of Object.entries(t.by_cpu ?? {}))
+        for (const s of c.sources) if (s.kind === 'irq') sum[`${cpu},${s.id}`] = (sum[`${cpu},${s.id}`] ?? 0) + s.count;
     const printed = lastPrinted('noise_irq_n');
     expect(Object.keys(printed).length).toBeGreaterThan(0);
     expect(sum).toEqual(printed);
     const cs: Record<string, number> = {};
     for (const t of ticks) for (const [cpu, c] of Object.entries(t.by_cpu ?? {})) cs[cpu] = (cs[cpu] ?? 0) + c.ctx_switches;
     expect(cs).toEqual(lastPrinted('noise_cs'));
-    for (const t of ticks) for (const c of Object.values(t.by_cpu ?? {})) expect(c.sources.every((s) => s.count >= 0 && s.total_ns >= 0)).toBe(true);
+    for (const t of ticks)
+      for (const c of Object.values(t.by_cpu ?? {})) expect(c.sources.every((s) => s.count >= 0 && s.total_ns >= 0)).toBe(true);
   });
 
   it('a histogram kept per key is differenced key by key', () => {
@@ -79,7 +100,16 @@ describe('noise fragments follow the running-total rule', () => {
 describe("kerntop's own tasks in the noise", () => {
   it('are shown among the tasks that took a CPU, labelled, with the fix of where kerntop runs', () => {
     const s = createState(thresholds, 1_000_000);
-    apply(s, { type: 'cpu.topology', ts_ms: 1_000_000, present: [0, 1], online: [0, 1], isolated: [1], nohz_full: [], partitions: {}, measured: null });
+    apply(s, {
+      type: 'cpu.topology',
+      ts_ms: 1_000_000,
+      present: [0, 1],
+      online: [0, 1],
+      isolated: [1],
+      nohz_full: [],
+      partitions: {},
+      measured: null,
+    });
     for (const e of decode()) apply(s, e);
     const cpu1 = selectCpuRows(s.cpus, { window: 'run', top: 50 }).find((r) => r.cpu === 1)!;
     // The capture's bpftrace child (its pid was the program's $1) and node ran on CPU 1.
@@ -93,17 +123,48 @@ describe("kerntop's own tasks in the noise", () => {
     for (const n of nodes) expect(n.own).toBe(n.id === 'kerntop:node');
     // The finding names where kerntop runs as the fix (a tick holding only its own bpftrace's time).
     const t = createState(thresholds, 1_000_000);
-    apply(t, { type: 'cpu.topology', ts_ms: 1_000_000, present: [0, 1], online: [0, 1], isolated: [1], nohz_full: [], partitions: {}, measured: null });
-    const mine = { kind: 'task' as const, id: 'kerntop:bpftrace', name: 'bpftrace', count: 40, total_ns: 9_000_000, max_ns: 800_000, own: true };
-    apply(t, { type: 'probe.tick', ts_ms: 1_001_000, family: 'noise', interval_ms: 1000, count: 0, by_cpu: { '1': { ctx_switches: 80, irqs: 0, irq_ns: 0, softirqs: 0, softirq_ns: 0, sources: [mine] } } });
+    apply(t, {
+      type: 'cpu.topology',
+      ts_ms: 1_000_000,
+      present: [0, 1],
+      online: [0, 1],
+      isolated: [1],
+      nohz_full: [],
+      partitions: {},
+      measured: null,
+    });
+    const mine = {
+      kind: 'task' as const,
+      id: 'kerntop:bpftrace',
+      name: 'bpftrace',
+      count: 40,
+      total_ns: 9_000_000,
+      max_ns: 800_000,
+      own: true,
+    };
+    apply(t, {
+      type: 'probe.tick',
+      ts_ms: 1_001_000,
+      family: 'noise',
+      interval_ms: 1000,
+      count: 0,
+      by_cpu: { '1': { ctx_switches: 80, irqs: 0, irq_ns: 0, softirqs: 0, softirq_ns: 0, sources: [mine] } },
+    });
     const f = selectCpuFindings(t).find((x) => / \(kerntop\) ran/.test(x.message));
-    expect(f?.message).toMatch(/^bpftrace \(kerntop\) ran .* on isolated CPU 1 .*: run kerntop on 0 \(taskset -c 0 kerntop \.\.\.\)$/);
+    expect(f?.message).toMatch(
+      /^bpftrace \(kerntop\) ran .* on isolated CPU 1 .*: run kerntop on 0 \(taskset -c 0 kerntop \.\.\.\)$/,
+    );
     expect(f?.advice).toMatch(/^kerntop itself .* taskset -c 0 /);
   });
 
   it('are left out of the per-CPU run-queue latency, as in the sched family', () => {
     const strategy = catalogEntry('noise').strategies.find((x) => x.script.includes('noise.wake.bt'))!;
-    const { program: p } = compose([{ family: 'noise', strategy }], { thresholds, events_per_s: 50, kerntop_pid: 4242, kerntop_tids: [4242, 4243] });
+    const { program: p } = compose([{ family: 'noise', strategy }], {
+      thresholds,
+      events_per_s: 50,
+      kerntop_pid: 4242,
+      kerntop_tids: [4242, 4243],
+    });
     // Threads alive at BEGIN and the bpftrace child are marked; later ones when they run.
     expect(p).toMatch(/@noise_self\[4242\] = 1; @noise_self\[4243\] = 1; @noise_self\[\$1\] = 1;/);
     expect(p).toContain('if (pid == 4242 || pid == $1) {\n    @noise_self[tid] = 1;');
@@ -128,9 +189,31 @@ describe('noise events in recordings', () => {
   });
 
   it('refuses a per-CPU tick or a topology of the wrong shape, naming the field', () => {
-    expect(checkEvent({ type: 'cpu.topology', ts_ms: 1, present: [0], online: [0], isolated: [], nohz_full: [], partitions: {}, measured: 'all' })).toEqual({ ok: false, reason: expect.stringMatching(/^cpu\.topology: measured: /) });
-    expect(checkEvent({ type: 'probe.tick', ts_ms: 1, family: 'noise', interval_ms: 1000, count: 1, by_cpu: { '0': { ctx_switches: 1 } } })).toEqual({ ok: false, reason: expect.stringMatching(/^probe\.tick: by_cpu\.0\./) });
-    expect(checkEvent({ type: 'kernel.event', ts_ms: 1, source: 'noise', subsystem: 'noise', severity: 'info', title: 'x', cpu: -1 })).toEqual({ ok: false, reason: expect.stringMatching(/^kernel\.event: cpu: /) });
+    expect(
+      checkEvent({
+        type: 'cpu.topology',
+        ts_ms: 1,
+        present: [0],
+        online: [0],
+        isolated: [],
+        nohz_full: [],
+        partitions: {},
+        measured: 'all',
+      }),
+    ).toEqual({ ok: false, reason: expect.stringMatching(/^cpu\.topology: measured: /) });
+    expect(
+      checkEvent({
+        type: 'probe.tick',
+        ts_ms: 1,
+        family: 'noise',
+        interval_ms: 1000,
+        count: 1,
+        by_cpu: { '0': { ctx_switches: 1 } },
+      }),
+    ).toEqual({ ok: false, reason: expect.stringMatching(/^probe\.tick: by_cpu\.0\./) });
+    expect(
+      checkEvent({ type: 'kernel.event', ts_ms: 1, source: 'noise', subsystem: 'noise', severity: 'info', title: 'x', cpu: -1 }),
+    ).toEqual({ ok: false, reason: expect.stringMatching(/^kernel\.event: cpu: /) });
   });
 });
 
@@ -139,7 +222,16 @@ describe('cpus pane snapshot', () => {
     const store = createStore(thresholds, 1_000_000);
     const events = decode();
     const ticks = events.filter((e): e is ProbeTickEvent => e.type === 'probe.tick' && !!e.by_cpu);
-    store.dispatch({ type: 'cpu.topology', ts_ms: 1_000_000, present: [0, 1], online: [0, 1], isolated: [], nohz_full: [], partitions: {}, measured: null });
+    store.dispatch({
+      type: 'cpu.topology',
+      ts_ms: 1_000_000,
+      present: [0, 1],
+      online: [0, 1],
+      isolated: [],
+      nohz_full: [],
+      partitions: {},
+      measured: null,
+    });
     store.dispatch(ticks[0]);
     const a = takeSnapshot(store.state);
     expect(a.cpus.length).toBe(2);

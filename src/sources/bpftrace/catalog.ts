@@ -38,25 +38,49 @@ export interface ProbeFamilyEntry {
 const SYSCALL_RW = ['read', 'write', 'pread64', 'pwrite64', 'readv', 'writev'];
 const VFS_SYSCALL_COST = 'syscall tracepoints add about 1.4 us to every read/write on the host; enable with --probes +vfs';
 
-const NOISE_COST = 'adds a probe to every hard IRQ, softirq and context switch; enable with --probes +noise (--cpus and --pane cpus turn it on)';
-const NOISE_CORE = ['irq:irq_handler_entry', 'irq:irq_handler_exit', 'irq:softirq_entry', 'irq:softirq_exit', 'sched:sched_wakeup', 'sched:sched_wakeup_new', 'sched:sched_switch'];
+const NOISE_COST =
+  'adds a probe to every hard IRQ, softirq and context switch; enable with --probes +noise (--cpus and --pane cpus turn it on)';
+const NOISE_CORE = [
+  'irq:irq_handler_entry',
+  'irq:irq_handler_exit',
+  'irq:softirq_entry',
+  'irq:softirq_exit',
+  'sched:sched_wakeup',
+  'sched:sched_wakeup_new',
+  'sched:sched_switch',
+];
 const NOISE_EXTRA = ['ipi:ipi_send_cpu', 'workqueue:workqueue_execute_start', 'workqueue:workqueue_execute_end'];
-const X86_VECTORS = ['local_timer', 'reschedule', 'call_function', 'call_function_single'].flatMap((v) => [`irq_vectors:${v}_entry`, `irq_vectors:${v}_exit`]);
+const X86_VECTORS = ['local_timer', 'reschedule', 'call_function', 'call_function_single'].flatMap((v) => [
+  `irq_vectors:${v}_entry`,
+  `irq_vectors:${v}_exit`,
+]);
 
 export const CATALOG: readonly ProbeFamilyEntry[] = [
   {
     family: 'sched',
     measures: 'run-queue latency per task (wakeup or preemption to running)',
     strategies: [
-      { method: 'tracepoint', script: 'sched.tracepoint.bt', requires: { tracepoints: ['sched:sched_wakeup', 'sched:sched_wakeup_new', 'sched:sched_switch'] } },
+      {
+        method: 'tracepoint',
+        script: 'sched.tracepoint.bt',
+        requires: { tracepoints: ['sched:sched_wakeup', 'sched:sched_wakeup_new', 'sched:sched_switch'] },
+      },
     ],
   },
   {
     family: 'bio',
     measures: 'block request latency per device (issue to complete)',
     strategies: [
-      { method: 'tracepoint', script: 'bio.tracepoint.bt', requires: { tracepoints: ['block:block_rq_issue', 'block:block_rq_complete'] } },
-      { method: 'tracepoint', script: 'bio.io-tracepoint.bt', requires: { tracepoints: ['block:block_io_start', 'block:block_io_done'] } },
+      {
+        method: 'tracepoint',
+        script: 'bio.tracepoint.bt',
+        requires: { tracepoints: ['block:block_rq_issue', 'block:block_rq_complete'] },
+      },
+      {
+        method: 'tracepoint',
+        script: 'bio.io-tracepoint.bt',
+        requires: { tracepoints: ['block:block_io_start', 'block:block_io_done'] },
+      },
     ],
   },
   {
@@ -87,7 +111,9 @@ export const CATALOG: readonly ProbeFamilyEntry[] = [
   {
     family: 'tcp_retrans',
     measures: 'TCP retransmits: saddr:sport -> daddr:dport, state',
-    strategies: [{ method: 'tracepoint', script: 'tcp_retrans.tracepoint.bt', requires: { tracepoints: ['tcp:tcp_retransmit_skb'] } }],
+    strategies: [
+      { method: 'tracepoint', script: 'tcp_retrans.tracepoint.bt', requires: { tracepoints: ['tcp:tcp_retransmit_skb'] } },
+    ],
   },
   {
     family: 'drops',
@@ -98,7 +124,11 @@ export const CATALOG: readonly ProbeFamilyEntry[] = [
     family: 'faults',
     measures: 'minor and major page-fault rates, top processes',
     strategies: [
-      { method: 'tracepoint', script: 'faults.tracepoint.bt', requires: { tracepoints: ['exceptions:page_fault_user', 'exceptions:page_fault_kernel'], software: ['major-faults'] } },
+      {
+        method: 'tracepoint',
+        script: 'faults.tracepoint.bt',
+        requires: { tracepoints: ['exceptions:page_fault_user', 'exceptions:page_fault_kernel'], software: ['major-faults'] },
+      },
       { method: 'software', script: 'faults.software.bt', requires: { software: ['page-faults', 'major-faults'] } },
     ],
   },
@@ -110,12 +140,37 @@ export const CATALOG: readonly ProbeFamilyEntry[] = [
       {
         method: 'osnoise',
         script: 'noise.osnoise.bt+noise.wake.bt',
-        requires: { tracers: ['osnoise'], tracepoints: ['osnoise:irq_noise', 'osnoise:softirq_noise', 'osnoise:thread_noise', 'sched:sched_wakeup', 'sched:sched_wakeup_new', 'sched:sched_switch'] },
+        requires: {
+          tracers: ['osnoise'],
+          tracepoints: [
+            'osnoise:irq_noise',
+            'osnoise:softirq_noise',
+            'osnoise:thread_noise',
+            'sched:sched_wakeup',
+            'sched:sched_wakeup_new',
+            'sched:sched_switch',
+          ],
+        },
         optIn: NOISE_COST,
       },
-      { method: 'tracepoint', script: 'noise.irq.bt+noise.vectors.bt+noise.wake.bt+noise.occupancy.bt+noise.ipi.bt+noise.workqueue.bt', requires: { tracepoints: [...NOISE_CORE, ...X86_VECTORS, ...NOISE_EXTRA] }, optIn: NOISE_COST },
-      { method: 'tracepoint', script: 'noise.irq.bt+noise.wake.bt+noise.occupancy.bt+noise.ipi.bt+noise.workqueue.bt', requires: { tracepoints: [...NOISE_CORE, ...NOISE_EXTRA] }, optIn: NOISE_COST },
-      { method: 'tracepoint', script: 'noise.irq.bt+noise.wake.bt+noise.occupancy.bt', requires: { tracepoints: NOISE_CORE }, optIn: NOISE_COST },
+      {
+        method: 'tracepoint',
+        script: 'noise.irq.bt+noise.vectors.bt+noise.wake.bt+noise.occupancy.bt+noise.ipi.bt+noise.workqueue.bt',
+        requires: { tracepoints: [...NOISE_CORE, ...X86_VECTORS, ...NOISE_EXTRA] },
+        optIn: NOISE_COST,
+      },
+      {
+        method: 'tracepoint',
+        script: 'noise.irq.bt+noise.wake.bt+noise.occupancy.bt+noise.ipi.bt+noise.workqueue.bt',
+        requires: { tracepoints: [...NOISE_CORE, ...NOISE_EXTRA] },
+        optIn: NOISE_COST,
+      },
+      {
+        method: 'tracepoint',
+        script: 'noise.irq.bt+noise.wake.bt+noise.occupancy.bt',
+        requires: { tracepoints: NOISE_CORE },
+        optIn: NOISE_COST,
+      },
     ],
   },
 ];

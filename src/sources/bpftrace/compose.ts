@@ -26,7 +26,6 @@ export interface ComposeParams {
  */
 const BPFTRACE_PID = '$1';
 
-
 /** Returns the body of the first `interval:s:1 { ... }` block and the fragment without it. */
 export function splitInterval(src: string): { probes: string; tick: string } {
   return splitBlock(src, /interval:s:1\s*\{/);
@@ -47,9 +46,12 @@ export function splitBlock(src: string, header: RegExp): { probes: string; tick:
 
 function fill(src: string, p: ComposeParams): string {
   // {{mark_kerntop_tids @map}}: one `@map[tid] = 1;` per thread of kerntop and for the bpftrace child.
-  src = src.replace(/\{\{mark_kerntop_tids (@\w+)\}\}/g, (_, map: string) => [...(p.kerntop_tids ?? [p.kerntop_pid]), BPFTRACE_PID].map((t) => `${map}[${t}] = 1;`).join(' '));
+  src = src.replace(/\{\{mark_kerntop_tids (@\w+)\}\}/g, (_, map: string) =>
+    [...(p.kerntop_tids ?? [p.kerntop_pid]), BPFTRACE_PID].map((t) => `${map}[${t}] = 1;`).join(' '),
+  );
   const values: Record<string, string> = { bpftrace_pid: BPFTRACE_PID };
-  for (const [k, v] of Object.entries({ ...p.thresholds, events_per_s: p.events_per_s, kerntop_pid: p.kerntop_pid })) values[k] = String(Math.trunc(v));
+  for (const [k, v] of Object.entries({ ...p.thresholds, events_per_s: p.events_per_s, kerntop_pid: p.kerntop_pid }))
+    values[k] = String(Math.trunc(v));
   return src.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
     if (k === 'cpu_ok') return cpuFilterExpr(p.cpus);
     if (k === 'noise_warn_us') return String(Math.trunc(p.thresholds.noise_warn_us ?? DEFAULT_THRESHOLDS.noise_warn_us!));
@@ -70,7 +72,10 @@ export function runningTotals(tick: string): string[] {
   const out: string[] = [];
   for (const m of tick.matchAll(/print\(@(\w+)\s*(,[^)]*)?\)/g)) {
     if (cleared.has(m[1])) continue;
-    if (m[2]) throw new Error(`bpf-scripts: @${m[1]} is a running total (never cleared) printed with a limit; print it in full or clear it`);
+    if (m[2])
+      throw new Error(
+        `bpf-scripts: @${m[1]} is a running total (never cleared) printed with a limit; print it in full or clear it`,
+      );
     out.push(m[1]);
   }
   return out;
@@ -84,7 +89,10 @@ export function mapNames(src: string): string[] {
 export function loadFragment(strategy: Strategy): string {
   if (!strategy.script.includes('+')) return readFileSync(join(SCRIPTS_DIR, strategy.script), 'utf8');
   const parts = strategy.script.split('+').map((f) => splitInterval(readFileSync(join(SCRIPTS_DIR, f), 'utf8')));
-  return `${parts.map((x) => x.probes.trim()).join('\n\n')}\n\ninterval:s:1\n{\n  ${parts.map((x) => x.tick.trim()).filter(Boolean).join('\n  ')}\n}\n`;
+  return `${parts.map((x) => x.probes.trim()).join('\n\n')}\n\ninterval:s:1\n{\n  ${parts
+    .map((x) => x.tick.trim())
+    .filter(Boolean)
+    .join('\n  ')}\n}\n`;
 }
 
 export interface Composed {
@@ -110,7 +118,9 @@ export function compose(chosen: { family: ProbeFamily; strategy: Strategy }[], p
     if (begin.trim()) begins.push(begin.trim());
     bodies.push({ family, strategy, body, tick });
   }
-  const parts: string[] = [begins.length ? `BEGIN\n{\n  ${begins.join('\n  ')}\n  printf("READY\\n");\n}` : 'BEGIN { printf("READY\\n"); }'];
+  const parts: string[] = [
+    begins.length ? `BEGIN\n{\n  ${begins.join('\n  ')}\n  printf("READY\\n");\n}` : 'BEGIN { printf("READY\\n"); }',
+  ];
   const ranges: Composed['ranges'] = [];
   const ticks: string[] = [];
   const totals: string[] = [];

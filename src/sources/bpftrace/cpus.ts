@@ -6,7 +6,7 @@ export function cpuFilterExpr(cpus: readonly number[] | undefined): string {
   if (!cpus || cpus.length === 0) return '1';
   const s = [...new Set(cpus)].sort((a, b) => a - b);
   const terms: string[] = [];
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     let j = i;
     while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++;
     terms.push(j === i ? `$cpu == ${s[i]}` : `($cpu >= ${s[i]} && $cpu <= ${s[j]})`);

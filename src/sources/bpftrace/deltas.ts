@@ -15,7 +15,8 @@ function isKeyedHist(v: MapValue): v is Record<string, Log2Bucket[]> {
 function countsOf(v: MapValue): Counts {
   if (typeof v === 'number') return new Map([['', v]]);
   if (Array.isArray(v)) return new Map(v.map((b) => [bucketKey(b), b.count]));
-  if (isKeyedHist(v)) return new Map(Object.entries(v).flatMap(([k, bs]) => bs.map((b): [string, number] => [keyedBucketKey(k, b), b.count])));
+  if (isKeyedHist(v))
+    return new Map(Object.entries(v).flatMap(([k, bs]) => bs.map((b): [string, number] => [keyedBucketKey(k, b), b.count])));
   return new Map(Object.entries(v as Record<string, number>));
 }
 

@@ -34,7 +34,13 @@ function emptyCpu(): CpuTick {
 }
 
 /** Sources of one kind from its count, total and max maps. */
-function sourcesOf(maps: ReadonlyMap<string, MapValue>, prefix: string, kind: CpuNoiseSource['kind'], name: (id: string) => string, rt?: Counts): Map<string, CpuNoiseSource[]> {
+function sourcesOf(
+  maps: ReadonlyMap<string, MapValue>,
+  prefix: string,
+  kind: CpuNoiseSource['kind'],
+  name: (id: string) => string,
+  rt?: Counts,
+): Map<string, CpuNoiseSource[]> {
   const n = counts(maps.get(`${prefix}_n`));
   const ns = counts(maps.get(`${prefix}_ns`));
   const max = counts(maps.get(`${prefix}_max_ns`));
@@ -76,14 +82,30 @@ export const NOISE_DECODER: FamilyDecoder = {
       switch (kind) {
         case 'irq': {
           const name = ctx.irqName?.(id);
-          return { ...base, severity: 'info', title: `hard IRQ ${id}${name ? ` (${name})` : ''} ran ${value_us} us on CPU ${cpu}${on}`, fields: { kind: 'irq', irq: id, name: name ?? null, interrupted: comm || null } };
+          return {
+            ...base,
+            severity: 'info',
+            title: `hard IRQ ${id}${name ? ` (${name})` : ''} ran ${value_us} us on CPU ${cpu}${on}`,
+            fields: { kind: 'irq', irq: id, name: name ?? null, interrupted: comm || null },
+          };
         }
         case 'softirq': {
           const vec = softirqName(id);
-          return { ...base, severity: 'info', title: `softirq ${vec} ran ${value_us} us on CPU ${cpu}${on}`, fields: { kind: 'softirq', vector: vec, interrupted: comm || null } };
+          return {
+            ...base,
+            severity: 'info',
+            title: `softirq ${vec} ran ${value_us} us on CPU ${cpu}${on}`,
+            fields: { kind: 'softirq', vector: vec, interrupted: comm || null },
+          };
         }
         case 'rtwake':
-          return { ...base, severity: value_us >= 10 * warn ? 'critical' : 'warning', title: `RT wakeup latency ${value_us} us on CPU ${cpu}: ${comm}[${id}]`, pid: id, comm };
+          return {
+            ...base,
+            severity: value_us >= 10 * warn ? 'critical' : 'warning',
+            title: `RT wakeup latency ${value_us} us on CPU ${cpu}: ${comm}[${id}]`,
+            pid: id,
+            comm,
+          };
         default:
           return null;
       }
@@ -101,13 +123,28 @@ export const NOISE_DECODER: FamilyDecoder = {
         }
       }
     };
-    add(sourcesOf(maps, 'noise_irq', 'irq', (id) => irqLabel(id, ctx)), (t, s) => ((t.irqs += s.count), (t.irq_ns += s.total_ns)));
-    add(sourcesOf(maps, 'noise_vec', 'vector', (id) => vectorName(Number(id))), (t, s) => ((t.irqs += s.count), (t.irq_ns += s.total_ns)));
-    add(sourcesOf(maps, 'noise_si', 'softirq', (id) => softirqName(Number(id))), (t, s) => ((t.softirqs += s.count), (t.softirq_ns += s.total_ns)));
-    add(sourcesOf(maps, 'noise_task', 'task', (id) => id, counts(maps.get('noise_task_rt'))), () => {});
+    add(
+      sourcesOf(maps, 'noise_irq', 'irq', (id) => irqLabel(id, ctx)),
+      (t, s) => ((t.irqs += s.count), (t.irq_ns += s.total_ns)),
+    );
+    add(
+      sourcesOf(maps, 'noise_vec', 'vector', (id) => vectorName(Number(id))),
+      (t, s) => ((t.irqs += s.count), (t.irq_ns += s.total_ns)),
+    );
+    add(
+      sourcesOf(maps, 'noise_si', 'softirq', (id) => softirqName(Number(id))),
+      (t, s) => ((t.softirqs += s.count), (t.softirq_ns += s.total_ns)),
+    );
+    add(
+      sourcesOf(maps, 'noise_task', 'task', (id) => id, counts(maps.get('noise_task_rt'))),
+      () => {},
+    );
     // kerntop's own threads: tasks too, under an id of their own so a task of the same comm stays apart.
     add(ownSources(sourcesOf(maps, 'noise_own', 'task', (id) => id)), () => {});
-    add(sourcesOf(maps, 'noise_wq', 'work', (id) => id), () => {});
+    add(
+      sourcesOf(maps, 'noise_wq', 'work', (id) => id),
+      () => {},
+    );
     for (const [cpu, n] of Object.entries(counts(maps.get('noise_cs')))) if (isInt(cpu)) cpuOf(cpu).ctx_switches = n;
     for (const [cpu, n] of Object.entries(counts(maps.get('noise_ipi')))) if (isInt(cpu)) cpuOf(cpu).ipis = n;
     for (const [cpu, h] of Object.entries(hists(maps.get('noise_rq_lat_us')))) if (isInt(cpu)) cpuOf(cpu).rq_hist_us = h;

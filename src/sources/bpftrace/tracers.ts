@@ -28,9 +28,11 @@ export function tracersUnmet(tracers: readonly string[], tracefs: string | null)
   if (!tracefs) return 'tracefs is not mounted';
   const available = read(join(tracefs, 'available_tracers')).split(/\s+/).filter(Boolean);
   const missing = tracers.filter((t) => !available.includes(t));
-  if (missing.length) return `tracer ${missing.join(', ')} not in available_tracers (kernel built without CONFIG_${missing[0].toUpperCase()}_TRACER)`;
+  if (missing.length)
+    return `tracer ${missing.join(', ')} not in available_tracers (kernel built without CONFIG_${missing[0].toUpperCase()}_TRACER)`;
   const running = currentTracers(tracefs);
   const idle = tracers.filter((t) => !running.includes(t));
-  if (idle.length) return `tracer ${idle.join(', ')} is available but not running (start it with rtla ${idle[0]}, or echo ${idle[0]} > ${tracefs}/current_tracer)`;
+  if (idle.length)
+    return `tracer ${idle.join(', ')} is available but not running (start it with rtla ${idle[0]}, or echo ${idle[0]} > ${tracefs}/current_tracer)`;
   return null;
 }

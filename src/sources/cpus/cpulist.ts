@@ -35,7 +35,7 @@ export function parseSysfsCpuList(text: string): number[] {
 export function formatCpuList(cpus: readonly number[]): string {
   const s = [...new Set(cpus)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     let j = i;
     while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++;
     parts.push(j === i ? String(s[i]) : `${s[i]}-${s[j]}`);

@@ -54,12 +54,27 @@ export function readPartitions(cgroupRoots = CGROUP2_ROOTS): Record<string, numb
 }
 
 /** The host's CPUs now, from sysfs. cpuDir is a parameter so tests can point it at a copy. */
-export function readTopology(measured: number[] | null, ts_ms: number, cpuDir = CPU_DIR, partitions: Record<string, number[]> = readPartitions()): CpuTopologyEvent {
+export function readTopology(
+  measured: number[] | null,
+  ts_ms: number,
+  cpuDir = CPU_DIR,
+  partitions: Record<string, number[]> = readPartitions(),
+): CpuTopologyEvent {
   const list = (f: string) => parseSysfsCpuList(read(join(cpuDir, f)) ?? '');
-  return { type: 'cpu.topology', ts_ms, present: list('present'), online: list('online'), isolated: list('isolated'), nohz_full: list('nohz_full'), partitions, measured };
+  return {
+    type: 'cpu.topology',
+    ts_ms,
+    present: list('present'),
+    online: list('online'),
+    isolated: list('isolated'),
+    nohz_full: list('nohz_full'),
+    partitions,
+    measured,
+  };
 }
 
-const same = (a: CpuTopologyEvent, b: CpuTopologyEvent) => JSON.stringify({ ...a, ts_ms: 0 }) === JSON.stringify({ ...b, ts_ms: 0 });
+const same = (a: CpuTopologyEvent, b: CpuTopologyEvent) =>
+  JSON.stringify({ ...a, ts_ms: 0 }) === JSON.stringify({ ...b, ts_ms: 0 });
 
 /**
  * Emits the CPU topology at start and again whenever it changes (a CPU taken offline, a partition
@@ -70,7 +85,9 @@ export class CpuTopologySource implements EventSource {
   private timer: NodeJS.Timeout | null = null;
   private last: CpuTopologyEvent | null = null;
 
-  constructor(private readonly opts: { measured: number[] | null; interval_ms?: number; cpuDir?: string; cgroupRoots?: string[] }) {}
+  constructor(
+    private readonly opts: { measured: number[] | null; interval_ms?: number; cpuDir?: string; cgroupRoots?: string[] },
+  ) {}
 
   async start(emit: Emit): Promise<void> {
     let polls = 0;
@@ -83,8 +100,22 @@ export class CpuTopologySource implements EventSource {
         if (this.last) {
           const gone = this.last.online.filter((c) => !t.online.includes(c));
           const back = t.online.filter((c) => !this.last!.online.includes(c));
-          if (gone.length) emit({ type: 'source.diag', ts_ms: t.ts_ms, source: 'cpus', level: 'warning', message: `CPU ${gone.join(', ')} went offline` });
-          if (back.length) emit({ type: 'source.diag', ts_ms: t.ts_ms, source: 'cpus', level: 'info', message: `CPU ${back.join(', ')} came back online` });
+          if (gone.length)
+            emit({
+              type: 'source.diag',
+              ts_ms: t.ts_ms,
+              source: 'cpus',
+              level: 'warning',
+              message: `CPU ${gone.join(', ')} went offline`,
+            });
+          if (back.length)
+            emit({
+              type: 'source.diag',
+              ts_ms: t.ts_ms,
+              source: 'cpus',
+              level: 'info',
+              message: `CPU ${back.join(', ')} came back online`,
+            });
         }
         this.last = t;
         emit(t);

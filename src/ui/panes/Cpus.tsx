@@ -35,19 +35,82 @@ export function cpuColumns(theme: Theme, selected: number | null): Column<CpuRow
   const sel = (r: CpuRow) => (r.cpu === selected ? { inverse: true } : undefined);
   return [
     { key: 'cpu', header: 'CPU', priority: 1, width: 4, cell: (r) => String(r.cpu), style: sel },
-    { key: 'mark', header: 'ISOL', priority: 2, minWidth: 4, maxWidth: 12, cell: cpuMark, style: (r) => (!r.online ? theme.alert : r.rt_cpu ? theme.accent : undefined) },
+    {
+      key: 'mark',
+      header: 'ISOL',
+      priority: 2,
+      minWidth: 4,
+      maxWidth: 12,
+      cell: cpuMark,
+      style: (r) => (!r.online ? theme.alert : r.rt_cpu ? theme.accent : undefined),
+    },
     { key: 'rq50', header: 'RQ P50', priority: 8, align: 'right', minWidth: 6, maxWidth: 7, cell: (r) => formatUs(r.rq_p50_us) },
     { key: 'rq99', header: 'RQ P99', priority: 3, align: 'right', minWidth: 6, maxWidth: 7, cell: (r) => formatUs(r.rq_p99_us) },
     { key: 'rqmax', header: 'RQ MAX', priority: 7, align: 'right', minWidth: 6, maxWidth: 7, cell: (r) => formatUs(r.rq_max_us) },
     { key: 'rt99', header: 'RT P99', priority: 2, align: 'right', minWidth: 6, maxWidth: 7, cell: (r) => formatUs(r.rt_p99_us) },
     { key: 'rtmax', header: 'RT MAX', priority: 4, align: 'right', minWidth: 6, maxWidth: 7, cell: (r) => formatUs(r.rt_max_us) },
-    { key: 'irq', header: 'IRQ', priority: 5, align: 'right', minWidth: 5, maxWidth: 6, cell: (r) => formatMsPerS(r.irq_ms_per_s) },
-    { key: 'sirq', header: 'SIRQ', priority: 5, align: 'right', minWidth: 5, maxWidth: 6, cell: (r) => formatMsPerS(r.softirq_ms_per_s) },
-    { key: 'task', header: 'TASK', priority: 5, align: 'right', minWidth: 5, maxWidth: 6, cell: (r) => formatMsPerS(r.task_ms_per_s) },
-    { key: 'noise', header: 'NOISE', priority: 2, align: 'right', minWidth: 5, maxWidth: 6, cell: (r) => formatMsPerS(r.noise_ms_per_s) },
-    { key: 'cs', header: 'CS/s', priority: 6, align: 'right', minWidth: 5, maxWidth: 7, cell: (r) => formatCount(Math.round(r.ctx_switches_per_s)) },
-    { key: 'irqs', header: 'IRQ/s', priority: 6, align: 'right', minWidth: 5, maxWidth: 7, cell: (r) => formatCount(Math.round(r.irqs_per_s)) },
-    { key: 'top', header: 'TOP NOISE', priority: 9, flex: true, minWidth: 10, cell: (r) => (r.top[0] ? sourceLabel(r.top[0]) : '') },
+    {
+      key: 'irq',
+      header: 'IRQ',
+      priority: 5,
+      align: 'right',
+      minWidth: 5,
+      maxWidth: 6,
+      cell: (r) => formatMsPerS(r.irq_ms_per_s),
+    },
+    {
+      key: 'sirq',
+      header: 'SIRQ',
+      priority: 5,
+      align: 'right',
+      minWidth: 5,
+      maxWidth: 6,
+      cell: (r) => formatMsPerS(r.softirq_ms_per_s),
+    },
+    {
+      key: 'task',
+      header: 'TASK',
+      priority: 5,
+      align: 'right',
+      minWidth: 5,
+      maxWidth: 6,
+      cell: (r) => formatMsPerS(r.task_ms_per_s),
+    },
+    {
+      key: 'noise',
+      header: 'NOISE',
+      priority: 2,
+      align: 'right',
+      minWidth: 5,
+      maxWidth: 6,
+      cell: (r) => formatMsPerS(r.noise_ms_per_s),
+    },
+    {
+      key: 'cs',
+      header: 'CS/s',
+      priority: 6,
+      align: 'right',
+      minWidth: 5,
+      maxWidth: 7,
+      cell: (r) => formatCount(Math.round(r.ctx_switches_per_s)),
+    },
+    {
+      key: 'irqs',
+      header: 'IRQ/s',
+      priority: 6,
+      align: 'right',
+      minWidth: 5,
+      maxWidth: 7,
+      cell: (r) => formatCount(Math.round(r.irqs_per_s)),
+    },
+    {
+      key: 'top',
+      header: 'TOP NOISE',
+      priority: 9,
+      flex: true,
+      minWidth: 10,
+      cell: (r) => (r.top[0] ? sourceLabel(r.top[0]) : ''),
+    },
   ];
 }
 
@@ -74,7 +137,8 @@ export function cpusLinesWanted(n: number): number {
 export const Cpus = React.memo(function Cpus({ rows, selected, width, height, why }: CpusProps) {
   const theme = useTheme();
   const g = theme.glyphs;
-  if (rows.length === 0) return <Text dimColor>{truncate(why ?? 'waiting for the first per-CPU figures…', width, g.ellipsis)}</Text>;
+  if (rows.length === 0)
+    return <Text dimColor>{truncate(why ?? 'waiting for the first per-CPU figures…', width, g.ellipsis)}</Text>;
   const chosen = rows.find((r) => r.cpu === selected) ?? rows[0];
   const detail = [...chosen.top, ...chosen.work.slice(0, 2)];
   // The table keeps at least its header and the chosen CPU's row; the sources take what is left.
@@ -95,7 +159,9 @@ export const Cpus = React.memo(function Cpus({ rows, selected, width, height, wh
           {`${fit(`CPU ${chosen.cpu}${chosen.owner ? ` for ${chosen.owner}` : ''}${chosen.online ? '' : ' (offline)'}`, nameW)} ${fit('COUNT', countW, 'right')} ${fit('TOTAL', totalW, 'right')} ${fit('WORST', maxW, 'right')}`}
         </Text>
       ) : null}
-      {room >= 2 && detail.length === 0 ? <Text dimColor>{truncate('  no noise seen on this CPU', width, g.ellipsis)}</Text> : null}
+      {room >= 2 && detail.length === 0 ? (
+        <Text dimColor>{truncate('  no noise seen on this CPU', width, g.ellipsis)}</Text>
+      ) : null}
       {room >= 2
         ? detail.slice(0, room - 1).map((s) => (
             <Text key={`${s.kind}:${s.id}`} wrap="truncate">

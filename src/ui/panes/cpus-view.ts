@@ -17,7 +17,10 @@ export function cpuHistView(s: Snapshot, cpu: number | null): Snapshot {
 export function cpuMove(rows: readonly CpuRow[], cur: number | null, move: ScrollMove): number | null {
   if (rows.length === 0) return cur;
   // Nothing chosen yet shows the first row as chosen: moving starts from there.
-  const i = Math.max(0, rows.findIndex((r) => r.cpu === cur));
+  const i = Math.max(
+    0,
+    rows.findIndex((r) => r.cpu === cur),
+  );
   const step = { up: -1, down: 1, pageUp: -10, pageDown: 10, home: -Infinity, end: Infinity }[move];
   const j = Math.max(0, Math.min(rows.length - 1, i + step));
   return rows[j].cpu;
