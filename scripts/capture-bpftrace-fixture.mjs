@@ -11,7 +11,11 @@ import { CATALOG } from '../dist/sources/bpftrace/catalog.js';
 import { bpftraceArgv, compose } from '../dist/sources/bpftrace/compose.js';
 
 const out = new URL('../fixtures/bpftrace/', import.meta.url).pathname;
-const pick = { vfs: 'vfs.syscall.bt' };
+// noise by its fullest tracepoint strategy: osnoise reports only while that tracer runs.
+const pick = {
+  vfs: 'vfs.syscall.bt',
+  noise: 'noise.irq.bt+noise.vectors.bt+noise.wake.bt+noise.occupancy.bt+noise.ipi.bt+noise.workqueue.bt',
+};
 const chosen = CATALOG.map((c) => ({
   family: c.family,
   strategy: c.strategies.find((s) => s.script === pick[c.family]) ?? c.strategies[0],

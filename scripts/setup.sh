@@ -31,6 +31,7 @@ declare -A test_set=(
   [prometheus]=prometheus      # exporter tests: a real Prometheus server, and promtool
   [prometheus-node-exporter]=prometheus-node-exporter  # exporter benchmark reference
   [openssl]=openssl            # exporter TLS tests: a throw-away certificate
+  [cyclictest]=rt-tests        # real-time latency tests and bench (SCHED_FIFO wakeups)
 )
 sets=run
 [ "${1:-}" = "--test" ] && sets="run and test"

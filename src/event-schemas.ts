@@ -14,9 +14,34 @@ const thresholds = z.object({
   bio_warn_us: z.number(),
   vfs_warn_us: z.number(),
   major_faults_warn_per_s: z.number(),
+  noise_warn_us: z.number().optional(),
 });
 const log2Bucket = z.object({ min: z.number(), max: z.number(), count });
 const counts = z.record(z.string(), z.number());
+const cpus = z.array(z.number().int().nonnegative());
+const cpuNoiseSource = z.object({
+  kind: z.enum(['irq', 'softirq', 'vector', 'task', 'work']),
+  id: z.string(),
+  name: z.string(),
+  count,
+  total_ns: count,
+  max_ns: count,
+  rt: z.boolean().optional(),
+  own: z.boolean().optional(),
+});
+const cpuTick = z.object({
+  rq_hist_us: z.array(log2Bucket).optional(),
+  rq_max_us: z.number().optional(),
+  rt_hist_us: z.array(log2Bucket).optional(),
+  rt_max_us: z.number().optional(),
+  ctx_switches: count,
+  irqs: count,
+  irq_ns: count,
+  softirqs: count,
+  softirq_ns: count,
+  ipis: count.optional(),
+  sources: z.array(cpuNoiseSource),
+});
 
 export const EVENT_SCHEMAS = {
   clock: z.object({ type: z.literal('clock'), ts_ms }),
@@ -38,6 +63,7 @@ export const EVENT_SCHEMAS = {
     max_us: z.number().optional(),
     by_key: counts.optional(),
     by_comm: counts.optional(),
+    by_cpu: z.record(z.string(), cpuTick).optional(),
   }),
   'kernel.event': z.object({
     xid: z
@@ -94,6 +120,7 @@ export const EVENT_SCHEMAS = {
     pid: z.number().optional(),
     comm: z.string().optional(),
     value_us: z.number().optional(),
+    cpu: z.number().int().nonnegative().optional(),
     in_tick: z.boolean().optional(),
     fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   }),
@@ -147,6 +174,16 @@ export const EVENT_SCHEMAS = {
     kernel_release: z.string(),
     thresholds,
     replay: z.boolean().optional(),
+  }),
+  'cpu.topology': z.object({
+    type: z.literal('cpu.topology'),
+    ts_ms,
+    present: cpus,
+    online: cpus,
+    isolated: cpus,
+    nohz_full: cpus,
+    partitions: z.record(z.string(), cpus),
+    measured: cpus.nullable(),
   }),
 } satisfies Record<KerntopEvent['type'], z.ZodType>;
 

@@ -6,8 +6,8 @@ import type { KmsgRecord } from './knowledge/kernel-log/record.js';
 import type { Severity } from './knowledge/severity.js';
 import type { XidEvent } from './knowledge/xid/tracker.js';
 
-export type ProbeFamily = 'sched' | 'bio' | 'vfs' | 'oom' | 'tcp_retrans' | 'drops' | 'faults';
-export const PROBE_FAMILIES: readonly ProbeFamily[] = ['sched', 'bio', 'vfs', 'oom', 'tcp_retrans', 'drops', 'faults'];
+export type ProbeFamily = 'sched' | 'bio' | 'vfs' | 'oom' | 'tcp_retrans' | 'drops' | 'faults' | 'noise';
+export const PROBE_FAMILIES: readonly ProbeFamily[] = ['sched', 'bio', 'vfs', 'oom', 'tcp_retrans', 'drops', 'faults', 'noise'];
 
 export type { Severity, Status } from './knowledge/severity.js';
 
@@ -56,6 +56,8 @@ export interface ProbeTickEvent {
   by_key?: Record<string, number>;
   /** Top processes by count in the interval (comm -> count). */
   by_comm?: Record<string, number>;
+  /** Per-CPU figures for the interval, keyed by CPU number (the noise family; see CpuTick). */
+  by_cpu?: Record<string, CpuTick>;
 }
 
 /**
@@ -75,6 +77,8 @@ export interface KernelEvent {
   pid?: number;
   comm?: string;
   value_us?: number;
+  /** CPU the kernel reported it on, where it gives one. */
+  cpu?: number;
   /** True when a probe.tick already counted this occurrence, so the store does not count it twice. */
   in_tick?: boolean;
   fields?: Record<string, string | number | boolean | null>;
@@ -184,7 +188,8 @@ export type KerntopEvent =
   | KmsgLostEvent
   | JobProgressEvent
   | JobResultEvent
-  | SessionInfoEvent;
+  | SessionInfoEvent
+  | CpuTopologyEvent;
 
 /** Thresholds the user sets on the command line; one-by-one events and statuses follow them. */
 export interface Thresholds {
@@ -193,6 +198,8 @@ export interface Thresholds {
   vfs_warn_us: number;
   /** Major faults per second above which the faults family warns. */
   major_faults_warn_per_s: number;
+  /** One interruption of a CPU (hard IRQ, softirq) or an RT wakeup longer than this (us) is reported one by one. */
+  noise_warn_us?: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = {
@@ -200,4 +207,56 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   bio_warn_us: 10_000,
   vfs_warn_us: 5000,
   major_faults_warn_per_s: 100,
+  noise_warn_us: 100,
 };
+
+/** What took a CPU's time in one interval: an IRQ number, a softirq vector, an x86 system vector, a task, a work function. */
+export interface CpuNoiseSource {
+  kind: 'irq' | 'softirq' | 'vector' | 'task' | 'work';
+  /** IRQ number, vector number or name, comm, work function. */
+  id: string;
+  /** Readable name: "virtio0-input", "NET_RX", "LOC", the comm again, the function. */
+  name: string;
+  count: number;
+  total_ns: number;
+  max_ns: number;
+  /** A task that ran with an RT priority (SCHED_FIFO/RR/DEADLINE). */
+  rt?: boolean;
+  /** A task of kerntop itself (its node process or bpftrace child): it does take the CPU, so it is shown, labelled. */
+  own?: boolean;
+}
+
+/** One CPU over one interval, aggregated in the kernel. Times in ns, latencies in µs. */
+export interface CpuTick {
+  /** Run-queue latency (wakeup or preemption to running) of tasks that ran on this CPU. */
+  rq_hist_us?: Log2Bucket[];
+  rq_max_us?: number;
+  /** Wakeup latency of RT tasks (SCHED_FIFO/RR) on this CPU. */
+  rt_hist_us?: Log2Bucket[];
+  rt_max_us?: number;
+  ctx_switches: number;
+  /** Hard IRQs and system vectors handled. */
+  irqs: number;
+  irq_ns: number;
+  softirqs: number;
+  softirq_ns: number;
+  /** IPIs sent to this CPU. */
+  ipis?: number;
+  sources: CpuNoiseSource[];
+}
+
+/** The host's CPUs as sysfs describes them; emitted at start and whenever it changes. */
+export interface CpuTopologyEvent {
+  type: 'cpu.topology';
+  ts_ms: number;
+  present: number[];
+  online: number[];
+  /** isolcpus= (/sys/devices/system/cpu/isolated). */
+  isolated: number[];
+  /** nohz_full= (/sys/devices/system/cpu/nohz_full). */
+  nohz_full: number[];
+  /** cgroup v2 cpuset partitions of type isolated: cgroup path -> CPUs. */
+  partitions: Record<string, number[]>;
+  /** CPUs measured (--cpus); null for all. */
+  measured: number[] | null;
+}

@@ -9,6 +9,7 @@ import {
 } from '../sources/bpftrace/capability.js';
 import { blockDeviceNamer } from '../sources/bpftrace/devices.js';
 import { BpftraceSource } from '../sources/bpftrace/runner.js';
+import { irqNamer } from '../knowledge/interrupts.js';
 
 export interface ProbePlan {
   host: HostCapabilities;
@@ -17,7 +18,7 @@ export interface ProbePlan {
 }
 
 /** Capability check, then one bpftrace source for every family that can attach here. */
-export async function planProbes(sel: ProbeSelection, thresholds: Thresholds): Promise<ProbePlan> {
+export async function planProbes(sel: ProbeSelection, thresholds: Thresholds, cpus?: number[]): Promise<ProbePlan> {
   const host = await checkHost();
   const decisions = decide(host, sel);
   const source =
@@ -26,7 +27,8 @@ export async function planProbes(sel: ProbeSelection, thresholds: Thresholds): P
           bpftrace: host.bpftrace.path,
           decisions,
           thresholds,
-          ctx: { thresholds, dropReasons: readDropReasons(host.tracefs), deviceName: blockDeviceNamer() },
+          cpus,
+          ctx: { thresholds, dropReasons: readDropReasons(host.tracefs), deviceName: blockDeviceNamer(), irqName: irqNamer() },
         })
       : null;
   return { host, decisions, source };

@@ -12,6 +12,8 @@ import { lastBootDiags } from '../sources/last-boot/diag.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
 import { planProbes } from './live-sources.js';
+import { addNoise, cpusFrom, wantsNoise } from './cpus-option.js';
+import { CpuTopologySource } from '../sources/cpus/topology.js';
 import { tuiExitCode, type TuiExit } from '../ui/exit.js';
 import { parseProbeList, thresholdsFrom } from './options.js';
 
@@ -50,7 +52,9 @@ async function buildSources(
     return { sources: [replay], replay };
   }
   const sel = parseProbeList(a.probes);
-  const plan = await planProbes(sel, thresholds);
+  const cpus = cpusFrom(a.cpus);
+  if (wantsNoise(a)) addNoise(sel);
+  const plan = await planProbes(sel, thresholds, cpus);
   const now = Date.now();
   emit({ type: 'session.info', ts_ms: now, host: hostname(), kernel_release: release(), thresholds });
   for (const p of plan.host.problems) {
@@ -87,6 +91,7 @@ async function buildSources(
       }),
     );
   void store;
+  if (sources.length > 0) sources.push(new CpuTopologySource({ measured: cpus ?? null }));
   return { sources, replay: null };
 }
 

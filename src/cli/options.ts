@@ -23,6 +23,11 @@ export const thresholdOptions = {
     default: DEFAULT_THRESHOLDS.major_faults_warn_per_s,
     describe: 'major page faults per second above which faults warn',
   },
+  'noise-warn': {
+    type: 'number',
+    default: DEFAULT_THRESHOLDS.noise_warn_us,
+    describe: 'a hard IRQ, softirq or RT wakeup on a CPU longer than this (us) is reported one by one (noise family)',
+  },
 } satisfies Record<string, Options>;
 
 /**
@@ -35,6 +40,7 @@ export const THRESHOLD_BOUNDS: Record<keyof typeof thresholdOptions, { max: numb
   'bio-warn': { max: 3_600_000_000, unit: 'us' },
   'vfs-warn': { max: 3_600_000_000, unit: 'us' },
   'major-faults-warn': { max: 1_000_000_000, unit: 'faults per second' },
+  'noise-warn': { max: 3_600_000_000, unit: 'us' },
 };
 
 /** Validates the threshold options; a value out of range throws a message naming the accepted range (exit 3). */
@@ -52,6 +58,7 @@ export function thresholdsFrom(argv: Record<string, unknown>): Thresholds {
     bio_warn_us: pos('bio-warn', DEFAULT_THRESHOLDS.bio_warn_us),
     vfs_warn_us: pos('vfs-warn', DEFAULT_THRESHOLDS.vfs_warn_us),
     major_faults_warn_per_s: pos('major-faults-warn', DEFAULT_THRESHOLDS.major_faults_warn_per_s),
+    noise_warn_us: pos('noise-warn', DEFAULT_THRESHOLDS.noise_warn_us!),
   };
 }
 

@@ -14,6 +14,7 @@ import type { Finding } from '../store/index.js';
 import { selectXid } from '../store/xid.js';
 import { histogramLines } from './histogram-text.js';
 import { xidSection } from './xid-section.js';
+import { cpusSectionJson, cpusSectionText } from './cpus-section.js';
 import { STATUS_RANK } from '../knowledge/severity.js';
 
 /**
@@ -70,6 +71,7 @@ const sections: SummarySection[] = [
     },
     json: (state) => xidSection(selectXid(state)).json,
   },
+  { name: 'cpus', text: cpusSectionText, json: cpusSectionJson },
 ];
 
 function top(r: Record<string, number>, n: number): Record<string, number> | undefined {
@@ -120,7 +122,10 @@ export function summaryJson(state: StoreState, opts: { histograms: boolean }): S
   };
   if (state.kmsg.records.total > 0 || state.kmsg.lost > 0)
     out.kmsg = { records: state.kmsg.records.total, lost: state.kmsg.lost };
-  for (const s of sections) out[s.name] = s.json(state);
+  for (const s of sections) {
+    const v = s.json(state);
+    if (v !== undefined) out[s.name] = v;
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { Severity, Status, Thresholds } from '../events.js';
 import { isTroubleDropReason, troubleDropAdvice } from '../knowledge/drop-reasons.js';
+import { NOISE_RULE } from './noise-rule.js';
 
 /** What a rule sees of one subsystem: the same numbers the summary prints. */
 export interface SubsystemStats {
@@ -31,7 +32,12 @@ export interface Rule {
   judge(s: SubsystemStats, t: Thresholds): Finding | null;
 }
 
-function latencyRule(subsystem: string, what: string, warnKey: keyof Thresholds, advice: string): Rule {
+function latencyRule(
+  subsystem: string,
+  what: string,
+  warnKey: 'sched_warn_us' | 'bio_warn_us' | 'vfs_warn_us',
+  advice: string,
+): Rule {
   return {
     subsystem,
     judge(s, t) {
@@ -121,4 +127,5 @@ export const RULES: readonly Rule[] = [
           }
         : null,
   },
+  NOISE_RULE,
 ];

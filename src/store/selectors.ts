@@ -4,6 +4,7 @@ import { quantile, toBuckets } from './histogram.js';
 import { RULES, type Finding, type SubsystemStats } from './rules.js';
 import { SEVERITY_RANK, SEVERITY_STATUS, worstStatus } from '../knowledge/severity.js';
 import type { StoreState, SubsystemState } from './state.js';
+import { selectCpuFindings } from './cpu-findings.js';
 
 export interface SubsystemRow extends SubsystemStats {
   /** Events in the last complete second, and per second over the last 10 s. */
@@ -142,6 +143,7 @@ function probeFindings(state: StoreState): Finding[] {
       advice: 'only the kernel log was watched; see `kerntop probes` for what this host supports',
     });
   }
+  out.push(...selectCpuFindings(state));
   return out;
 }
 

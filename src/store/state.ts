@@ -13,6 +13,7 @@ import { DEFAULT_THRESHOLDS } from '../events.js';
 import { addBuckets, addValue, emptyHist, type Log2Hist } from './histogram.js';
 import { Ring } from './ring.js';
 import { applyXid, createXidState, type XidState } from './xid.js';
+import { applyCpus, clearCpus, createCpusState, type CpusState } from './cpus.js';
 import { worseSeverity } from '../knowledge/severity.js';
 
 /** Seconds of per-second counts kept for the 1 s and 10 s rates and the peak rate. */
@@ -56,6 +57,8 @@ export interface StoreState {
   kmsg: { records: Ring<KmsgRecord>; lost: number; last_seq: number | null };
   /** Xid counts per GPU and per Xid in a sliding window (see xid.ts). */
   xid: XidState;
+  /** Per-CPU noise, latencies and the host's CPU topology (see cpus.ts). */
+  cpus: CpusState;
   /** Bumped by every apply; views compare it to skip redraws. */
   version: number;
 }
@@ -72,6 +75,7 @@ export function createState(thresholds: Thresholds = DEFAULT_THRESHOLDS, now_ms 
     parse_errors: {},
     kmsg: { records: new Ring(KMSG_RECORDS), lost: 0, last_seq: null },
     xid: createXidState(),
+    cpus: createCpusState(),
     version: 0,
   };
 }
@@ -138,6 +142,7 @@ function addKeys(into: Record<string, number>, add: Record<string, number>): voi
 export function apply(state: StoreState, ev: KerntopEvent): StoreState {
   state.version++;
   applyXid(state.xid, ev);
+  applyCpus(state.cpus, ev);
   if (ev.ts_ms > state.now_ms) state.now_ms = ev.ts_ms;
   switch (ev.type) {
     case 'session.info':
@@ -195,6 +200,7 @@ export function apply(state: StoreState, ev: KerntopEvent): StoreState {
     case 'job.progress':
     case 'job.result':
     case 'clock':
+    case 'cpu.topology':
       break;
   }
   return state;
@@ -207,6 +213,7 @@ export function clearCounters(state: StoreState, now_ms: number): StoreState {
   state.parse_errors = {};
   state.kmsg.lost = 0;
   state.xid.rows.clear();
+  clearCpus(state.cpus);
   state.started_ms = now_ms;
   state.version++;
   return state;

@@ -16,6 +16,8 @@ import { KernelLog, xidTableLines } from './panes/KernelLog.js';
 import { Footer } from './panes/Footer.js';
 import { probeLinesWanted, Probes } from './panes/Probes.js';
 import { Summary } from './panes/Summary.js';
+import { Cpus, cpusLinesWanted } from './panes/Cpus.js';
+import { cpuHistView, cpuMove, cpuPaneWhy, cpusPaneShown } from './panes/cpus-view.js';
 import { FOLLOW, keyMove, offsetMove, streamMove, type ScrollMove, type StreamScroll } from './scroll.js';
 import type { Snapshot } from './snapshot.js';
 import { useTheme } from './theme.js';
@@ -51,6 +53,8 @@ interface UiState {
   summaryOffset: number;
   probesOffset: number;
   message: { text: string; until: number } | null;
+  /** CPU chosen in the cpus pane (arrow keys); Enter shows its histogram. */
+  cpu: number | null;
 }
 
 const INITIAL_UI: UiState = {
@@ -67,6 +71,7 @@ const INITIAL_UI: UiState = {
   summaryOffset: 0,
   probesOffset: 0,
   message: null,
+  cpu: null,
 };
 
 /** Everything the panes and the key handler derive from one snapshot and the UI state. */
@@ -77,6 +82,8 @@ interface View {
   xids: XidRow[];
   family: string;
   boxes: Map<PaneName, PaneBox>;
+  /** The snapshot with the chosen CPU's histograms added. */
+  snapshot: Snapshot;
 }
 
 type StreamLines = Pick<View, 'events' | 'klog' | 'xids'>;
@@ -87,12 +94,14 @@ function streamLines(s: Snapshot, filter: string): StreamLines {
 }
 
 function buildView(
-  s: Snapshot,
+  snap: Snapshot,
   size: TerminalSize,
   pane: PaneName | undefined,
   lines: StreamLines,
   chosenFamily: string | null,
+  cpu: number | null,
 ): View {
+  const s = cpuHistView(snap, cpu);
   const family = shownFamily(s, chosenFamily);
   const plan = planLayout({
     columns: size.columns,
@@ -103,10 +112,11 @@ function buildView(
       summary: s.subsystems.length,
       hist: (s.histograms[family]?.length ?? 1) + 2,
       probes: probeLinesWanted(s.probes.length, s.diags),
+      cpus: cpusPaneShown(s) ? cpusLinesWanted(s.cpus.length) : 0,
     },
   });
   const boxes = new Map([...plan.left, ...plan.right].map((b) => [b.name, b] as const));
-  return { plan, ...lines, family, boxes };
+  return { plan, ...lines, family, boxes, snapshot: s };
 }
 
 export function App({
@@ -138,6 +148,7 @@ export function App({
     summaryOffset,
     probesOffset,
     message,
+    cpu,
   } = ui;
   const snapshot = useStoreSnapshot(store, paused, snapshotIntervalMs, refresh);
   // While paused the header's "PAUSED +N" (events waiting) follows the store once a second.
@@ -163,8 +174,8 @@ export function App({
   );
   const { columns, rows } = size;
   const view = useMemo(
-    () => buildView(snapshot, { columns, rows }, pane, lines, chosenFamily),
-    [snapshot, columns, rows, pane, lines, chosenFamily],
+    () => buildView(snapshot, { columns, rows }, pane, lines, chosenFamily, cpu),
+    [snapshot, columns, rows, pane, lines, chosenFamily, cpu],
   );
   const { plan, boxes } = view;
   const order = focusOrder(plan);
@@ -194,8 +205,10 @@ export function App({
         return set({
           probesOffset: offsetMove(u.probesOffset, snapshot.probes.length, Math.max(1, contentH('probes') - 1), move),
         });
+      case 'cpus':
+        return set({ cpu: cpuMove(snapshot.cpus, u.cpu, move) });
       case 'hist': {
-        const n = snapshot.histograms[view.family]?.length ?? 0;
+        const n = view.snapshot.histograms[view.family]?.length ?? 0;
         return set({ histOffset: offsetMove(u.histOffset ?? 0, n, Math.max(1, contentH('hist') - 1), move) });
       }
     }
@@ -228,9 +241,14 @@ export function App({
     }
     const move = keyMove(key);
     if (move) return scroll(move);
-    const fams = histFamilies(snapshot);
+    if (key.return && focusedOf(u.focus) === 'cpus' && snapshot.cpus.length) {
+      // Enter: the chosen CPU's run-queue histogram, then its RT wakeup histogram.
+      const c = u.cpu ?? snapshot.cpus[0].cpu;
+      return set({ cpu: c, chosenFamily: u.chosenFamily === `cpu${c}` ? `cpu${c}-rt` : `cpu${c}`, histOffset: null });
+    }
+    const fams = histFamilies(view.snapshot);
     if (key.leftArrow || key.rightArrow) {
-      const i = fams.indexOf(shownFamily(snapshot, u.chosenFamily));
+      const i = fams.indexOf(shownFamily(view.snapshot, u.chosenFamily));
       return set({ chosenFamily: fams[(i + (key.leftArrow ? fams.length - 1 : 1)) % fams.length], histOffset: null });
     }
     if (/^[1-9]$/.test(input)) {
@@ -274,7 +292,11 @@ export function App({
         break;
       case 'hist':
         info = `${view.family} (us)`;
-        content = <Histogram snapshot={snapshot} family={view.family} width={b.width} height={h} offset={histOffset} />;
+        content = <Histogram snapshot={view.snapshot} family={view.family} width={b.width} height={h} offset={histOffset} />;
+        break;
+      case 'cpus':
+        info = `${snapshot.cpus.length} CPUs${snapshot.isolation ? `, ${snapshot.isolation}` : ''}; ms/s, us`;
+        content = <Cpus rows={snapshot.cpus} selected={cpu} width={b.width} height={h} why={cpuPaneWhy(snapshot)} />;
         break;
       case 'events': {
         const scrolled = !eventsScroll.follow ? ' scrolled, End follows' : '';

@@ -1,7 +1,7 @@
 // Where each pane goes for a terminal of a given size. Pure, so every size can be tested without a
 // terminal. Heights count lines including each pane's title line.
 
-export const PANES = ['summary', 'hist', 'events', 'kmsg', 'probes'] as const;
+export const PANES = ['summary', 'hist', 'events', 'kmsg', 'probes', 'cpus'] as const;
 export type PaneName = (typeof PANES)[number];
 
 export const PANE_TITLES: Record<PaneName, string> = {
@@ -10,6 +10,7 @@ export const PANE_TITLES: Record<PaneName, string> = {
   events: 'Events',
   kmsg: 'Kernel log',
   probes: 'Probes',
+  cpus: 'CPUs',
 };
 
 /** Two columns from this width; below it the panes stack. */
@@ -47,7 +48,7 @@ export interface LayoutInput {
   /** Header lines wanted (the status line, plus one for alerts when there are some). */
   headerLines: number;
   /** Content lines each pane would like, without its title. */
-  want: { summary: number; hist: number; probes: number };
+  want: { summary: number; hist: number; probes: number; /** 0 leaves the cpus pane out (no per-CPU data). */ cpus?: number };
 }
 
 interface Want {
@@ -105,6 +106,7 @@ export function planLayout(input: LayoutInput): LayoutPlan {
   const summary = { min: title + 2, want: title + 1 + Math.max(1, input.want.summary), weight: 0 };
   const hist = { min: title + 3, want: title + Math.max(3, input.want.hist), weight: 1 };
   const probes = { min: title + 1, want: title + Math.max(1, input.want.probes), weight: 0 };
+  const cpus: Want[] = input.want.cpus ? [{ name: 'cpus', min: title + 2, want: title + input.want.cpus, weight: 0 }] : [];
 
   if (input.pane) {
     return {
@@ -151,13 +153,14 @@ export function planLayout(input: LayoutInput): LayoutPlan {
     const left = allocate(
       [
         { name: 'summary', ...summary, want: Math.min(summary.want, Math.floor(body * 0.5)) },
+        ...cpus.map((c) => ({ ...c, want: Math.min(c.want, Math.floor(body * 0.4)) })),
         { name: 'probes', ...probes, want: Math.min(probes.want, Math.floor(body * 0.3)) },
         { name: 'hist', min: hist.min, want: Infinity, weight: 1 },
       ],
       body,
     );
     // Keep the visual order summary, histogram, probes.
-    const order: PaneName[] = ['summary', 'hist', 'probes'];
+    const order: PaneName[] = ['summary', 'cpus', 'hist', 'probes'];
     left.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
     const right = allocate(
       [
@@ -184,6 +187,7 @@ export function planLayout(input: LayoutInput): LayoutPlan {
       // The summary is what the tool is for: it keeps its rows (up to 45% of the height) and the
       // panes below it are dropped first when the terminal is short.
       { name: 'summary', ...summary, min: Math.min(summary.want, Math.max(summary.min, Math.floor(body * 0.45))) },
+      ...cpus.map((c) => ({ ...c, want: Math.min(c.want, Math.floor(body * 0.3)) })),
       { name: 'events', min: title + 3, want: Infinity, weight: 3 },
       { name: 'hist', min: hist.min, want: Math.min(hist.want, Math.max(hist.min, Math.floor(body * 0.25))), weight: 0 },
       { name: 'kmsg', min: title + 2, want: Infinity, weight: 2 },
@@ -191,7 +195,7 @@ export function planLayout(input: LayoutInput): LayoutPlan {
     ],
     body,
   );
-  const order: PaneName[] = ['summary', 'hist', 'events', 'kmsg', 'probes'];
+  const order: PaneName[] = ['summary', 'cpus', 'hist', 'events', 'kmsg', 'probes'];
   stacked.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
   return {
     mode: columns < COMPACT_COLUMNS ? 'compact' : 'stacked',

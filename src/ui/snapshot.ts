@@ -19,6 +19,7 @@ import {
   type StoreState,
   type SubsystemRow,
 } from '../store/index.js';
+import { cpuHistograms, isolationText, selectCpuRows, type CpuRow } from '../store/cpus-select.js';
 import { selectXid, type XidSummary } from '../store/xid.js';
 
 /**
@@ -44,6 +45,12 @@ export interface Snapshot {
   kmsgLost: number;
   diags: SourceDiagEvent[];
   parseErrors: number;
+  /** Per CPU (noise family): rates over the last second, latencies since the start; RT CPUs first. */
+  cpus: CpuRow[];
+  /** CPUs kept for RT work ("isolated 2-3, nohz_full 2-3"), for the header; '' when none. */
+  isolation: string;
+  /** Per-CPU latency histograms (µs) for the histogram pane: "cpuN" run-queue, "cpuN-rt" RT wakeup. */
+  cpuHistograms: Record<string, Log2Bucket[]>;
   /** The store's Xid slice: one row per GPU and Xid, a storm counted (xN), as the summary shows it. */
   xid: XidSummary;
 }
@@ -85,7 +92,10 @@ export function takeSnapshot(state: StoreState, prev?: Snapshot): Snapshot {
     kmsgLost: state.kmsg.lost,
     diags: same(prev?.diags, state.diags.toArray()),
     parseErrors,
-    xid: selectXid(state),
+    cpus: same(prev?.cpus, selectCpuRows(state.cpus, { window: 'last' })),
+    isolation: isolationText(state.cpus),
+    cpuHistograms: same(prev?.cpuHistograms, cpuHistograms(state.cpus)),
+    xid: same(prev?.xid, selectXid(state)),
   };
   if (prev === undefined) return next;
   const sec = (ms: number) => Math.floor(ms / 1000);
@@ -98,8 +108,21 @@ export function takeSnapshot(state: StoreState, prev?: Snapshot): Snapshot {
     next.kmsgTotal === prev.kmsgTotal &&
     next.kmsgLost === prev.kmsgLost &&
     next.parseErrors === prev.parseErrors &&
-    (['session', 'subsystems', 'findings', 'probes', 'histograms', 'recent', 'kmsgRecords', 'diags'] as const).every(
-      (k) => next[k] === prev[k],
-    );
+    next.isolation === prev.isolation &&
+    (
+      [
+        'session',
+        'subsystems',
+        'findings',
+        'probes',
+        'histograms',
+        'recent',
+        'kmsgRecords',
+        'diags',
+        'cpus',
+        'cpuHistograms',
+        'xid',
+      ] as const
+    ).every((k) => next[k] === prev[k]);
   return unchanged ? prev : next;
 }

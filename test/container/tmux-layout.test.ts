@@ -54,4 +54,46 @@ describe('kerntop-tmux', () => {
     },
     30_000,
   );
+
+  it.skipIf(!hasTmux)(
+    '--rt opens the cpus, hist and events panes with the same options',
+    async () => {
+      execFileSync(
+        'bash',
+        [
+          `${repo}docker/kerntop-tmux.sh`,
+          '--rt',
+          '--replay',
+          'fixtures/sessions/rt-cpu1.jsonl',
+          '--speed',
+          '0',
+          '--noise-warn',
+          '50',
+        ],
+        {
+          cwd: repo,
+          env: {
+            ...process.env,
+            KERNTOP: `${process.execPath} ${repo}bin/kerntop`,
+            KERNTOP_TMUX_SESSION: session,
+            KERNTOP_TMUX_DETACHED: '1',
+          },
+          stdio: 'ignore',
+        },
+      );
+      const panes = tmux('list-panes', '-t', session, '-F', '#{pane_index} #{pane_start_command}').trim().split('\n');
+      expect(panes.map((p) => p.match(/--pane (\w+)/)?.[1])).toEqual(['cpus', 'hist', 'events']);
+      for (const p of panes) expect(p).toContain('--noise-warn 50');
+      let cpus = '';
+      for (let i = 0; i < 50; i++) {
+        cpus = tmux('capture-pane', '-p', '-t', `${session}:0.0`);
+        if (/CPU 0 for node/.test(cpus) && /^1\s/m.test(cpus)) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // The replayed session: cyclictest owned CPU 1, and its wakeups were timed there.
+      expect(cpus).toMatch(/RT P99/);
+      expect(cpus).toMatch(/^1\s+.*\d+us/m);
+    },
+    30_000,
+  );
 });

@@ -116,16 +116,19 @@ describe('OutputAssembler on real bpftrace output', () => {
     expect(copy[0]).toBe(0);
     expect(copy.filter((n) => n > 0)).toEqual([8006]);
     // 20 datagrams to a closed UDP port: NO_SOCKET once, in the second they were dropped.
-    const drops = of('drops').filter((t) => t.count > 0);
-    expect(drops.map((t) => t.by_key)).toEqual([{ NO_SOCKET: 20 }]);
-    expect(drops[0].count).toBe(20);
+    // (Other drops on the host may land in the same second: only NO_SOCKET is the workload's.)
+    const drops = of('drops').filter((t) => (t.by_key?.NO_SOCKET ?? 0) > 0);
+    expect(drops.map((t) => t.by_key?.NO_SOCKET)).toEqual([20]);
+    expect(drops[0].count).toBeGreaterThanOrEqual(20);
   });
 
   it('per-second maps (max, top lists) pass through as printed', () => {
     const sched = of('sched')[0];
-    expect(sched.max_us).toBe(98683);
-    expect(sched.by_comm).toEqual({ tmux: 7, 'kworker/u8:0': 8, esbuild: 44, 'qemu-system-x86': 118, node: 694 });
-    expect(of('faults')[0].by_comm?.['tmux: client']).toBe(348);
+    expect(sched.max_us).toBeGreaterThan(0);
+    expect(sched.max_us).toBe(printedPerTick('sched_max_us')[0]);
+    expect(Object.keys(sched.by_comm ?? {}).length).toBeGreaterThan(0);
+    expect(sched.by_comm).toEqual(printedPerTick('sched_comm')[0]);
+    expect(of('faults')[0].by_comm).toEqual(printedPerTick('faults_comm')[0]);
   });
 
   it('starts over with a restarted child: the second run of the same output reads the same, never negative', () => {
@@ -138,9 +141,26 @@ describe('OutputAssembler on real bpftrace output', () => {
   it('turns EV lines into events counted in ticks', () => {
     const sched = events.filter((e): e is KernelEvent => e.type === 'kernel.event' && e.subsystem === 'sched');
     expect(sched.length).toBeGreaterThan(10);
-    expect(sched[0]).toMatchObject({ value_us: 7366, pid: 8621, comm: 'node', severity: 'warning', in_tick: true });
+    // The words of the capture's first EV line of a family, after "EV <family>".
+    const firstEv = (family: string) =>
+      (JSON.parse(capture.find((l) => l.includes(`"EV ${family} `))!) as { data: string }).data.trim().split(' ').slice(2);
+    const [us, pid, cpu, ...comm] = firstEv('sched');
+    expect(sched[0]).toMatchObject({
+      value_us: Number(us),
+      pid: Number(pid),
+      cpu: Number(cpu),
+      comm: comm.join(' '),
+      in_tick: true,
+    });
+    expect(sched[0].severity).toMatch(/^(warning|critical)$/);
     const vfs = events.filter((e): e is KernelEvent => e.type === 'kernel.event' && e.subsystem === 'vfs');
-    expect(vfs.find((e) => e.pid === 9476)).toMatchObject({ comm: 'npm exec vitest', value_us: 6143, fields: { op: 'write' } });
+    const [vus, probe, vpid, ...vcomm] = firstEv('vfs');
+    expect(vfs[0]).toMatchObject({
+      comm: vcomm.join(' '),
+      pid: Number(vpid),
+      value_us: Number(vus),
+      fields: { op: vfsOp(probe) },
+    });
   });
 
   it('maps names to families by the longest prefix', () => {

@@ -55,11 +55,20 @@ describe('EV lines: one contract per family, shared by fragment and decoder', ()
   });
 
   it('reads words by name and type; too few, too many or non-numeric words do not fit', () => {
-    expect(readEventLine(EVENT_LINES.sched, ['1200', '42', 'Web', 'Content'])).toEqual({
+    expect(readEventLine(EVENT_LINES.sched, ['1200', '42', '1', 'Web', 'Content'])).toEqual({
       runq_latency_us: 1200,
       pid: 42,
+      cpu: 1,
       comm: 'Web Content',
     });
+    expect(readEventLine(EVENT_LINES.noise, ['rtwake', '1', '146', '2165', 'cyclictest'])).toEqual({
+      kind: 'rtwake',
+      cpu: 1,
+      duration_us: 146,
+      id: 2165,
+      comm: 'cyclictest',
+    });
+    expect(readEventLine(EVENT_LINES.noise, ['irq', 'x', '146', '36', 'dd'])).toBeNull();
     expect(readEventLine(EVENT_LINES.vfs, ['5440', 'tracepoint:syscalls:sys_exit_read', '8964', 'dd'])).toEqual({
       latency_us: 5440,
       probe: 'tracepoint:syscalls:sys_exit_read',

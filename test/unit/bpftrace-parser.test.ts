@@ -19,24 +19,30 @@ describe('bpftrace JSON-line parser on real 0.17 output', () => {
     const h = parsed.find((p) => p.kind === 'hist' && p.name === 'sched_lat_us');
     expect(h).toBeDefined();
     if (h?.kind !== 'hist') return;
-    expect(h.buckets[0]).toEqual({ min: 1, max: 1, count: 33 });
+    expect(h.buckets[0]).toEqual({ min: 0, max: 0, count: 7 });
+    expect(h.buckets[1]).toEqual({ min: 1, max: 1, count: 46 });
     expect(h.buckets.every((b) => b.max >= b.min)).toBe(true);
   });
 
   it('reads keyed maps, scalar maps and EV lines (comm last, may hold spaces)', () => {
     const comm = parsed.find((p) => p.kind === 'map' && p.name === 'faults_comm');
-    expect(comm?.kind === 'map' && typeof comm.value === 'object' && comm.value['tmux: client']).toBe(348);
+    expect(comm?.kind === 'map' && typeof comm.value === 'object' && comm.value['tmux: server']).toBe(160);
     const ev = parsed.find((p) => p.kind === 'event' && p.family === 'sched');
-    expect(ev).toMatchObject({ kind: 'event', family: 'sched', fields: ['7366', '8621', 'node'] });
-    expect(parsed.find((p) => p.kind === 'event' && p.family === 'vfs' && p.fields.length > 4)).toEqual({
-      kind: 'event',
-      family: 'vfs',
-      fields: ['6143', 'tracepoint:syscalls:sys_exit_write', '9476', 'npm', 'exec', 'vitest'],
-    });
-    expect(parseLine('{"type": "printf", "data": "EV sched 1200 42 Web Content\\n"}')).toEqual({
+    expect(ev).toMatchObject({ kind: 'event', family: 'sched', fields: ['4521', '27215', '1', 'node'] });
+    expect(parsed.find((p) => p.kind === 'event' && p.family === 'sched' && p.fields.length > 4)).toEqual({
       kind: 'event',
       family: 'sched',
-      fields: ['1200', '42', 'Web', 'Content'],
+      fields: ['7719', '27209', '1', 'tmux:', 'server'],
+    });
+    expect(parsed.find((p) => p.kind === 'event' && p.family === 'vfs')).toEqual({
+      kind: 'event',
+      family: 'vfs',
+      fields: ['5085', 'tracepoint:syscalls:sys_exit_write', '27403', 'ktcapdd'],
+    });
+    expect(parseLine('{"type": "printf", "data": "EV sched 1200 42 1 Web Content\\n"}')).toEqual({
+      kind: 'event',
+      family: 'sched',
+      fields: ['1200', '42', '1', 'Web', 'Content'],
     });
   });
 

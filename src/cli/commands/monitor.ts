@@ -45,6 +45,10 @@ export const monitorCommand: CommandModule<object, MonitorArgs> = {
         describe: 'with --replay: 1 recorded pace, 2 twice as fast, 0 as fast as possible',
       })
       .options(paneOption)
+      .option('cpus', {
+        type: 'string',
+        describe: 'measure only these CPUs ("2-3,6"), filtered in the kernel; turns on the noise family',
+      })
       .option('kmsg', {
         type: 'boolean',
         default: true,

@@ -42,10 +42,11 @@ export class OutputAssembler {
         this.lastTickMs = ts;
         return { events: [], ready: true };
       case 'map':
-      case 'hist': {
+      case 'hist':
+      case 'khist': {
         const fam = familyOfMap(p.name);
         if (!fam) return { events: [], ready: false };
-        const raw = p.kind === 'hist' ? p.buckets : p.value;
+        const raw = p.kind === 'hist' ? p.buckets : p.kind === 'khist' ? p.byKey : p.value;
         const value = this.totals.has(p.name) ? this.runningTotals.difference(p.name, raw) : raw;
         if (value === null) return { events: [], ready: false };
         let m = this.pending.get(fam);

@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { NOT_SELECTED_REASON, type ProbeFamily } from '../../events.js';
 import { CATALOG, type Requirement, type Strategy } from './catalog.js';
+import { tracersUnmet } from './tracers.js';
 
 const run = promisify(execFile);
 
@@ -120,6 +121,11 @@ export async function checkHost(): Promise<HostCapabilities> {
 
 /** Why a requirement does not hold on this host, or null when it does. */
 export function unmet(req: Requirement, host: HostCapabilities, kernelFunctions: () => Set<string>): string | null {
+  // A missing tracer explains its missing tracepoints (osnoise:*), so it is named first.
+  if (req.tracers?.length) {
+    const why = tracersUnmet(req.tracers, host.tracefs);
+    if (why) return why;
+  }
   if (req.tracepoints?.length) {
     if (!host.tracefs) return 'tracefs is not mounted';
     const missing = req.tracepoints.filter((tp) => !existsSync(`${host.tracefs}/events/${tp.replace(':', '/')}`));

@@ -13,6 +13,8 @@ export interface Requirement {
   software?: string[];
   /** Kernel types from BTF (struct access through curtask). */
   btf?: boolean;
+  /** ftrace tracers that must be available and running (osnoise): their tracepoints report only then. */
+  tracers?: string[];
 }
 
 export interface Strategy {
@@ -35,6 +37,23 @@ export interface ProbeFamilyEntry {
 
 const SYSCALL_RW = ['read', 'write', 'pread64', 'pwrite64', 'readv', 'writev'];
 const VFS_SYSCALL_COST = 'syscall tracepoints add about 1.4 us to every read/write on the host; enable with --probes +vfs';
+
+const NOISE_COST =
+  'adds a probe to every hard IRQ, softirq and context switch; enable with --probes +noise (--cpus and --pane cpus turn it on)';
+const NOISE_CORE = [
+  'irq:irq_handler_entry',
+  'irq:irq_handler_exit',
+  'irq:softirq_entry',
+  'irq:softirq_exit',
+  'sched:sched_wakeup',
+  'sched:sched_wakeup_new',
+  'sched:sched_switch',
+];
+const NOISE_EXTRA = ['ipi:ipi_send_cpu', 'workqueue:workqueue_execute_start', 'workqueue:workqueue_execute_end'];
+const X86_VECTORS = ['local_timer', 'reschedule', 'call_function', 'call_function_single'].flatMap((v) => [
+  `irq_vectors:${v}_entry`,
+  `irq_vectors:${v}_exit`,
+]);
 
 export const CATALOG: readonly ProbeFamilyEntry[] = [
   {
@@ -113,6 +132,47 @@ export const CATALOG: readonly ProbeFamilyEntry[] = [
       { method: 'software', script: 'faults.software.bt', requires: { software: ['page-faults', 'major-faults'] } },
     ],
   },
+  {
+    family: 'noise',
+    measures: 'per CPU: hard IRQs, softirqs and tasks that took its time, run-queue and RT wakeup latency, context switches',
+    strategies: [
+      // The osnoise tracer nets out nested interruptions itself; its tracepoints report while it runs.
+      {
+        method: 'osnoise',
+        script: 'noise.osnoise.bt+noise.wake.bt',
+        requires: {
+          tracers: ['osnoise'],
+          tracepoints: [
+            'osnoise:irq_noise',
+            'osnoise:softirq_noise',
+            'osnoise:thread_noise',
+            'sched:sched_wakeup',
+            'sched:sched_wakeup_new',
+            'sched:sched_switch',
+          ],
+        },
+        optIn: NOISE_COST,
+      },
+      {
+        method: 'tracepoint',
+        script: 'noise.irq.bt+noise.vectors.bt+noise.wake.bt+noise.occupancy.bt+noise.ipi.bt+noise.workqueue.bt',
+        requires: { tracepoints: [...NOISE_CORE, ...X86_VECTORS, ...NOISE_EXTRA] },
+        optIn: NOISE_COST,
+      },
+      {
+        method: 'tracepoint',
+        script: 'noise.irq.bt+noise.wake.bt+noise.occupancy.bt+noise.ipi.bt+noise.workqueue.bt',
+        requires: { tracepoints: [...NOISE_CORE, ...NOISE_EXTRA] },
+        optIn: NOISE_COST,
+      },
+      {
+        method: 'tracepoint',
+        script: 'noise.irq.bt+noise.wake.bt+noise.occupancy.bt',
+        requires: { tracepoints: NOISE_CORE },
+        optIn: NOISE_COST,
+      },
+    ],
+  },
 ];
 
 export function catalogEntry(family: ProbeFamily): ProbeFamilyEntry {
@@ -129,6 +189,7 @@ export const EVENT_LINES = {
   sched: [
     { name: 'runq_latency_us', type: 'int' },
     { name: 'pid', type: 'int' },
+    { name: 'cpu', type: 'int' },
     { name: 'comm', type: 'text' },
   ],
   bio: [
@@ -137,6 +198,7 @@ export const EVENT_LINES = {
     { name: 'minor', type: 'int' },
     { name: 'sector', type: 'int' },
     { name: 'rwbs', type: 'word' },
+    { name: 'cpu', type: 'int' },
   ],
   vfs: [
     { name: 'latency_us', type: 'int' },
@@ -158,6 +220,16 @@ export const EVENT_LINES = {
     { name: 'dport', type: 'int' },
     { name: 'saddr', type: 'word' },
     { name: 'daddr', type: 'word' },
+  ],
+  // One line for every kind of interruption: kind is irq (id: IRQ number), softirq (id: vector) or
+  // rtwake (id: the woken RT task's pid); comm is the task the CPU was running (for rtwake, the woken
+  // one). Captures from before comm was printed end after id: comm reads as ''.
+  noise: [
+    { name: 'kind', type: 'word' },
+    { name: 'cpu', type: 'int' },
+    { name: 'duration_us', type: 'int' },
+    { name: 'id', type: 'int' },
+    { name: 'comm', type: 'text' },
   ],
 } as const satisfies Partial<Record<ProbeFamily, EventLine>>;
 

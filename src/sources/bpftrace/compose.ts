@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProbeFamily, Thresholds } from '../../events.js';
+import { DEFAULT_THRESHOLDS, type ProbeFamily, type Thresholds } from '../../events.js';
 import type { Strategy } from './catalog.js';
+import { cpuFilterExpr } from './cpus.js';
 
 /** bpf-scripts/ at the package root (same depth from src/ and dist/). */
 export const SCRIPTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bpf-scripts');
@@ -13,6 +14,8 @@ export interface ComposeParams {
   events_per_s: number;
   /** kerntop's own pid (tgid): its threads are left out of what it measures. */
   kerntop_pid: number;
+  /** CPUs to measure (--cpus), for fragments that filter with {{cpu_ok}}; all when absent. */
+  cpus?: readonly number[];
   /** Thread ids of kerntop's node process when the program is written (default: the pid alone). */
   kerntop_tids?: number[];
 }
@@ -50,6 +53,8 @@ function fill(src: string, p: ComposeParams): string {
   for (const [k, v] of Object.entries({ ...p.thresholds, events_per_s: p.events_per_s, kerntop_pid: p.kerntop_pid }))
     values[k] = String(Math.trunc(v));
   return src.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
+    if (k === 'cpu_ok') return cpuFilterExpr(p.cpus);
+    if (k === 'noise_warn_us') return String(Math.trunc(p.thresholds.noise_warn_us ?? DEFAULT_THRESHOLDS.noise_warn_us!));
     if (!(k in values)) throw new Error(`bpf-scripts: unknown placeholder {{${k}}}`);
     return values[k];
   });
@@ -80,8 +85,14 @@ export function mapNames(src: string): string[] {
   return [...new Set([...src.matchAll(/@([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))].sort();
 }
 
+/** A strategy's script, or several joined with '+' ("noise.irq.bt+noise.wake.bt"): one program, one interval block. */
 export function loadFragment(strategy: Strategy): string {
-  return readFileSync(join(SCRIPTS_DIR, strategy.script), 'utf8');
+  if (!strategy.script.includes('+')) return readFileSync(join(SCRIPTS_DIR, strategy.script), 'utf8');
+  const parts = strategy.script.split('+').map((f) => splitInterval(readFileSync(join(SCRIPTS_DIR, f), 'utf8')));
+  return `${parts.map((x) => x.probes.trim()).join('\n\n')}\n\ninterval:s:1\n{\n  ${parts
+    .map((x) => x.tick.trim())
+    .filter(Boolean)
+    .join('\n  ')}\n}\n`;
 }
 
 export interface Composed {

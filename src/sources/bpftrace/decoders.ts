@@ -2,14 +2,17 @@ import type { KernelEvent, Log2Bucket, ProbeFamily, ProbeTickEvent, Severity, Th
 import { isTroubleDropReason, TCP_STATES } from '../../knowledge/drop-reasons.js';
 import { EVENT_LINES } from './catalog.js';
 import { readEventLine, type EventLine, type EventRecord } from './event-line.js';
+import { NOISE_DECODER } from './noise-decoder.js';
 
-export type MapValue = number | Record<string, number> | Log2Bucket[];
+export type MapValue = number | Record<string, number> | Log2Bucket[] | Record<string, Log2Bucket[]>;
 
 export interface DecodeContext {
   thresholds: Thresholds;
   dropReasons: ReadonlyMap<number, string>;
   /** Block device name for major:minor (e.g. "loop3"), if known. */
   deviceName(major: number, minor: number): string | undefined;
+  /** IRQ name for an IRQ number ("virtio2-input.0"), if known. */
+  irqName?(irq: number): string | undefined;
 }
 
 /** Reads a family's `EV` lines by their contract (EVENT_LINES in catalog.ts). */
@@ -47,7 +50,8 @@ export interface FamilyDecoder {
 }
 
 const scalar = (v: MapValue | undefined): number => (typeof v === 'number' ? v : 0);
-const keyed = (v: MapValue | undefined): Record<string, number> => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
+const keyed = (v: MapValue | undefined): Record<string, number> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, number>) : {};
 const hist = (v: MapValue | undefined): Log2Bucket[] | undefined => (Array.isArray(v) ? v : undefined);
 const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
 const int = (s: string | undefined): number => (s !== undefined && /^-?\d+$/.test(s) ? Number(s) : NaN);
@@ -86,16 +90,17 @@ export const SCHED_OWN_KEY = 'kerntop_own_not_counted';
 export const DECODERS: readonly FamilyDecoder[] = [
   {
     family: 'sched',
-    event: onEvent(EVENT_LINES.sched, ({ runq_latency_us: value_us, pid, comm }, ctx, ts_ms) => ({
+    event: onEvent(EVENT_LINES.sched, ({ runq_latency_us: value_us, pid, cpu, comm }, ctx, ts_ms) => ({
       type: 'kernel.event',
       ts_ms,
       source: 'sched',
       subsystem: 'sched',
       severity: latencySeverity(value_us, ctx.thresholds.sched_warn_us),
-      title: `run-queue latency ${value_us} us: ${comm}[${pid}]`,
+      title: `run-queue latency ${value_us} us: ${comm}[${pid}] on CPU ${cpu}`,
       pid,
       comm,
       value_us,
+      cpu,
       in_tick: true,
     })),
     tick(maps, _ctx, ts_ms, interval_ms) {
@@ -113,7 +118,7 @@ export const DECODERS: readonly FamilyDecoder[] = [
   },
   {
     family: 'bio',
-    event: onEvent(EVENT_LINES.bio, ({ latency_us: value_us, major, minor, sector, rwbs }, ctx, ts_ms) => {
+    event: onEvent(EVENT_LINES.bio, ({ latency_us: value_us, major, minor, sector, rwbs, cpu }, ctx, ts_ms) => {
       const device = ctx.deviceName(major, minor);
       const dev = `${major}:${minor}`;
       return {
@@ -124,6 +129,7 @@ export const DECODERS: readonly FamilyDecoder[] = [
         severity: latencySeverity(value_us, ctx.thresholds.bio_warn_us),
         title: `block I/O ${value_us} us on ${device ?? dev} (${dev}) ${rwbs} sector ${sector}`.trim(),
         value_us,
+        cpu,
         in_tick: true,
         fields: { major, minor, dev, device: device ?? null, sector, rwbs },
       };
@@ -245,6 +251,11 @@ export const DECODERS: readonly FamilyDecoder[] = [
       });
       tick.by_comm = nonEmpty(keyed(maps.get('faults_comm')));
       const perS = (major * 1000) / Math.max(1, interval_ms);
+      // Major faults per CPU ("0:12 1:3"); the event carries the CPU when they all came from one.
+      const byCpu = Object.entries(keyed(maps.get('faults_major_cpu'))).sort((a, b) => Number(a[0]) - Number(b[0]));
+      const cpuFields: Record<string, string> = byCpu.length
+        ? { major_by_cpu: byCpu.map(([c, n]) => `${c}:${n}`).join(' ') }
+        : {};
       const events: KernelEvent[] =
         perS >= ctx.thresholds.major_faults_warn_per_s
           ? [
@@ -256,13 +267,15 @@ export const DECODERS: readonly FamilyDecoder[] = [
                 severity: 'warning',
                 title: `major page faults ${Math.round(perS)}/s (threshold ${ctx.thresholds.major_faults_warn_per_s}/s)`,
                 in_tick: true,
-                fields: { major_per_s: Math.round(perS) },
+                ...(byCpu.length === 1 ? { cpu: Number(byCpu[0][0]) } : {}),
+                fields: { major_per_s: Math.round(perS), ...cpuFields },
               },
             ]
           : [];
       return { tick, events };
     },
   },
+  NOISE_DECODER,
 ];
 
 const BY_FAMILY = new Map(DECODERS.map((d) => [d.family, d]));

@@ -5,11 +5,19 @@ import type { MapValue } from './decoders.js';
 type Counts = Map<string, number>;
 
 const bucketKey = (b: Log2Bucket): string => `${b.min}:${b.max}`;
+/** A bucket of a histogram kept per key (`@h[cpu] = hist(x)`): the key, then the bucket's range. */
+const keyedBucketKey = (k: string, b: Log2Bucket): string => `${k}\u0000${bucketKey(b)}`;
+
+function isKeyedHist(v: MapValue): v is Record<string, Log2Bucket[]> {
+  return typeof v === 'object' && !Array.isArray(v) && Object.values(v).some((x) => Array.isArray(x));
+}
 
 function countsOf(v: MapValue): Counts {
   if (typeof v === 'number') return new Map([['', v]]);
   if (Array.isArray(v)) return new Map(v.map((b) => [bucketKey(b), b.count]));
-  return new Map(Object.entries(v));
+  if (isKeyedHist(v))
+    return new Map(Object.entries(v).flatMap(([k, bs]) => bs.map((b): [string, number] => [keyedBucketKey(k, b), b.count])));
+  return new Map(Object.entries(v as Record<string, number>));
 }
 
 /**
@@ -41,8 +49,16 @@ export class RunningTotals {
       const buckets = value.map((b) => ({ ...b, count: diff(bucketKey(b), b.count) })).filter((b) => b.count > 0);
       return buckets.length ? buckets : null;
     }
+    if (isKeyedHist(value)) {
+      const out: Record<string, Log2Bucket[]> = {};
+      for (const [k, bs] of Object.entries(value)) {
+        const buckets = bs.map((b) => ({ ...b, count: diff(keyedBucketKey(k, b), b.count) })).filter((b) => b.count > 0);
+        if (buckets.length) out[k] = buckets;
+      }
+      return Object.keys(out).length ? out : null;
+    }
     const out: Record<string, number> = {};
-    for (const [k, n] of Object.entries(value)) {
+    for (const [k, n] of Object.entries(value as Record<string, number>)) {
       const d = diff(k, n);
       if (d > 0) out[k] = d;
     }

@@ -9,6 +9,8 @@ export type BpftraceLine =
   | { kind: 'event'; family: string; fields: string[] }
   | { kind: 'map'; name: string; value: number | Record<string, number> }
   | { kind: 'hist'; name: string; buckets: Log2Bucket[] }
+  /** A hist per key (`@h[cpu] = hist(x)`): key -> buckets. */
+  | { kind: 'khist'; name: string; byKey: Record<string, Log2Bucket[]> }
   | { kind: 'lost'; events: number }
   | { kind: 'ignored' }
   | { kind: 'malformed'; line: string };
@@ -83,6 +85,15 @@ export function parseLine(line: string): BpftraceLine {
       if (entries.length !== 1) return { kind: 'malformed', line };
       const [rawName, v] = entries[0];
       const name = rawName.replace(/^@/, '');
+      if (type === 'hist' && v && typeof v === 'object' && !Array.isArray(v)) {
+        const byKey: Record<string, Log2Bucket[]> = {};
+        for (const [k, b] of Object.entries(v as Record<string, unknown>)) {
+          const buckets = parseBuckets(b);
+          if (!buckets) return { kind: 'malformed', line };
+          byKey[k] = buckets;
+        }
+        return { kind: 'khist', name, byKey };
+      }
       if (type === 'hist') {
         const buckets = parseBuckets(v);
         return buckets ? { kind: 'hist', name, buckets } : { kind: 'malformed', line };

@@ -17,6 +17,8 @@ export interface BpftraceSourceOptions {
   decisions: ProbeDecision[];
   thresholds: Thresholds;
   ctx: DecodeContext;
+  /** CPUs to measure (--cpus), filtered in the kernel; all when absent. */
+  cpus?: number[];
   /** Most one-by-one events per family per second; more are only counted. */
   events_per_s?: number;
   /** Restart delays after a child dies: doubles from min to max, reset after a stable minute. */
@@ -133,6 +135,7 @@ export class BpftraceSource implements EventSource {
         events_per_s: this.opts.events_per_s ?? 50,
         kerntop_pid: process.pid,
         kerntop_tids: ownThreads(),
+        cpus: this.opts.cpus,
       });
     } catch (err) {
       for (const { family, strategy } of chosen)
@@ -356,6 +359,7 @@ export class BpftraceSource implements EventSource {
       events_per_s: 1,
       kerntop_pid: process.pid,
       kerntop_tids: ownThreads(),
+      cpus: this.opts.cpus,
     });
     const file = join(this.dir!, `trial-${family}.bt`);
     writeFileSync(file, composed.program, { mode: 0o600 });

@@ -70,6 +70,7 @@ export const Header = React.memo(function Header({
       ? [{ text: `up ${formatDuration(uptimeNow(host.uptime_s, firstWallMs, wallMs))}`, priority: 6 }]
       : []),
     { text: s.overall, priority: 1, style: theme.status(s.overall) },
+    ...(s.isolation ? [{ text: s.isolation, priority: 4, style: theme.accent }] : []),
     replay
       ? { text: `replay ${formatClock(s.now_ms)}`, priority: 2, style: theme.accent }
       : { text: formatClock(wallMs), priority: 2 },
