@@ -27,6 +27,9 @@ export type XidActionCode =
   | 'reboot_node'
   | 'contact_vendor';
 
+/** The actions that take a GPU (or the node) out of service: what fleet views and alerts call drain/reset. */
+export const DRAIN_OR_RESET_ACTIONS: readonly XidActionCode[] = ['drain_reset', 'drain_p2p', 'reset_gpu', 'reboot_node'];
+
 export interface XidInfo {
   xid: number;
   /** NVIDIA's mnemonic where the catalog gives one. */

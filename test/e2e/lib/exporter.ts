@@ -83,8 +83,15 @@ export interface Prometheus extends Child {
   api<T = unknown>(path: string): Promise<T>;
 }
 
+/** Targets of one static_configs entry, with the target labels the scrape config adds to them. */
+export interface TargetGroup {
+  targets: string[];
+  labels?: Record<string, string>;
+}
+
 /** A Prometheus server on 127.0.0.1 with its TSDB in dir, scraping targets every scrapeS seconds. */
-export async function startPrometheus(dir: string, targets: string[], opts: { scrapeS: number; ruleFile?: string }): Promise<Prometheus> {
+export async function startPrometheus(dir: string, targets: string[] | TargetGroup[], opts: { scrapeS: number; ruleFile?: string }): Promise<Prometheus> {
+  const groups: TargetGroup[] = targets.length && typeof targets[0] === 'string' ? [{ targets: targets as string[] }] : (targets as TargetGroup[]);
   const port = await freePort();
   const config = [
     'global:',
@@ -95,7 +102,10 @@ export async function startPrometheus(dir: string, targets: string[], opts: { sc
     'scrape_configs:',
     '  - job_name: kerntop',
     '    static_configs:',
-    `      - targets: [${targets.map((t) => `"${t}"`).join(', ')}]`,
+    ...groups.flatMap((g) => [
+      `      - targets: [${g.targets.map((t) => `"${t}"`).join(', ')}]`,
+      ...(g.labels ? ['        labels:', ...Object.entries(g.labels).map(([k, v]) => `          ${k}: ${JSON.stringify(v)}`)] : []),
+    ]),
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
   const c = run(PROMETHEUS!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], dir);
