@@ -24,12 +24,24 @@ export function xidCell(r: NodeRow): string {
   const x = r.xid;
   if (!x.drain_reset && !x.application && !x.other) return '-';
   const parts = [x.drain_reset ? `${x.drain_reset} drain` : '', x.application ? `${x.application} app` : '', x.other ? `${x.other} other` : ''].filter(Boolean);
-  return `${parts.join(' ')} ${x.gpus.join(',')}`;
+  // The PCI domain is 0000 on nearly every machine: shown only when it is not.
+  return `${parts.join(' ')} ${x.gpus.map((g) => g.replace(/^0000:/, '')).join(',')}`;
 }
 
 export function ageCell(r: NodeRow): string {
   if (r.age_s === null) return 'never';
   return r.age_s < 1 ? 'now' : formatDuration(r.age_s);
+}
+
+/**
+ * Probe families that should run and do not: FAILED, or still STARTING. SKIPPED ones were not
+ * started on purpose (opt-in families, --probes) and would fill every row; the node view lists them.
+ */
+export function probesCell(r: NodeRow): string {
+  const down = r.probes_not_attached.map((p) => p.split(':') as [string, string]).filter(([, st]) => st !== 'SKIPPED');
+  if (!down.length) return '-';
+  down.sort((a, b) => Number(b[1] === 'FAILED') - Number(a[1] === 'FAILED'));
+  return down.map(([f, st]) => `${f}:${st === 'FAILED' ? 'FAIL' : st === 'STARTING' ? 'START' : st}`).join(',');
 }
 
 export const FLEET_COLUMNS: readonly FleetColumn[] = [
@@ -40,8 +52,8 @@ export const FLEET_COLUMNS: readonly FleetColumn[] = [
   { key: 'bio', header: 'BIO p99', priority: 2, align: 'right', minWidth: 9, sort: 'bio', cell: (r) => dash(r.bio_p99_us, formatUs) + mark(r, 'bio') },
   { key: 'oom', header: 'OOM/1h', priority: 2, align: 'right', sort: 'oom', cell: (r) => dash(r.oom_kills_1h, formatCount) },
   { key: 'retrans', header: 'RETX/s', priority: 3, align: 'right', sort: 'retrans', cell: (r) => dash(r.retrans_per_s, formatRate) },
-  { key: 'xid', header: 'XID/1h', priority: 2, minWidth: 6, maxWidth: 34, sort: 'xid', cell: xidCell },
-  { key: 'log', header: 'KERNEL LOG/1h', priority: 3, minWidth: 8, maxWidth: 18, cell: (r) => (r.log_finding ? `${r.log_finding.class} x${r.log_finding.count}` : '-') },
-  { key: 'probes', header: 'PROBES DOWN', priority: 4, minWidth: 6, maxWidth: 24, cell: (r) => (r.probes_not_attached.length ? r.probes_not_attached.join(',') : '-') },
+  { key: 'xid', header: 'XID/1h', priority: 2, minWidth: 6, maxWidth: 26, sort: 'xid', cell: xidCell },
+  { key: 'log', header: 'LOG/1h', priority: 3, minWidth: 6, maxWidth: 16, cell: (r) => (r.log_finding ? `${r.log_finding.class} x${r.log_finding.count}` : '-') },
+  { key: 'probes', header: 'PROBES', priority: 4, minWidth: 6, maxWidth: 20, cell: probesCell },
   { key: 'age', header: 'AGE', priority: 1, align: 'right', minWidth: 5, sort: 'age', cell: ageCell },
 ];
