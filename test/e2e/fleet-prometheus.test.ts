@@ -13,7 +13,8 @@ import { DRAIN_OR_RESET_ACTIONS, xidInfo } from '../../src/knowledge/xid/catalog
 import { normalizePci } from '../../src/knowledge/xid/pci.js';
 import { slotOf } from '../../src/store/histogram.js';
 import { BIN, ROOT } from './lib/kerntop.js';
-import { freePort, healthy, PROMETHEUS, sleep, startExporter, startPrometheus, until, type Child, type Prometheus } from './lib/exporter.js';
+import { freePort, PROMETHEUS, sleep, until } from './lib/exporter.js';
+import { startFleet, type Fleet } from './lib/fleet.js';
 
 const isRoot = process.geteuid?.() === 0;
 const rec = (n: string) => join(ROOT, 'fixtures/sessions', `${n}.jsonl`);
@@ -53,39 +54,24 @@ function fleet(args: string[]): { code: number | null; stdout: string; stderr: s
 
 describe.skipIf(!isRoot || !PROMETHEUS)('kerntop fleet over a real Prometheus', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kerntop-fleet-'));
-  let live: Child;
-  const replays = new Map<string, Child>();
-  const ports = new Map<string, number>();
-  let prom: Prometheus;
+  let f: Fleet;
   let url: string;
+  const ports = new Map<string, number>();
 
   beforeAll(async () => {
-    for (const n of ['node-live', ...REPLAYS.map((r) => r.node)]) ports.set(n, await freePort());
-    // Prometheus first, so its first scrape of each replay comes before the replay's first counts:
-    // rate() then covers the whole recording.
-    prom = await startPrometheus(
-      dir,
-      [
-        { targets: [inst(ports.get('node-live')!)], labels: { node: 'node-live', nodepool: 'cpu' } },
-        ...REPLAYS.map((r) => ({ targets: [inst(ports.get(r.node)!)], labels: { node: r.node, nodepool: 'gpu' } })),
-      ],
-      { scrapeS: 1 },
-    );
-    url = `http://127.0.0.1:${prom.port}`;
-    live = startExporter(['--listen', inst(ports.get('node-live')!), '--state-dir', join(dir, 'state')]);
-    for (const r of REPLAYS) replays.set(r.node, startExporter(['--replay', rec(r.file), '--speed', '1', '--listen', inst(ports.get(r.node)!)]));
-    await Promise.all([...ports.values()].map((p) => healthy(p)));
-    await until('all five targets up', async () => (await prom.query('up == 1')).length === 5, 30_000, 250);
+    f = await startFleet(dir, [{ node: 'node-live', nodepool: 'cpu' }, ...REPLAYS.map((r) => ({ node: r.node, file: r.file }))]);
+    url = f.url;
+    for (const [n, x] of f.nodes) ports.set(n, x.port);
     // The recordings last 25-30 s at their pace; then two more scrapes.
-    await Promise.all([...replays.values()].map((c) => until('replay done', async () => c.stderr().includes('replay of'), 60_000, 250)));
+    const replays = REPLAYS.map((r) => f.nodes.get(r.node)!.child);
+    await Promise.all(replays.map((c) => until('replay done', async () => c.stderr().includes('replay of'), 60_000, 250)));
     await sleep(2500);
-    await replays.get(STOPPED)!.stop();
-    await until('the stopped node is down', async () => (await prom.query(`up{node="${STOPPED}"} == 0`)).length === 1, 15_000, 250);
+    await f.nodes.get(STOPPED)!.child.stop();
+    await until('the stopped node is down', async () => (await f.prom.query(`up{node="${STOPPED}"} == 0`)).length === 1, 15_000, 250);
   }, 150_000);
 
   afterAll(async () => {
-    await prom?.stop();
-    await Promise.all([live, ...replays.values()].map((c) => c?.stop()));
+    await f?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,13 +1,14 @@
-// A small fleet for e2e tests: a real Prometheus on loopback scraping `kerntop exporter --replay`
-// children, one per stand-in node, each with `node` and `nodepool` target labels.
+// A small fleet for e2e tests: a real Prometheus on loopback scraping `kerntop exporter` children, one
+// per node (live on this kernel, or replaying a recording as a stand-in), each with `node` and
+// `nodepool` target labels.
 import { join } from 'node:path';
 import { ROOT } from './kerntop.js';
 import { freePort, healthy, startExporter, startPrometheus, until, type Child, type Prometheus } from './exporter.js';
 
 export interface StandIn {
   node: string;
-  /** A recording in fixtures/sessions (without .jsonl). */
-  file: string;
+  /** A recording in fixtures/sessions (without .jsonl); none: a live exporter on this kernel. */
+  file?: string;
   nodepool?: string;
 }
 
@@ -30,7 +31,8 @@ export async function startFleet(dir: string, standIns: readonly StandIn[], spee
   const nodes = new Map<string, { port: number; child: Child }>();
   for (const s of standIns) {
     const port = ports.get(s.node)!;
-    nodes.set(s.node, { port, child: startExporter(['--replay', join(ROOT, 'fixtures/sessions', `${s.file}.jsonl`), '--speed', String(speed), '--listen', `127.0.0.1:${port}`]) });
+    const args = s.file ? ['--replay', join(ROOT, 'fixtures/sessions', `${s.file}.jsonl`), '--speed', String(speed)] : ['--state-dir', join(dir, `state-${s.node}`)];
+    nodes.set(s.node, { port, child: startExporter([...args, '--listen', `127.0.0.1:${port}`]) });
   }
   await Promise.all([...ports.values()].map((p) => healthy(p)));
   await until('every target up', async () => (await prom.query('up == 1')).length === standIns.length, 30_000, 250);
