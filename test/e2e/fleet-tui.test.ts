@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROMETHEUS, until } from './lib/exporter.js';
+import { freePort, PROMETHEUS, until } from './lib/exporter.js';
 import { startFleet, type Fleet } from './lib/fleet.js';
 import { BIN } from './lib/kerntop.js';
 import { HAVE_TMUX, TmuxServer, type TmuxWindow } from './lib/tmux.js';
@@ -116,6 +116,22 @@ describe.skipIf(!HAVE_TMUX || !PROMETHEUS || !isRoot)('kerntop fleet in tmux', (
     s = await w.waitFor((s) => s.includes('Node node-b') && /status CRITICAL/.test(s), 'node-b view');
     w.keys('Escape');
     await w.waitFor((s) => tableNodes(s).length === 1 && !s.includes('Node node-b'), 'back');
+    w.type('q');
+    expect(await expectShellBack(w)).toMatch(/rc=0/);
+  });
+
+  it('bad input keeps the screen: an unreachable Prometheus, then a selector that matches nothing; q still quits', async () => {
+    const w = server.window(100, 24);
+    const closed = await freePort();
+    w.run(`node ${BIN} fleet --prometheus http://127.0.0.1:${closed} --interval 1 --timeout 2; echo "rc=$?"`);
+    let s = await w.waitFor((s) => s.includes(`cannot reach Prometheus at http://127.0.0.1:${closed}: ECONNREFUSED`), 'the reason on screen');
+    expect(s).toContain('0 nodes');
+    w.type('q');
+    expect(await expectShellBack(w)).toMatch(/rc=0/);
+    w.run(`node ${BIN} fleet --prometheus ${fleet.url} --selector '{nodepool="none"}' --interval 1; echo "rc=$?"`);
+    s = await w.waitFor((s) => s.includes('no kerntop exporter matches {nodepool="none"}'), 'the empty selector said');
+    w.type('?');
+    await w.waitFor((s) => s.includes('Help'), 'help still works');
     w.type('q');
     expect(await expectShellBack(w)).toMatch(/rc=0/);
   });
