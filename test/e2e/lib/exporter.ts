@@ -90,7 +90,11 @@ export interface TargetGroup {
 }
 
 /** A Prometheus server on 127.0.0.1 with its TSDB in dir, scraping targets every scrapeS seconds. */
-export async function startPrometheus(dir: string, targets: string[] | TargetGroup[], opts: { scrapeS: number; ruleFile?: string }): Promise<Prometheus> {
+export async function startPrometheus(
+  dir: string,
+  targets: string[] | TargetGroup[],
+  opts: { scrapeS: number; ruleFile?: string; /** Prometheus's own web configuration (basic auth, TLS), with the header its API then needs. */ web?: { file: string; authorization: string } },
+): Promise<Prometheus> {
   const groups: TargetGroup[] = targets.length && typeof targets[0] === 'string' ? [{ targets: targets as string[] }] : (targets as TargetGroup[]);
   const port = await freePort();
   const config = [
@@ -108,15 +112,17 @@ export async function startPrometheus(dir: string, targets: string[] | TargetGro
     ]),
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
-  const c = run(PROMETHEUS!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], dir);
+  const web = opts.web ? [`--web.config.file=${opts.web.file}`] : [];
+  const c = run(PROMETHEUS!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...web], dir);
+  const headers: Record<string, string> = opts.web ? { Authorization: opts.web.authorization } : {};
   const base = `http://127.0.0.1:${port}`;
   const api = async <T>(path: string): Promise<T> => {
-    const r = await fetch(`${base}${path}`);
+    const r = await fetch(`${base}${path}`, { headers });
     const j = (await r.json()) as { status: string; data: T; error?: string };
     if (j.status !== 'success') throw new Error(`${path}: ${j.error}`);
     return j.data;
   };
-  await until('prometheus ready', async () => (await fetch(`${base}/-/ready`)).status === 200, 30_000, 200);
+  await until('prometheus ready', async () => (await fetch(`${base}/-/ready`, { headers })).status === 200, 30_000, 200);
   return {
     ...c,
     port,
