@@ -26,7 +26,7 @@ function readSecret(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (e) {
-    throw new Error(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
 }
 
