@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { durationSeconds } from '../../src/fleet/fetch.js';
 import { fleetExitCode } from '../../src/fleet/json.js';
-import { markStragglers, median, xidSummary, type NodeRow } from '../../src/fleet/rows.js';
+import { buildRows, markStragglers, median, xidSummary, type Answers, type NodeRow } from '../../src/fleet/rows.js';
 import { parseSelector, withSelector } from '../../src/fleet/selector.js';
 import { filterRows, sortRows } from '../../src/fleet/sort.js';
 import { sparkline } from '../../src/ui/fleet/sparkline.js';
@@ -99,5 +100,26 @@ describe('durations and sparklines', () => {
     expect(sparkline([0, 0, 8, 0], 2)).toBe('▁█');
     expect(sparkline([null, 1, 2], 3)).toBe(' ▅█');
     expect(sparkline([1, 2], 2, false)).toBe('-#');
+  });
+});
+
+describe('rows from real Prometheus answers (fixtures/fleet/answers.json)', () => {
+  const fx = JSON.parse(readFileSync(new URL('../../fixtures/fleet/answers.json', import.meta.url), 'utf8')) as { time_s: number; series: Record<string, string>[]; answers: Answers };
+  const rows = buildRows(fx.series, fx.answers, { nowS: fx.time_s, staleAfterS: 120, nodeLabel: 'node', stragglerFactor: 2 });
+  const by = (n: string) => rows.find((r) => r.node === n)!;
+  it('one row per exporter seen, named by the node label; the stopped one STALE and down', () => {
+    expect(rows.map((r) => r.node).sort()).toEqual(['node-b', 'node-c', 'node-d']);
+    expect(by('node-d')).toMatchObject({ status: 'STALE', down: true, worst: [], runq_p99_us: null, straggler: [] });
+    expect(by('node-d').age_s!).toBeGreaterThan(0);
+    expect(by('node-b')).toMatchObject({ status: 'CRITICAL', oom_kills_1h: 1, instance: 'node-b:9864' });
+    expect(by('node-b').worst).toContain('oom');
+  });
+  it("node-c: the recording's Xids by action, its log finding, no straggler mark with two fresh nodes", () => {
+    const c = by('node-c');
+    expect(c.xid).toMatchObject({ drain_reset: 1, application: 3, other: 0, codes: [13, 43, 79] });
+    expect(c.xid.gpus[0]).toMatch(/e1:00/);
+    expect(c.log_finding).toEqual({ class: 'io_error', count: 1 });
+    expect(c.probes_not_attached).toContain('vfs:SKIPPED');
+    expect(rows.every((r) => r.straggler.length === 0)).toBe(true);
   });
 });
