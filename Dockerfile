@@ -18,8 +18,9 @@ COPY package.json package-lock.json ./
 # called"), which would otherwise surface later as a missing module.
 RUN npm ci --no-audit --no-fund --loglevel=error && npm ls --depth=0 >/dev/null
 COPY . .
-# Directories the runtime stage copies must exist even before a part of the tree lands.
-RUN npx --no-install tsc -p . && mkdir -p python fixtures/sessions bpf-scripts \
+# Source maps are not read at run time (node runs without --enable-source-maps). Directories the
+# runtime stage copies must exist even before a part of the tree lands.
+RUN npx --no-install tsc -p . && find dist -name "*.map" -delete && mkdir -p python fixtures/sessions bpf-scripts \
  && mkdir -p /out && cp "$(readlink -f "$(command -v node)")" /out/node
 
 # --- production node_modules ---------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseKmsgRecord, splitKmsgRecords } from '../src/sources/kmsg/parse.js';
+import { parseKmsgRecord, splitKmsgRecords } from '../src/knowledge/kernel-log/kmsg-record.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'kmsg');

@@ -9,7 +9,7 @@
 //  4. Time from an OOM kill to its line on `kerntop --events`: < 1 s.
 // Run: npx tsx bench/probes-overhead.ts [rounds] [seconds]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { median, timeRun } from './lib.js';
+import { median } from './lib.js';
 import { readFileSync } from 'node:fs';
 import { descendants, startKerntop } from '../test/e2e/lib/kerntop.js';
 import { oomKill, sleep } from '../test/e2e/lib/workloads.js';

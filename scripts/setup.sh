@@ -4,22 +4,26 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages, by the command that proves each one is present.
-declare -A want=(
+# Two sets of Debian packages, each keyed by the command that proves it is present:
+#   run   what kerntop itself needs, its boot-test and vmcore jobs included (npm start)
+#   test  what the test suite adds on top: workloads, terminals, containers (npm test: --test)
+declare -A run_set=(
   [bpftrace]=bpftrace          # live probes
-  [nft]=nftables               # drop/retransmit tests
-  [ip]=iproute2
-  [losetup]=mount              # loop devices for block tests
-  [stress-ng]=stress-ng        # context-switch benchmark load
-  [tmux]=tmux                  # terminal UI tests
-  [htop]=htop                  # reference for the idle-screen CPU benchmark (bench/tui.ts)
+  [setpriv]=util-linux         # children die with kerntop (--pdeathsig)
+  [dmesg]=util-linux           # kernel-log fallback when /dev/kmsg is refused
   [busybox]=busybox-static     # boot-test initramfs
   [qemu-system-x86_64]=qemu-system-x86
   [cpio]=cpio
   [xz]=xz-utils
   [zstd]=zstd
-  [setpriv]=util-linux
-  [dmesg]=util-linux
+)
+declare -A test_set=(
+  [nft]=nftables               # drop/retransmit tests
+  [ip]=iproute2                # network namespaces
+  [losetup]=mount              # loop devices for block tests
+  [stress-ng]=stress-ng        # context-switch benchmark load
+  [tmux]=tmux                  # terminal UI tests
+  [htop]=htop                  # reference for the idle-screen CPU benchmark (bench/tui.ts)
   [script]=bsdutils            # tests of what a terminal receives
   [/usr/bin/time]=time         # peak RSS in bench/xid-input-memory.ts
   [podman]=podman              # lab image build test (scripts/test-container.sh)
@@ -28,19 +32,27 @@ declare -A want=(
   [prometheus-node-exporter]=prometheus-node-exporter  # exporter benchmark reference
   [openssl]=openssl            # exporter TLS tests: a throw-away certificate
 )
+sets=run
+[ "${1:-}" = "--test" ] && sets="run and test"
+
 missing=()
-for cmd in "${!want[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${want[$cmd]}")
+for cmd in "${!run_set[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${run_set[$cmd]}")
 done
 # drgn is a python module, not a command.
 /usr/bin/python3 -c 'import drgn' >/dev/null 2>&1 || missing+=(python3-drgn)
+if [ "${1:-}" = "--test" ]; then
+  for cmd in "${!test_set[@]}"; do
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("${test_set[$cmd]}")
+  done
+fi
 if [ ${#missing[@]} -gt 0 ]; then
+  mapfile -t uniq < <(printf '%s\n' "${missing[@]}" | sort -u)
   if [ "$(id -u)" -ne 0 ]; then
-    echo "kerntop setup: missing system packages: ${missing[*]}" >&2
-    echo "  install them as root: apt-get install ${missing[*]}" >&2
+    echo "kerntop setup ($sets set): missing system packages: ${uniq[*]}" >&2
+    echo "  install them as root: apt-get install ${uniq[*]}" >&2
   elif command -v apt-get >/dev/null 2>&1; then
-    mapfile -t uniq < <(printf '%s\n' "${missing[@]}" | sort -u)
-    echo "kerntop setup: installing ${uniq[*]}" >&2
+    echo "kerntop setup ($sets set): installing ${uniq[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2
     # Debian's prometheus packages start their services on install (ports 9090, 9100). kerntop's
@@ -54,7 +66,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     if [ -n "$own_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
     if [ "$rc" -ne 0 ]; then exit "$rc"; fi
   else
-    echo "kerntop setup: no apt-get; install these yourself: ${missing[*]}" >&2
+    echo "kerntop setup ($sets set): no apt-get; install these yourself: ${uniq[*]}" >&2
   fi
 fi
 

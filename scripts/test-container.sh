@@ -21,7 +21,8 @@ cache=${KERNTOP_CONTAINER_CACHE:-/var/cache/kerntop/container}
 node_version=${KERNTOP_NODE_VERSION:-20.20.2}
 npm_version=${KERNTOP_NPM_VERSION:-10.8.2}   # the npm that Node 20's own releases bundle
 mirror=${KERNTOP_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-max_image_mb=${KERNTOP_IMAGE_MAX_MB:-500}
+# The budget: Debian base, the tools kerntop drives, node, and its production modules (about 20 MB).
+max_image_mb=${KERNTOP_IMAGE_MAX_MB:-510}
 debian_image=localhost/kerntop-debian:bookworm-slim
 node_image=localhost/kerntop-node:20-bookworm
 image=localhost/kerntop:test

@@ -2,6 +2,7 @@
 // the store sees it. The compile-time check at the bottom fails when an interface in events.ts and its
 // schema here disagree, or when an event type has no schema.
 import { z } from 'zod';
+import { XID_ACTION_CODES, XID_CLASSES } from './knowledge/xid/catalog.js';
 import { PROBE_FAMILIES, type KerntopEvent, type ProbeFamily } from './events.js';
 
 const ts_ms = z.number().finite();
@@ -39,6 +40,44 @@ export const EVENT_SCHEMAS = {
     by_comm: counts.optional(),
   }),
   'kernel.event': z.object({
+    xid: z
+      .object({
+        xid: z.number(),
+        gpu: z.object({ pci: z.string().nullable(), index: z.number().optional(), name: z.string().optional(), uuid: z.string().optional() }),
+        pid: z.number().nullable().optional(),
+        process: z.string().nullable().optional(),
+        message: z.string(),
+        name: z.string(),
+        class: z.enum(XID_CLASSES),
+        severity,
+        action: z.string(),
+        action_code: z.enum(XID_ACTION_CODES),
+        seq: z.number(),
+        ts_us: z.number(),
+        wall: z.string().optional(),
+        time_ms: z.number().optional(),
+        form: z.enum(['xid', 'fallen-off']),
+        gpu_instance: z.number().optional(),
+        compute_instance: z.number().optional(),
+        caused_by: z.number().optional(),
+        channel: z.string().optional(),
+        nvlink: z
+          .object({
+            unit: z.string(),
+            severity_word: z.string(),
+            fatal: z.boolean(),
+            xc: z.number(),
+            instance: z.number(),
+            link: z.number(),
+            intrinfo: z.number().optional(),
+            error_status: z.number().optional(),
+            subunit: z.number().optional(),
+            words: z.array(z.string()),
+          })
+          .optional(),
+        recovery: z.object({ from: z.number(), from_name: z.string().optional(), to: z.number(), to_name: z.string().optional() }).optional(),
+      })
+      .optional(),
     type: z.literal('kernel.event'),
     ts_ms,
     source: z.string(),

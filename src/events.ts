@@ -1,12 +1,15 @@
 // The one vocabulary every part of kerntop speaks. Sources emit these, the store reduces them,
 // the recorder writes them as JSON lines and the player reads them back unchanged.
 // Every event carries ts_ms: wall-clock milliseconds when kerntop saw it (Date.now()).
+// Facts about the kernel itself (its log records, severities) are owned by knowledge and re-exported.
+import type { KmsgRecord } from './knowledge/kernel-log/record.js';
+import type { Severity } from './knowledge/severity.js';
+import type { XidEvent } from './knowledge/xid/tracker.js';
 
 export type ProbeFamily = 'sched' | 'bio' | 'vfs' | 'oom' | 'tcp_retrans' | 'drops' | 'faults';
 export const PROBE_FAMILIES: readonly ProbeFamily[] = ['sched', 'bio', 'vfs', 'oom', 'tcp_retrans', 'drops', 'faults'];
 
-export type Severity = 'info' | 'warning' | 'critical';
-export type Status = 'OK' | 'WARNING' | 'CRITICAL';
+export type { Severity, Status } from './knowledge/severity.js';
 
 /** One bucket of a bpftrace log2 histogram, values in the unit its name says (µs here). max is inclusive. */
 export interface Log2Bucket {
@@ -75,6 +78,18 @@ export interface KernelEvent {
   /** True when a probe.tick already counted this occurrence, so the store does not count it twice. */
   in_tick?: boolean;
   fields?: Record<string, string | number | boolean | null>;
+  /** An Xid's facts (source "xid"): the same object `kerntop xid --json` prints; the store's Xid slice reads it. */
+  xid?: XidEvent;
+}
+
+/** A KernelEvent that reports an Xid: what the Xid slice of the store folds per GPU and Xid. */
+export interface XidKernelEvent extends KernelEvent {
+  source: 'xid';
+  xid: XidEvent;
+}
+
+export function isXidKernelEvent(ev: KerntopEvent): ev is XidKernelEvent {
+  return ev.type === 'kernel.event' && ev.source === 'xid' && ev.xid !== undefined;
 }
 
 /** A source's own health or a diagnostic worth showing (dimmed when level is info). */
@@ -95,23 +110,7 @@ export interface ParseErrorEvent {
   sample?: string;
 }
 
-/** One kernel log record (from /dev/kmsg, dmesg or a file). */
-export interface KmsgRecord {
-  seq: number;
-  /** Monotonic µs since boot, from the record header. */
-  ts_us: number;
-  /** ISO wall-clock time derived as dmesg -T does (boot time + ts_us). */
-  wall?: string;
-  level: number;
-  facility: number;
-  flags: string;
-  text: string;
-  caller?: string;
-  subsystem?: string;
-  device?: string;
-  /** Wall-clock ms when read live. */
-  arrival_ms?: number;
-}
+export type { KmsgRecord } from './knowledge/kernel-log/record.js';
 
 export interface KmsgRecordEvent {
   type: 'kmsg.record';

@@ -1,12 +1,13 @@
 import { hostname, release } from 'node:os';
 import type { KerntopEvent } from '../events.js';
+import { cancelJobs, jobsSettled } from '../jobs/registry.js';
 import { onShutdown } from '../lifecycle.js';
 import { STATUS_EXIT_CODE, summaryJson, summaryText } from '../report/summary.js';
 import { ReplaySource } from '../sources/replay/player.js';
 import { Recorder, RECORDER_SOURCE } from '../sources/replay/recorder.js';
 import { RECORDING_VERSION } from '../sources/replay/format.js';
 import { KmsgSource } from '../sources/kmsg/source.js';
-import { LogStream } from '../knowledge/log-classifier/index.js';
+import { LogStream } from '../sources/kmsg/log-stream.js';
 import { lastBootDiags } from '../sources/last-boot/diag.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
@@ -76,8 +77,8 @@ async function loadUi() {
   const saved = keys.map((k) => process.env[k]);
   for (const k of keys) delete process.env[k];
   try {
-    const [{ runTui }, { jobsSettled }] = await Promise.all([import('../ui/run.js'), import('../ui/modals/boot-test/use-job.js')]);
-    return { runTui, jobsSettled };
+    const { runTui } = await import('../ui/run.js');
+    return { runTui };
   } finally {
     keys.forEach((k, i) => {
       if (saved[i] !== undefined) process.env[k] = saved[i];
@@ -141,9 +142,12 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
   const end = (why: string): Promise<number> => {
     ended ??= (async () => {
       void why;
-      // A job started from the screen (boot test, vmcore report) was cancelled on the way out: let it
-      // remove its VM and work directory before the process ends.
-      if (ui) await Promise.race([ui.jobsSettled(), new Promise((r) => setTimeout(r, 3000))]);
+      // A job started from the screen (boot test, vmcore report) is cancelled on the way out (closing
+      // its window does too): let it remove its VM and work directory before the process ends.
+      if (ui) {
+        cancelJobs();
+        await Promise.race([jobsSettled(), new Promise((r) => setTimeout(r, 3000))]);
+      }
       await Promise.all(sources.map((s) => s.stop().catch(() => undefined)));
       if (!replay) emit({ type: 'clock', ts_ms: Date.now() });
       await recorder?.close();

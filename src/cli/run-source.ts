@@ -1,3 +1,4 @@
+import { onStopRequested } from '../lifecycle.js';
 import type { Emit, EventSource } from '../sources/source.js';
 
 /**
@@ -11,10 +12,12 @@ export async function runSourceUntilDone(src: EventSource & { done: Promise<void
     process.stderr.write(`kerntop ${command}: ${(e as Error).message}\n`);
     return false;
   }
-  const stop = () => void src.stop();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  process.once('SIGHUP', stop);
+  // The first signal stops the source; a second one, with nobody listening, ends the process.
+  const off = onStopRequested(() => {
+    off();
+    void src.stop();
+  });
   await src.done;
+  off();
   return true;
 }

@@ -1,5 +1,5 @@
 import { LOG2_SLOTS, slotMax, type Log2Hist } from '../store/histogram.js';
-import type { Sample } from './families.js';
+import type { Sample } from './sample.js';
 
 /**
  * Buckets exported per latency histogram: log2 slots 0..26, upper edges 0, 1, 3, ... 2^26-1 us

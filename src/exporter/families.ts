@@ -9,6 +9,9 @@ import type { StoreState } from '../store/index.js';
 import { selectSubsystems } from '../store/index.js';
 import { KERNEL_LOG_CLASSES } from './subsystems.js';
 import { cumulativeBuckets } from './buckets.js';
+import type { Sample } from './sample.js';
+
+export type { Sample } from './sample.js';
 
 /** The names of the exported families, for the rows below and for readers of them (the fleet view's PromQL). */
 export const METRIC = {
@@ -37,13 +40,6 @@ export const METRIC = {
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
-export interface Sample {
-  labels?: Record<string, string>;
-  value: number;
-  /** Only for histograms: the series suffix (_bucket, _count). */
-  suffix?: '_bucket' | '_count';
-}
-
 /** What the exporter knows besides the store: fixed for the life of the process. */
 export interface ExporterInfo {
   version: string;
@@ -67,7 +63,7 @@ const catalogSample = (xid: number): Sample => {
   return { labels: { xid: String(x.xid), name: x.name, class: x.class, action: x.action }, value: 1 };
 };
 const CATALOG_SAMPLES: readonly Sample[] = [...XID_CATALOG.keys()].map(catalogSample);
-const PROBE_STATES: readonly ProbeState[] = ['STARTING', 'ATTACHED', 'SKIPPED', 'FAILED'];
+const PROBE_STATES: readonly ProbeState[] = ['STARTING', 'ATTACHED', 'SKIPPED', 'FAILED', 'STALLED'];
 const STATUSES: readonly Status[] = ['OK', 'WARNING', 'CRITICAL'];
 const US = 1e-6;
 

@@ -5,6 +5,7 @@ import type { Finding } from '../store/index.js';
 import { selectXid } from '../store/xid.js';
 import { histogramLines } from './histogram-text.js';
 import { xidSection } from './xid-section.js';
+import { STATUS_RANK } from '../knowledge/severity.js';
 
 /**
  * The quiet-mode summary as a stable object. Documented in README ("Quiet mode"); fields are only
@@ -41,7 +42,8 @@ export interface SummaryJson {
   [section: string]: unknown;
 }
 
-export const STATUS_EXIT_CODE: Record<Status, number> = { OK: 0, WARNING: 1, CRITICAL: 2 };
+/** The exit code of a quiet run is the status's rank. */
+export const STATUS_EXIT_CODE: Readonly<Record<Status, number>> = STATUS_RANK;
 
 /** Sections beyond the subsystem table, each with text lines and a JSON value. */
 interface SummarySection {

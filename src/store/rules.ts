@@ -1,4 +1,4 @@
-import type { Status, Thresholds } from '../events.js';
+import type { Severity, Status, Thresholds } from '../events.js';
 import { isTroubleDropReason, troubleDropAdvice } from '../knowledge/drop-reasons.js';
 
 /** What a rule sees of one subsystem: the same numbers the summary prints. */
@@ -11,7 +11,7 @@ export interface SubsystemStats {
   worst_us: number | null;
   p50_us: number | null;
   p99_us: number | null;
-  worst_severity: 'info' | 'warning' | 'critical' | null;
+  worst_severity: Severity | null;
   by_key: Record<string, number>;
 }
 
@@ -87,10 +87,3 @@ export const RULES: readonly Rule[] = [
   },
 ];
 
-export const STATUS_RANK: Record<Status, number> = { OK: 0, WARNING: 1, CRITICAL: 2 };
-
-export function worstStatus(statuses: Iterable<Status>): Status {
-  let w: Status = 'OK';
-  for (const s of statuses) if (STATUS_RANK[s] > STATUS_RANK[w]) w = s;
-  return w;
-}

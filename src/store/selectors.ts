@@ -1,7 +1,8 @@
 import type { Log2Bucket, ProbeFamily, ProbeStatusEvent, Status } from '../events.js';
 import { NOT_SELECTED_REASON, PROBE_FAMILIES } from '../events.js';
 import { quantile, toBuckets } from './histogram.js';
-import { RULES, worstStatus, type Finding, type SubsystemStats } from './rules.js';
+import { RULES, type Finding, type SubsystemStats } from './rules.js';
+import { SEVERITY_RANK, SEVERITY_STATUS, worstStatus } from '../knowledge/severity.js';
 import type { StoreState, SubsystemState } from './state.js';
 
 export interface SubsystemRow extends SubsystemStats {
@@ -49,8 +50,6 @@ export function statsOf(s: SubsystemState, duration_s: number): SubsystemStats {
   };
 }
 
-const SEVERITY_STATUS = { info: 'OK', warning: 'WARNING', critical: 'CRITICAL' } as const;
-
 export function judge(stats: SubsystemStats, state: StoreState): { status: Status; finding: Finding | null } {
   const rule = RULES.find((r) => r.subsystem === stats.name);
   if (rule) {
@@ -67,9 +66,8 @@ export function judge(stats: SubsystemStats, state: StoreState): { status: Statu
  */
 function eventFinding(state: StoreState, s: SubsystemState, status: Status): Finding {
   const recent = state.recent.toArray().filter((e) => e.subsystem === s.name);
-  const rank = { info: 0, warning: 1, critical: 2 } as const;
-  const worst = recent.reduce<(typeof recent)[number] | undefined>((w, e) => (!w || rank[e.severity] >= rank[w.severity] ? e : w), undefined);
-  const action = worst?.fields?.action;
+  const worst = recent.reduce<(typeof recent)[number] | undefined>((w, e) => (!w || SEVERITY_RANK[e.severity] >= SEVERITY_RANK[w.severity] ? e : w), undefined);
+  const action = worst?.xid?.action ?? worst?.fields?.action;
   return {
     subsystem: s.name,
     status,

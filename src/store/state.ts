@@ -13,6 +13,7 @@ import { DEFAULT_THRESHOLDS } from '../events.js';
 import { addBuckets, addValue, emptyHist, type Log2Hist } from './histogram.js';
 import { Ring } from './ring.js';
 import { applyXid, createXidState, type XidState } from './xid.js';
+import { worseSeverity } from '../knowledge/severity.js';
 
 /** Seconds of per-second counts kept for the 1 s and 10 s rates and the peak rate. */
 const RATE_WINDOW_S = 10;
@@ -126,11 +127,6 @@ function addKeys(into: Record<string, number>, add: Record<string, number>): voi
   }
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
-
-export function worseSeverity(a: Severity | null, b: Severity): Severity {
-  return a === null || SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a;
-}
 
 /**
  * The reducer. It does no I/O and reads no clock: everything it knows comes from the event.

@@ -1,9 +1,10 @@
-import type { KerntopEvent, Severity } from '../events.js';
+import { isXidKernelEvent, type KerntopEvent, type Severity } from '../events.js';
+import { SEVERITY_RANK } from '../knowledge/severity.js';
 
 /**
  * The Xid slice of the store: per GPU and per Xid, how many in a sliding window, how many in all,
  * and when last seen, so a storm of one Xid is one row with a count (xN) rather than N lines.
- * Fed by the KernelEvents of source "xid" (their fields carry xid, pci, uuid, ...).
+ * Fed by the KernelEvents of source "xid", from their typed payload (ev.xid: the tracker's XidEvent).
  */
 export const XID_WINDOW_MS = 60 * 60 * 1000;
 /** Bounded memory: rows kept in all (each row keeps at most one count per second of the window). */
@@ -43,18 +44,13 @@ export function createXidState(window_ms = XID_WINDOW_MS): XidState {
   return { window_ms, rows: new Map() };
 }
 
-function str(v: unknown): string | null {
-  return typeof v === 'string' ? v : null;
-}
-
 /** Reducer: in place, no I/O, no clock (times come from the events). */
 export function applyXid(s: XidState, ev: KerntopEvent): XidState {
-  if (ev.type !== 'kernel.event' || ev.source !== 'xid' || !ev.fields) return s;
-  const f = ev.fields;
-  const xid = typeof f.xid === 'number' ? f.xid : Number(f.xid);
-  if (!Number.isFinite(xid)) return s;
-  const pci = str(f.pci);
-  const key = `${pci ?? 'unknown'}|${xid}`;
+  if (!isXidKernelEvent(ev)) return s;
+  const x = ev.xid;
+  if (!Number.isFinite(x.xid)) return s;
+  const pci = x.gpu.pci;
+  const key = `${pci ?? 'unknown'}|${x.xid}`;
   let row = s.rows.get(key);
   if (!row) {
     if (s.rows.size >= MAX_ROWS) {
@@ -69,11 +65,11 @@ export function applyXid(s: XidState, ev: KerntopEvent): XidState {
       uuid: null,
       gpu_index: null,
       gpu_name: null,
-      xid,
-      name: str(f.name) ?? `Xid ${xid}`,
-      class: str(f.class) ?? 'hardware',
+      xid: x.xid,
+      name: x.name || `Xid ${x.xid}`,
+      class: x.class,
       severity: ev.severity,
-      action: str(f.action) ?? '',
+      action: x.action,
       total: 0,
       secs: [],
       counts: [],
@@ -86,13 +82,13 @@ export function applyXid(s: XidState, ev: KerntopEvent): XidState {
     s.rows.set(key, row);
   }
   row.total++;
-  if (str(f.uuid)) row.uuid = str(f.uuid);
-  if (typeof f.gpu_index === 'number') row.gpu_index = f.gpu_index;
-  if (str(f.gpu_name)) row.gpu_name = str(f.gpu_name);
+  if (x.gpu.uuid) row.uuid = x.gpu.uuid;
+  if (x.gpu.index !== undefined) row.gpu_index = x.gpu.index;
+  if (x.gpu.name) row.gpu_name = x.gpu.name;
   // Xid 154 and NVLink5 severities vary per event: the row shows the latest advice and severity.
   row.severity = ev.severity;
-  if (str(f.action)) row.action = str(f.action)!;
-  row.last_message = str(f.message) ?? row.last_message;
+  if (x.action) row.action = x.action;
+  row.last_message = x.message;
   row.last_pid = ev.pid ?? null;
   row.last_comm = ev.comm ?? null;
   if (ev.ts_ms < row.first_ms) row.first_ms = ev.ts_ms;
@@ -172,8 +168,6 @@ export interface XidSummary {
   gpus: XidGpu[];
 }
 
-const RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
-
 /** Pure view of the slice at now_ms: GPUs by index (then PCI), rows by last seen, newest first. */
 export function summarizeXid(s: XidState, now_ms: number): XidSummary {
   const fromS = windowStartS(now_ms, s.window_ms);
@@ -195,7 +189,7 @@ export function summarizeXid(s: XidState, now_ms: number): XidSummary {
     for (let i = lowerBound(r.secs, fromS + 1); i < r.secs.length; i++) count_window += r.counts[i];
     total += r.total;
     inWindow += count_window;
-    if (worst === null || RANK[r.severity] > RANK[worst]) worst = r.severity;
+    if (worst === null || SEVERITY_RANK[r.severity] > SEVERITY_RANK[worst]) worst = r.severity;
     g.rows.push({
       xid: r.xid,
       name: r.name,

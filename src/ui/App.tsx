@@ -1,7 +1,9 @@
-import React, { useEffect, useMemo, useReducer, useRef } from 'react';
+import React, { useEffect, useMemo } from 'react';
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import type { Store } from '../store/index.js';
 import { Pane } from './components/Pane.js';
+import { editText, splitKeys } from './components/TextField.js';
+import { useLiveState } from './hooks/useLiveState.js';
 import { SNAPSHOT_INTERVAL_MS, useStoreSnapshot, useTick } from './hooks/useStoreSnapshot.js';
 import { useTerminalSize, type TerminalSize } from './hooks/useTerminalSize.js';
 import { focusOrder, PANE_TITLES, planLayout, type LayoutPlan, type PaneBox, type PaneName } from './layout.js';
@@ -105,16 +107,10 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
   const theme = useTheme();
   const { exit } = useApp();
   const size = useTerminalSize(sizeOverride);
-  // Keys can arrive faster than React re-subscribes the input handler (two reads in one tick would
-  // both see the state of the last render), so the UI state lives in a ref every key reads at once,
-  // and a counter re-renders.
-  const ui = useRef<UiState>({ ...INITIAL_UI, focus: pane ?? 'events' });
-  const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const set = (patch: Partial<UiState>) => {
-    ui.current = { ...ui.current, ...patch };
-    rerender();
-  };
-  const { paused, refresh, focus, modal, filter, editing, chosenFamily, histOffset, eventsScroll, klogScroll, summaryOffset, probesOffset, message } = ui.current;
+  // Keys can arrive faster than React re-subscribes the input handler: every key reads the newest UI
+  // state (getUi), the render shows its own.
+  const [ui, getUi, set] = useLiveState<UiState>(() => ({ ...INITIAL_UI, focus: pane ?? 'events' }));
+  const { paused, refresh, focus, modal, filter, editing, chosenFamily, histOffset, eventsScroll, klogScroll, summaryOffset, probesOffset, message } = ui;
   const snapshot = useStoreSnapshot(store, paused, snapshotIntervalMs, refresh);
   // While paused the header's "PAUSED +N" (events waiting) follows the store once a second.
   useTick(1000, paused);
@@ -122,16 +118,17 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
   useEffect(() => {
     if (!message) return;
     const t = setTimeout(() => {
-      if (ui.current.message === message) set({ message: null });
+      if (getUi().message === message) set({ message: null });
     }, Math.max(0, message.until - Date.now()));
     return () => clearTimeout(t);
-  }, [message]);
+  }, [message, getUi, set]);
 
   // Rebuilt only when its inputs change, so the memoised panes get the same arrays and skip.
   // streamLines reads only the rings: a snapshot that moved elsewhere keeps these arrays.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const lines = useMemo(() => streamLines(snapshot, filter), [snapshot.recent, snapshot.recentTotal, snapshot.kmsgRecords, filter]);
-  const view = useMemo(() => buildView(snapshot, size, pane, lines, chosenFamily), [snapshot, size.columns, size.rows, pane, lines, chosenFamily]);
+  const { columns, rows } = size;
+  const view = useMemo(() => buildView(snapshot, { columns, rows }, pane, lines, chosenFamily), [snapshot, columns, rows, pane, lines, chosenFamily]);
   const { plan, boxes } = view;
   const order = focusOrder(plan);
   const focusedOf = (f: PaneName): PaneName => (order.includes(f) ? f : (order.find((p) => p === 'events') ?? order[0]));
@@ -146,7 +143,7 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
   const withFilter = (f: string): Partial<UiState> => ({ filter: f, eventsScroll: FOLLOW, klogScroll: FOLLOW });
 
   const scroll = (move: ScrollMove) => {
-    const u = ui.current;
+    const u = getUi();
     switch (focusedOf(u.focus)) {
       case 'events':
         return set({ eventsScroll: streamMove(view.events, (l) => l.id, u.eventsScroll, contentH('events'), move) });
@@ -163,24 +160,8 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
     }
   };
 
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') return quit();
-    // Several characters in one read: a paste, or keys typed faster than a frame (Ink splits escape
-    // sequences but not text). Taken one by one, as if typed.
-    const plain = !key.ctrl && !key.meta && !key.tab && !key.return && !key.escape;
-    if (plain && input.length > 1) {
-      for (const ch of input) {
-        if (ch === '\r' || ch === '\n') onKey('', { ...key, return: true });
-        else if (ch === '\u007f' || ch === '\b') onKey('', { ...key, backspace: true });
-        else if (ch >= ' ') onKey(ch, key);
-      }
-      return;
-    }
-    onKey(input, key);
-  });
-
-  function onKey(input: string, key: Key): void {
-    const u = ui.current;
+  const onKey = (input: string, key: Key): void => {
+    const u = getUi();
     if (u.modal !== null) {
       if (key.escape || (input === u.modal && !MODALS[u.modal]?.textInput)) set({ modal: null });
       return;
@@ -188,12 +169,9 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
     if (u.editing !== null) {
       if (key.escape) set({ editing: null, ...withFilter('') });
       else if (key.return) set({ editing: null });
-      else if (key.backspace || key.delete) {
-        const next = u.editing.slice(0, -1);
-        set({ editing: next, ...withFilter(next) });
-      } else if (input && !key.ctrl && !key.meta && !key.tab) {
-        const next = u.editing + input;
-        set({ editing: next, ...withFilter(next) });
+      else {
+        const next = editText(u.editing, input, key);
+        if (next !== null) set({ editing: next, ...withFilter(next) });
       }
       return;
     }
@@ -232,7 +210,13 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
       });
     }
     if (MODALS[input]) set({ modal: input });
-  }
+  };
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') return quit();
+    // Several characters in one read (a paste, keys typed faster than a frame): taken one by one.
+    for (const [i, k] of splitKeys(input, key)) onKey(i, k);
+  });
 
   const pending = paused ? Math.max(0, store.state.recent.total - snapshot.recentTotal) : 0;
   const body = plan.height - plan.header - plan.footer;

@@ -1,4 +1,4 @@
-import type { KernelEvent, KmsgRecord } from '../events.js';
+import type { KernelEvent, KmsgRecord, Severity } from '../events.js';
 import type { Snapshot } from './snapshot.js';
 
 // The stream panes' lines, built from a snapshot: pure, so filtering and merging are tested alone.
@@ -13,10 +13,6 @@ export type KlogLine = { id: string; time_ms: number; kind: 'record'; rec: KmsgR
 /** Sources whose events belong to the kernel log pane: Xid reports and log findings (soft lockups, OOM, Oops). */
 export const KLOG_SOURCES: ReadonlySet<string> = new Set(['xid', 'log', 'kmsg']);
 
-export function isXid(ev: KernelEvent): boolean {
-  return ev.source === 'xid' || ev.subsystem === 'xid';
-}
-
 function matcher(filter: string): ((hay: string) => boolean) | null {
   const f = filter.trim().toLowerCase();
   if (f === '') return null;
@@ -25,7 +21,8 @@ function matcher(filter: string): ((hay: string) => boolean) | null {
 
 function eventText(ev: KernelEvent): string {
   const fields = ev.fields ? Object.values(ev.fields).join(' ') : '';
-  return `${ev.severity} ${ev.subsystem} ${ev.source} ${ev.title} ${ev.comm ?? ''} ${ev.pid ?? ''} ${fields}`;
+  const x = ev.xid ? ` ${ev.xid.xid} ${ev.xid.gpu.pci ?? ''} ${ev.xid.gpu.uuid ?? ''} ${ev.xid.name} ${ev.xid.class} ${ev.xid.message}` : '';
+  return `${ev.severity} ${ev.subsystem} ${ev.source} ${ev.title} ${ev.comm ?? ''} ${ev.pid ?? ''} ${fields}${x}`;
 }
 
 export function eventLines(s: Snapshot, filter: string): EventLine[] {
@@ -84,42 +81,32 @@ export function klogLines(s: Snapshot, filter: string): KlogLine[] {
 
 export interface XidRow {
   id: string;
+  /** When this Xid was last seen on this GPU. */
   ts_ms: number;
   gpu: string;
-  xid: string;
+  xid: number;
+  /** Occurrences in all: a storm of one Xid is one row with its count (xN). */
+  count: number;
   name: string;
   action: string;
-  severity: KernelEvent['severity'];
+  severity: Severity;
 }
 
-function field(ev: KernelEvent, ...names: string[]): string | undefined {
-  for (const n of names) {
-    const v = ev.fields?.[n];
-    if (v !== undefined && v !== null && v !== '') return String(v);
-  }
-  return undefined;
-}
-
-/** The Xid feed, newest last: one row per Xid event, read from its fields (names tolerated in a few spellings). */
+/**
+ * The Xid table: the store's Xid slice (one row per GPU and Xid, as the summary shows it), newest
+ * last so the rows kept when the table is short are the latest.
+ */
 export function xidRows(s: Snapshot, filter: string): XidRow[] {
   const m = matcher(filter);
-  const base = s.recentTotal - s.recent.length;
   const out: XidRow[] = [];
-  for (let i = 0; i < s.recent.length; i++) {
-    const ev = s.recent[i];
-    if (!isXid(ev)) continue;
-    if (m && !m(eventText(ev))) continue;
-    out.push({
-      id: `x${base + i}`,
-      ts_ms: ev.ts_ms,
-      gpu: field(ev, 'gpu', 'pci', 'bus_id', 'device', 'dev') ?? '?',
-      xid: field(ev, 'xid', 'code') ?? '?',
-      name: field(ev, 'name', 'xid_name', 'mnemonic', 'description') ?? ev.title,
-      action: field(ev, 'action', 'recovery', 'resolution') ?? '',
-      severity: ev.severity,
-    });
+  for (const g of s.xid.gpus) {
+    const gpu = g.pci ?? 'unknown';
+    for (const r of g.rows) {
+      if (m && !m(`${gpu} ${g.uuid ?? ''} ${g.name ?? ''} ${r.xid} ${r.name} ${r.class} ${r.severity} ${r.action} ${r.last_message} ${r.last_comm ?? ''} ${r.last_pid ?? ''}`)) continue;
+      out.push({ id: `x${gpu}|${r.xid}`, ts_ms: r.last_ms, gpu, xid: r.xid, count: r.total, name: r.name, action: r.action, severity: r.severity });
+    }
   }
-  return out;
+  return out.sort((a, b) => a.ts_ms - b.ts_ms || a.xid - b.xid);
 }
 
 const ATTENTION: Record<string, number> = { CRITICAL: 0, FAILED: 0, STALLED: 0, WARNING: 1, STARTING: 2 };

@@ -1,11 +1,11 @@
 import { PANES, type PaneName } from './layout.js';
 
-/** The `--pane NAME` option, ready to spread into a yargs `builder` (`.options(paneOption)`). */
+/** The `--pane NAME` option, ready for a yargs `builder` (`.options(paneOption)`); yargs lists the choices. */
 export const paneOption = {
   pane: {
     type: 'string' as const,
     choices: [...PANES],
-    describe: `show one pane filling the terminal (${PANES.join(', ')})`,
+    describe: 'show one pane filling the terminal (for tmux layouts)',
   },
 };
 

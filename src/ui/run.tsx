@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { format } from 'node:util';
 import { render, type Instance } from 'ink';
+import { onStopRequested, type StopSignal } from '../lifecycle.js';
 import type { Store } from '../store/index.js';
 import { App } from './App.js';
 import { inkIncrementalFixed } from './ink-cache-hook.js';
@@ -38,8 +39,6 @@ export interface TuiOptions {
   onRender?: (renderTimeMs: number) => void;
 }
 
-
-const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
 
 export const NOT_A_TTY_MESSAGE =
   'the interactive monitor needs a terminal, but stdin or stdout is not a TTY. ' +
@@ -83,8 +82,9 @@ export async function runTui(store: Store, opts: TuiOptions = {}): Promise<TuiEx
 
   return new Promise<TuiExit>((resolve, reject) => {
     let settled = false;
+    let offStop = () => {};
     const cleanup = () => {
-      for (const s of SIGNALS) process.off(s, onSignal);
+      offStop();
       stdout.off('error', onStdoutError);
       Object.assign(console, saved);
       guard.restore();
@@ -100,14 +100,14 @@ export async function runTui(store: Store, opts: TuiOptions = {}): Promise<TuiEx
         resolve(exit);
       }
     };
-    const onSignal = (signal: NodeJS.Signals) => {
+    const onSignal = (signal: StopSignal) => {
       finish({ reason: 'signal', signal });
       const timeout = opts.signalExitTimeoutMs ?? 5000;
       if (timeout > 0) setTimeout(() => process.exit(tuiExitCode({ reason: 'signal', signal }) ?? 143), timeout).unref();
     };
     // EIO/EPIPE: the terminal went away (ssh dropped, tmux pane killed).
     const onStdoutError = () => finish({ reason: 'hangup' });
-    for (const s of SIGNALS) process.on(s, onSignal);
+    offStop = onStopRequested(onSignal);
     stdout.on('error', onStdoutError);
 
     try {

@@ -11,6 +11,7 @@ import {
   type StoreState,
   type SubsystemRow,
 } from '../store/index.js';
+import { selectXid, type XidSummary } from '../store/xid.js';
 
 /**
  * What one frame shows, read from the store through its selectors. The panes see only this: a plain,
@@ -35,6 +36,8 @@ export interface Snapshot {
   kmsgLost: number;
   diags: SourceDiagEvent[];
   parseErrors: number;
+  /** The store's Xid slice: one row per GPU and Xid, a storm counted (xN), as the summary shows it. */
+  xid: XidSummary;
 }
 
 /** `next` when it differs from `prev` in content, else `prev` itself, so unchanged panes see the same object. */
@@ -74,6 +77,7 @@ export function takeSnapshot(state: StoreState, prev?: Snapshot): Snapshot {
     kmsgLost: state.kmsg.lost,
     diags: same(prev?.diags, state.diags.toArray()),
     parseErrors,
+    xid: selectXid(state),
   };
   if (prev === undefined) return next;
   const sec = (ms: number) => Math.floor(ms / 1000);

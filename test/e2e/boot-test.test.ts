@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, bootTest, pidAlive, processesWith, startBootTest, waitUntil } from './lib/boot-test-cli.js';
+import { bootTest, pidAlive, processesWith, startBootTest, waitUntil } from './lib/boot-test-cli.js';
 import { cloudKernelUnavailableReason, type DebianCloudKernel, ensureDebianCloudKernel } from './lib/debian-cloud-kernel.js';
-import { NOBODY, useNobodyTree } from './lib/nobody.js';
+import { NOBODY, nobodyTreeForFile } from './lib/nobody.js';
 
 const onPath = (cmd: string) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
 const skipReason =
@@ -16,7 +16,7 @@ const skipReason =
   (existsSync('/bin/busybox') || onPath('busybox') ? null : 'busybox missing (apt-get install busybox-static)') ??
   (process.arch === 'x64' ? null : 'the Debian cloud kernel is amd64');
 
-const nobodyTree = useNobodyTree();
+const nobodyTree = nobodyTreeForFile();
 const tmp = mkdtempSync(join(tmpdir(), 'kerntop-boot-e2e-'));
 // A private cache: the first boot probes KVM for real, the later ones find the verdict.
 const env = { KERNTOP_CACHE_DIR: join(tmp, 'cache') };

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KmsgRecord } from '../../src/events.js';
 import { BIN, ROOT } from './lib/kerntop.js';
-import { useNobodyTree } from './lib/nobody.js';
+import { nobodyTreeForFile } from './lib/nobody.js';
 
-const nobodyTree = useNobodyTree();
+const nobodyTree = nobodyTreeForFile();
 
 const isRoot = process.geteuid?.() === 0;
 const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;

@@ -92,6 +92,6 @@ describe.skipIf(skipReason !== null)(`last-boot on a QEMU guest's own ramoops re
     expect(j).toMatchObject({ crashed: true, from: 'pstore', class: 'panic', title: 'kernel panic: sysrq triggered crash', function: 'sysrq_handle_crash' });
     expect(j.sources[0].note).toMatch(/^Panic#1, \d+ parts? \(ramoops\)$/);
     const text = await execa(BIN, ['last-boot', '--pstore', pstoreDir, '--crash-dir', join(work, 'no-crash-dir'), '--no-journal'], { reject: false });
-    expect(text.stdout).toMatch(/^last boot: ended in a crash: kernel panic: sysrq triggered crash\n  guilty function: sysrq_handle_crash\n/);
+    expect(text.stdout).toMatch(/^last boot: ended in a crash: kernel panic: sysrq triggered crash\n {2}guilty function: sysrq_handle_crash\n/);
   });
 });

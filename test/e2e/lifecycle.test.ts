@@ -7,11 +7,11 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ProbeStatusEvent } from '../../src/events.js';
 import { kernelLog, kernelLogSeq, segfaultsSince } from './lib/kernel-log.js';
 import { alive, BIN, bpftracePids, descendants, ROOT, startKerntop, type Running } from './lib/kerntop.js';
-import { useNobodyTree } from './lib/nobody.js';
+import { nobodyTreeForFile } from './lib/nobody.js';
 import { HAVE_TMUX, TmuxServer } from './lib/tmux.js';
 import { isRoot, sleep } from './lib/workloads.js';
 
-const nobodyTree = useNobodyTree();
+const nobodyTree = nobodyTreeForFile();
 
 let running: Running | null = null;
 afterEach(async () => {

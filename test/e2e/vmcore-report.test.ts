@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, BIN } from './lib/kerntop.js';
-import { NOBODY, useNobodyTree } from './lib/nobody.js';
+import { alive, BIN, descendants, ROOT } from './lib/kerntop.js';
+import { NOBODY, nobodyTreeForFile } from './lib/nobody.js';
 import { type VmcoreLab, ensureOtherVmlinux, ensureVmcoreLab, labUnavailableReason } from './lib/vmcore-lab.js';
 
 const hasDrgn = (() => {
@@ -27,7 +27,7 @@ let crashDir: string;
 let dumpPath: string;
 
 // The cases run as nobody use a copy of kerntop nobody can reach when the checkout is not.
-const nobodyTree = useNobodyTree();
+const nobodyTree = nobodyTreeForFile();
 
 async function kerntop(args: string[], opts: { env?: NodeJS.ProcessEnv; asNobody?: boolean; cwd?: string } = {}) {
   const tree = opts.asNobody ? nobodyTree() : null;
@@ -295,6 +295,35 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
     writeFileSync(join(work, 'not-a-dump'), 'x\n');
     await kerntop(['vmcore-report', '--vmcore', join(work, 'not-a-dump'), '--tmp-dir', out]);
     expect(readdirSync(out).filter((e) => e.startsWith('kerntop-vmcore.'))).toEqual([]);
+  });
+
+  it('SIGHUP (the terminal went away) cancels the report: its children are gone, nothing is kept, exit 3', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = mkdtempSync(join(work, 'hup-'));
+    const child = spawn(process.execPath, [BIN, 'vmcore-report', '--vmcore', dumpPath, '--vmlinux', lab.vmlinux, '-e', 'stacks', '-o', 'stacks', '--tmp-dir', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    // Every process kerntop runs at the moment the signal comes (the collector and whatever it started).
+    let sent = false;
+    const children = await new Promise<number[]>((resolve, reject) => {
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+        err += d;
+        if (!sent && /collector pid \d+/.test(err) && /plugin stacks: started/.test(err)) {
+          sent = true;
+          const pids = descendants(child.pid!);
+          child.kill('SIGHUP');
+          resolve(pids);
+        }
+      });
+      void exited.then(() => reject(new Error(`kerntop exited before the stacks plugin started:\n${err}`)));
+    });
+    expect(children.length).toBeGreaterThan(0);
+    const end = await exited;
+    // Ended by its own hand after cleaning up, not by the signal's default action.
+    expect(end, err).toEqual({ code: 3, signal: null });
+    expect(err).toContain('cancelled; nothing was kept');
+    expect(children.filter(alive)).toEqual([]);
+    expect(readdirSync(out)).toEqual([]);
   });
 
   describe('bad input: a clear message, and what could be collected is still archived', () => {

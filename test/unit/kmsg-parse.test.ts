@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLevelList } from '../../src/sources/kmsg/levels.js';
-import { parseKmsgRecord, splitKmsgRecords, unescapeKmsg } from '../../src/sources/kmsg/parse.js';
+import { parseLevelList } from '../../src/knowledge/kernel-log/levels.js';
+import { parseKmsgRecord, splitKmsgRecords, unescapeKmsg } from '../../src/knowledge/kernel-log/kmsg-record.js';
 import { parseTextLog } from '../../src/sources/kmsg/textlog.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/kmsg');

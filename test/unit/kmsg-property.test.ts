@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseKmsgRecord, splitKmsgRecords, unescapeKmsg } from '../../src/sources/kmsg/parse.js';
+import { parseKmsgRecord, splitKmsgRecords, unescapeKmsg } from '../../src/knowledge/kernel-log/kmsg-record.js';
 import { parseTextLog } from '../../src/sources/kmsg/textlog.js';
 import { XidTracker } from '../../src/knowledge/xid/tracker.js';
 import { parseXidLine } from '../../src/knowledge/xid/parse.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DmesgFollower } from '../../src/sources/kmsg/dmesg.js';
-import { parseKmsgRecord, splitKmsgRecords } from '../../src/sources/kmsg/parse.js';
+import { parseKmsgRecord, splitKmsgRecords } from '../../src/knowledge/kernel-log/kmsg-record.js';
 import { parseTextLog } from '../../src/sources/kmsg/textlog.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/kmsg');

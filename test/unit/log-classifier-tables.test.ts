@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { analyzeLog, LogStream, CRASH_FORMATS, BENIGN_LINES, IO_ERROR_RULES, FS_ERROR_RULES, HW_WARNING_RULES, SKIP_FRAMES, decodeLine } from '../../src/knowledge/log-classifier/index.js';
+import { analyzeLog, CRASH_FORMATS, BENIGN_LINES, IO_ERROR_RULES, FS_ERROR_RULES, HW_WARNING_RULES, SKIP_FRAMES, decodeLine } from '../../src/knowledge/log-classifier/index.js';
+import { LogStream } from '../../src/sources/kmsg/log-stream.js';
 import { matchHeader } from '../../src/knowledge/log-classifier/classifier.js';
 import { lineEventKind, lineSeverity } from '../../src/knowledge/log-classifier/line-rules.js';
 import { isSkippedFrame, parseFrame, parseIpLine } from '../../src/knowledge/log-classifier/frames.js';

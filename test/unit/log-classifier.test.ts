@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyzeLog, LogStream } from '../../src/knowledge/log-classifier/index.js';
+import { analyzeLog } from '../../src/knowledge/log-classifier/index.js';
+import { LogStream } from '../../src/sources/kmsg/log-stream.js';
 
 const fx = (name: string) => readFileSync(new URL(`../../fixtures/kernel-logs/${name}`, import.meta.url), 'utf8');
 

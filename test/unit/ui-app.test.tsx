@@ -1,7 +1,7 @@
 import React from 'react';
 import stringWidth from 'string-width';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KerntopEvent } from '../../src/events.js';
+import type { KernelEvent, KerntopEvent } from '../../src/events.js';
 import { readRecording } from '../../src/sources/replay/player.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { App } from '../../src/ui/App.js';
@@ -75,11 +75,11 @@ describe('layout at 60, 100 and 160 columns', () => {
     expect(f).toMatch(/oom\s+1\s.*CRITICAL/);
     // Xid feed with GPU, code, name, action: the newest Xid is in the table.
     const xid = kernelLog.filter((e) => e.type === 'kernel.event' && e.source === 'xid').at(-1)!;
-    const fields = (xid as { fields: Record<string, string | number> }).fields;
+    const x = (xid as KernelEvent).xid!;
     expect(f).toMatch(/TIME\s+GPU\s+XID NAME\s+ACTION/);
-    const row = r.lines().find((l) => l.includes(String(fields.pci)) && new RegExp(`\\s${fields.xid}\\s`).test(l))!;
-    expect(row).toContain(String(fields.name).slice(0, 20));
-    expect(row).toContain(String(fields.action).slice(0, 10));
+    const row = r.lines().find((l) => l.includes(String(x.gpu.pci)) && new RegExp(`\\s${x.xid}\\s`).test(l))!;
+    expect(row).toContain(x.name.slice(0, 20));
+    expect(row).toContain(x.action.slice(0, 10));
   });
 
   it('100x40: stacked, full width, no second column', async () => {
@@ -168,6 +168,18 @@ describe('keys', () => {
     await r.press(KEYS.escape);
     f = await r.waitFor((f) => !f.includes('filter: oom'));
     expect(f).not.toContain('match "oom"');
+  });
+
+  it('the / filter is a text field: Ctrl+U empties it, a control character typed is not inserted', async () => {
+    const r = renderApp(loadedStore(), 160, 45);
+    await r.waitFor((f) => f.includes('Events'));
+    await r.press('/', 'x', 'y');
+    await r.waitFor((f) => f.includes('/xy_'));
+    // Ctrl+U, then "oo", NEL (a C1 control character, which would move the terminal's cursor), "m".
+    await r.press('\u0015', 'o', 'o', '\u0085', 'm', KEYS.enter);
+    const f = await r.waitFor((f) => f.includes('filter: oom'));
+    expect(f).toContain('match "oom"');
+    expect(f).not.toContain('xy');
   });
 
   it('a paste of "/oom" and Enter in one read still filters (keys faster than a frame)', async () => {

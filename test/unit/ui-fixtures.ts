@@ -2,9 +2,10 @@
 // (its kernel log texts are real lines: NVRM Xid reports, the lkdtm WARNING of a real boot log);
 // kernelLogEvents() runs real captured kernel log text through kerntop's own parsers.
 import { readFileSync } from 'node:fs';
-import type { KerntopEvent, Log2Bucket, ProbeFamily } from '../../src/events.js';
-import { XidTracker, xidToKernelEvent } from '../../src/knowledge/xid/tracker.js';
-import { parseKmsgRecord } from '../../src/sources/kmsg/parse.js';
+import type { KerntopEvent, KmsgRecord, Log2Bucket, ProbeFamily } from '../../src/events.js';
+import { XidTracker } from '../../src/knowledge/xid/tracker.js';
+import { xidToKernelEvent } from '../../src/sources/kmsg/xid-event.js';
+import { parseKmsgRecord } from '../../src/knowledge/kernel-log/kmsg-record.js';
 import { DEFAULT_THRESHOLDS } from '../../src/events.js';
 
 export const T0 = Date.UTC(2025, 0, 15, 10, 0, 0);
@@ -48,10 +49,14 @@ export function sessionEvents(seconds = 30, t0 = T0): KerntopEvent[] {
     evs.push({ type: 'kmsg.record', ts_ms: ts + 30, source: 'kmsg', record: { seq: 1000 + s, ts_us: 5_000_000 + s * 1_000_000, level: 6, facility: 0, flags: '-', text: `eth0: link stats tick ${s}`, arrival_ms: ts + 30 } });
   }
   const tx = t0 + Math.floor(seconds / 2) * 1000;
-  evs.push({ type: 'kmsg.record', ts_ms: tx, source: 'kmsg', record: { seq: 2001, ts_us: 9_000_000, level: 3, facility: 0, flags: '-', text: 'NVRM: Xid (PCI:0000:2b:00): 79, GPU has fallen off the bus.', arrival_ms: tx } });
-  evs.push({ type: 'kernel.event', ts_ms: tx, source: 'xid', subsystem: 'xid', severity: 'critical', title: 'Xid 79 on 0000:2b:00: GPU has fallen off the bus', fields: { pci: '0000:2b:00', xid: 79, name: 'GPU has fallen off the bus', action: 'reset GPU or reboot node' } });
-  evs.push({ type: 'kmsg.record', ts_ms: tx + 400, source: 'kmsg', record: { seq: 2002, ts_us: 9_400_000, level: 4, facility: 0, flags: '-', text: 'NVRM: Xid (PCI:0000:01:00): 31, pid=13705, name=UnrealEditor, channel 0x0000000c, intr 00000000. MMU Fault: ENGINE GRAPHICS GPC2 GPCCLIENT_PROP_0 faulted @ 0x0_00000000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_READ', arrival_ms: tx + 400 } });
-  evs.push({ type: 'kernel.event', ts_ms: tx + 400, source: 'xid', subsystem: 'xid', severity: 'warning', title: 'Xid 31 on 0000:01:00: GPU MMU page fault (UnrealEditor[13705])', pid: 13705, comm: 'UnrealEditor', fields: { pci: '0000:01:00', xid: 31, name: 'GPU MMU page fault', action: 'restart app' } });
+  // Xid events as the kmsg source makes them: the tracker reads the record, xidToKernelEvent wraps it.
+  const xids = new XidTracker();
+  const xidRecord = (record: KmsgRecord) => {
+    evs.push({ type: 'kmsg.record', ts_ms: record.arrival_ms!, source: 'kmsg', record });
+    for (const x of xids.process(record)) evs.push(xidToKernelEvent(x, record.arrival_ms));
+  };
+  xidRecord({ seq: 2001, ts_us: 9_000_000, level: 3, facility: 0, flags: '-', text: 'NVRM: Xid (PCI:0000:2b:00): 79, GPU has fallen off the bus.', arrival_ms: tx });
+  xidRecord({ seq: 2002, ts_us: 9_400_000, level: 4, facility: 0, flags: '-', text: 'NVRM: Xid (PCI:0000:01:00): 31, pid=13705, name=UnrealEditor, channel 0x0000000c, intr 00000000. MMU Fault: ENGINE GRAPHICS GPC2 GPCCLIENT_PROP_0 faulted @ 0x0_00000000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_READ', arrival_ms: tx + 400 });
   evs.push({ type: 'kmsg.record', ts_ms: tx + 800, source: 'kmsg', record: { seq: 2003, ts_us: 9_800_000, level: 4, facility: 0, flags: '-', text: 'WARNING: CPU: 0 PID: 45 at drivers/misc/lkdtm/bugs.c:85 lkdtm_WARNING+0x8/0xb', arrival_ms: tx + 800 } });
   evs.push({ type: 'kernel.event', ts_ms: tx + 800, source: 'log', subsystem: 'warn', severity: 'warning', title: 'WARNING at drivers/misc/lkdtm/bugs.c:85 lkdtm_WARNING', pid: 45 });
   evs.push({ type: 'kernel.event', ts_ms: tx + 900, source: 'oom', subsystem: 'oom', severity: 'critical', title: 'OOM kill: python3[8812] in /kubepods/pod42 (rss 3.9 GiB)', pid: 8812, comm: 'python3' });

@@ -8,6 +8,13 @@ import { runTui, type TuiExit } from '../../src/ui/run.js';
 import { sessionEvents } from './ui-fixtures.js';
 import { TestStdin, TestStdout } from './ui-render.js';
 
+// Ink decides when loaded that a CI variable means "no live frames" (the monitor hides it the same
+// way before loading Ink: src/cli/monitor.ts); this file counts live frames, so CI runs need it gone.
+vi.hoisted(() => {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+});
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Counts how often App asks the summary pane to render (the pane itself is unchanged).

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import stringWidth from 'string-width';
 import type { KerntopEvent } from '../../src/events.js';
+import { xidInfo } from '../../src/knowledge/xid/catalog.js';
 import { createStore } from '../../src/store/index.js';
 import { fitColumns, type Column } from '../../src/ui/components/Table.js';
 import { focusOrder, planLayout, type LayoutInput } from '../../src/ui/layout.js';
@@ -131,20 +132,20 @@ describe('stream lines from a snapshot', () => {
   it('merges kernel log records and findings by time, record before its finding', () => {
     const lines = klogLines(snap, '');
     const i = lines.findIndex((l) => l.kind === 'record' && l.rec.text.includes('Xid (PCI:0000:2b:00): 79'));
-    expect(lines[i + 1]).toMatchObject({ kind: 'finding', ev: { source: 'xid', fields: { xid: 79 } } });
+    expect(lines[i + 1]).toMatchObject({ kind: 'finding', ev: { source: 'xid', xid: { xid: 79 } } });
     for (let k = 1; k < lines.length; k++) expect(lines[k].time_ms).toBeGreaterThanOrEqual(lines[k - 1].time_ms);
   });
 
-  it('reads GPU, code, name and action from Xid events', () => {
+  it('reads GPU, code, name and action from the store\'s Xid slice, newest last', () => {
     expect(xidRows(snap, '')).toMatchObject([
-      { gpu: '0000:2b:00', xid: '79', name: 'GPU has fallen off the bus', action: 'reset GPU or reboot node', severity: 'critical' },
-      { gpu: '0000:01:00', xid: '31', name: 'GPU MMU page fault', action: 'restart app' },
+      { gpu: '0000:2b:00', xid: 79, count: 1, name: 'GPU has fallen off the bus', action: expect.stringContaining('reboot the node'), severity: 'critical' },
+      { gpu: '0000:01:00', xid: 31, count: 1, name: xidInfo(31).name, action: xidInfo(31).advice, severity: 'warning' },
     ]);
   });
 
   it('filters case-insensitively over titles, subsystems, process names and fields', () => {
     expect(eventLines(snap, 'STRESS-ng').every((l) => l.ev.comm === 'stress-ng')).toBe(true);
-    expect(eventLines(snap, '0000:01:00').map((l) => l.ev.fields?.xid)).toEqual([31]);
+    expect(eventLines(snap, '0000:01:00').map((l) => l.ev.xid?.xid)).toEqual([31]);
     expect(klogLines(snap, 'lkdtm').map((l) => l.kind)).toEqual(['record', 'finding']);
   });
 

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { normalizePci } from '../../src/knowledge/xid/pci.js';
 import { parseNvidiaSmiCsv } from '../../src/knowledge/xid/nvidia-smi.js';
 import { parseXidLine } from '../../src/knowledge/xid/parse.js';
-import { XidTracker, xidToKernelEvent } from '../../src/knowledge/xid/tracker.js';
-import { parseKmsgRecord, splitKmsgRecords } from '../../src/sources/kmsg/parse.js';
+import { XidTracker } from '../../src/knowledge/xid/tracker.js';
+import { xidToKernelEvent } from '../../src/sources/kmsg/xid-event.js';
+import { parseKmsgRecord, splitKmsgRecords } from '../../src/knowledge/kernel-log/kmsg-record.js';
 import { parseTextLog } from '../../src/sources/kmsg/textlog.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/kmsg');
@@ -190,6 +191,8 @@ describe('XidTracker', () => {
   it('becomes a store KernelEvent of source and subsystem "xid"', () => {
     const [ev] = new XidTracker().process({ seq: 7, ts_us: 5, text: line('name=UnrealEditor'), arrival_ms: 1_700_000_000_000 });
     const k = xidToKernelEvent(ev);
-    expect(k).toMatchObject({ type: 'kernel.event', source: 'xid', subsystem: 'xid', severity: 'warning', ts_ms: 1_700_000_000_000, pid: 13705, comm: 'UnrealEditor', fields: { xid: 31, pci: '0000:01:00', uuid: null, class: 'application', seq: 7 } });
+    expect(k).toMatchObject({ type: 'kernel.event', source: 'xid', subsystem: 'xid', severity: 'warning', ts_ms: 1_700_000_000_000, pid: 13705, comm: 'UnrealEditor', xid: { xid: 31, gpu: { pci: '0000:01:00' }, class: 'application', seq: 7 } });
+    // The payload is the tracker's own object: one shape for `kerntop xid --json` and the store.
+    expect(k.xid).toBe(ev);
   });
 });

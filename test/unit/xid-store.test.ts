@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { XidTracker, xidToKernelEvent } from '../../src/knowledge/xid/tracker.js';
+import { XidTracker } from '../../src/knowledge/xid/tracker.js';
+import { xidToKernelEvent } from '../../src/sources/kmsg/xid-event.js';
 import { xidSection } from '../../src/report/xid-section.js';
 import { createStore, selectSubsystems } from '../../src/store/index.js';
 import { applyXid, createXidState, selectXid, summarizeXid } from '../../src/store/xid.js';

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { onShutdown } from '../../lifecycle.js';
+import { isStopSignal, onShutdown, signalExitCode } from '../../lifecycle.js';
 import { ARCH_NAMES } from '../../jobs/boot-test/arch.js';
 import { DEFAULTS } from '../../jobs/boot-test/defaults.js';
 import { BootTestSetupError } from '../../jobs/boot-test/errors.js';
@@ -71,7 +71,7 @@ export const bootTestCommand: CommandModule<object, BootTestArgs> = {
     // Conventional 128+N for the signal that cancelled the run.
     let cancelCode = 130;
     onShutdown(async (why) => {
-      cancelCode = ({ SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as Record<string, number>)[why] ?? 3;
+      cancelCode = isStopSignal(why) ? signalExitCode(why) : 3;
       ac.abort();
       spinner.stop();
       await job?.catch(() => undefined);

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import type { ExporterArgs } from '../../exporter/run.js';
+import type { ExporterArgs } from '../exporter-run.js';
 import { DEFAULT_LISTEN } from '../../exporter/listen.js';
 import { DEFAULT_STATE_DIR } from '../../exporter/state-dir.js';
 import { thresholdOptions } from '../options.js';
@@ -24,7 +24,7 @@ export const exporterCommand: CommandModule<object, ExporterArgs> = {
       .example('kerntop exporter --listen 127.0.0.1:9864 --web.config.file web.yml', 'TLS and basic auth')
       .example('kerntop exporter --replay fixtures/sessions/busy-host.jsonl --listen :9865', 'a recorded node, without root') as never,
   handler: async (argv) => {
-    const { runExporter } = await import('../../exporter/run.js');
+    const { runExporter } = await import('../exporter-run.js');
     const code = await runExporter(argv);
     process.exit(code);
   },

@@ -3,7 +3,7 @@ import { runSourceUntilDone } from '../run-source.js';
 import type { KerntopEvent, KmsgRecordEvent } from '../../events.js';
 import { CursorStore } from '../../sources/kmsg/cursor.js';
 import { escapeControls, recordJson, recordText } from '../../sources/kmsg/format.js';
-import { parseLevelList } from '../../sources/kmsg/levels.js';
+import { parseLevelList } from '../../knowledge/kernel-log/levels.js';
 import { KmsgSource } from '../../sources/kmsg/source.js';
 
 interface KmsgArgs {

@@ -1,6 +1,8 @@
 import type { CommandModule } from 'yargs';
 import type { MonitorArgs } from '../monitor.js';
 import { thresholdOptions } from '../options.js';
+// The pane names have one owner (ui/layout.ts); this import loads no Ink.
+import { paneOption } from '../../ui/pane-option.js';
 
 export const monitorCommand: CommandModule<object, MonitorArgs> = {
   command: '$0',
@@ -18,7 +20,7 @@ export const monitorCommand: CommandModule<object, MonitorArgs> = {
       .option('record', { type: 'string', describe: 'write every event to FILE (JSON lines after a header)' })
       .option('replay', { type: 'string', describe: 'replay a recording instead of probing the kernel (no root needed)' })
       .option('speed', { type: 'number', default: 1, describe: 'with --replay: 1 recorded pace, 2 twice as fast, 0 as fast as possible' })
-      .option('pane', { type: 'string', choices: ['summary', 'hist', 'events', 'kmsg', 'probes'], describe: 'show one pane filling the terminal (for tmux layouts)' })
+      .options(paneOption)
       .option('kmsg', { type: 'boolean', default: true, describe: 'follow the kernel log (/dev/kmsg) too (--no-kmsg to leave it out)' })
       .conflicts('replay', 'record')
       .example('kerntop', 'live monitor')

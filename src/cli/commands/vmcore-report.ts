@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
+import { onStopRequested } from '../../lifecycle.js';
 
 interface VmcoreReportArgs {
   vmcore?: string;
@@ -41,9 +42,9 @@ export async function runVmcoreReportCli(argv: VmcoreReportArgs): Promise<number
     return 3;
   }
   const ac = new AbortController();
-  const onSignal = () => ac.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // SIGINT, SIGTERM or SIGHUP (the terminal went away) cancels the report: the collector is killed and
+  // nothing is kept.
+  const off = onStopRequested(() => ac.abort());
   try {
     const result = await runVmcoreReport({
       vmcore: argv.vmcore,
@@ -85,8 +86,7 @@ export async function runVmcoreReportCli(argv: VmcoreReportArgs): Promise<number
     process.stderr.write(`kerntop vmcore-report: ${(e as Error).message}\n`);
     return 3;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    off();
   }
 }
 

@@ -74,11 +74,10 @@ async function probe(qemu: string, arch: ArchInfo, image: string, signal?: Abort
     cmdline: `console=${arch.console}${early} panic=-1`,
   });
   let sawOutput = false;
-  let firstOutputTimer: NodeJS.Timeout | undefined;
   const ctl = new AbortController();
   const onAbort = () => ctl.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
-  firstOutputTimer = setTimeout(() => {
+  const firstOutputTimer = setTimeout(() => {
     if (!sawOutput) ctl.abort();
   }, PROBE_FIRST_OUTPUT_MS);
   const out = await runVmProcess(argv, {

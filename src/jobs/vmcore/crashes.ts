@@ -84,7 +84,7 @@ async function findDebuginfo(dumpPath: string, release: string | null, buildId: 
 
 async function entryFor(dir: string, dumpPath: string, dmesg: string | null, dirName: string | null): Promise<CrashEntry> {
   const info = await inspectDump(dumpPath);
-  let time: Date | null = null;
+  let time: Date | null;
   let source: CrashEntry['time_source'] = null;
   if (dirName && (time = timeFromName(dirName))) source = 'directory name';
   else if ((time = timeFromName(basename(dumpPath)))) source = 'file name';

@@ -232,7 +232,10 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
 
     // 4. Interpretation: facts, panic reason through the log classifier.
     const plugins = [...VMCORE_PLUGINS.map((p) => runs.get(p.name)!).filter(Boolean)];
+    // Plugin data is JSON the collector wrote: read field by field, as the plugins define it.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const kdata = runs.get('kernel_info')?.data as Record<string, any> | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const pdata = runs.get('panic')?.data as Record<string, any> | undefined;
     let logText: string = (pdata?.log_text as string | undefined) ?? '';
     if (!logText) logText = await readFile(join(collect, 'plugins', 'dmesg', 'dmesg.txt'), 'utf8').catch(() => '');
@@ -317,7 +320,7 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
 
 /** Removes private work directories of kerntop runs that no longer exist (a decompressed vmlinux is 600 MB). */
 async function sweepStale(tmpDir: string): Promise<void> {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = await readdir(tmpDir);
   } catch {

@@ -28,7 +28,7 @@ export function loadPluginTable(path: string = PLUGIN_TABLE_PATH): readonly Plug
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read the plugin table ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read the plugin table ${path}: ${(e as Error).message}`, { cause: e });
   }
   const parsed = PluginTableSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${path} is not a valid plugin table: ${z.prettifyError(parsed.error)}`);

@@ -111,6 +111,8 @@ export function formatUptime(s: number): string {
 
 function sectionSummaries(r: VmcoreReportResult): string[] {
   const out: string[] = [];
+  // Plugin data is JSON the collector wrote, read field by field as each plugin defines it.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const data = (name: string) => r.plugins.find((p) => p.name === name && p.status === 'ok')?.data as Record<string, any> | undefined;
   const t = data('tasks');
   if (t) {

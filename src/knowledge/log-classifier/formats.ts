@@ -60,7 +60,6 @@ const F = '(?<func>[A-Za-z_$][\\w.$]*)';
 const re = (src: string, flags = '') => new RegExp(src.replace(/\{FUNC\}/g, F), flags);
 
 const IP_TRACE: StackSpec = { parts: ['ip', 'trace'], parts2: ['frames'] };
-const TRACE: StackSpec = { parts: ['trace'], parts2: ['frames'] };
 const ACCESS_DETAIL = /(?<access>Read|Write) (?:of size|at addr)/;
 const PREFIX = '^\\s*(?:Oops: )?';
 const KMSAN_ORIGIN = /^(?:Local variable .* created at:|Uninit was created at:)/;

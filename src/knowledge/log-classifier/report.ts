@@ -33,7 +33,7 @@ function frameMatches(f: Frame, spec: StackSpec | undefined): boolean {
 }
 
 /** Runs one list of stack parts over the lines; returns all frames met (in order) with a flag for "skipped". */
-function collectFrames(lines: ReportLine[], header: RegExpExecArray, parts: StackPart[], spec: StackSpec): Frame[] {
+function collectFrames(lines: ReportLine[], header: RegExpExecArray, parts: StackPart[]): Frame[] {
   const frames: Frame[] = [];
   let pos = 1; // line 0 is the header
   for (const part of parts) {
@@ -120,12 +120,12 @@ function pick(frames: Frame[], spec: StackSpec): Frame | null {
 }
 
 export function guiltyFrame(lines: ReportLine[], header: RegExpExecArray, spec: StackSpec): Frame | null {
-  const frames1 = collectFrames(lines, header, spec.parts, spec);
+  const frames1 = collectFrames(lines, header, spec.parts);
   const f1 = pick(frames1, spec);
   // The second layout is for reports where the first found no frame at all; frames that were all
   // plumbing mean there is no culprit to name (syzkaller titles those "in corrupted").
   if (f1 || !spec.parts2 || frames1.length > 0) return f1;
-  return pick(collectFrames(lines, header, spec.parts2, spec), spec);
+  return pick(collectFrames(lines, header, spec.parts2), spec);
 }
 
 // syzkaller-style title clean-up: no addresses, offsets or timestamps in a title; bounded length.

@@ -1,4 +1,4 @@
-import type { Severity } from '../../events.js';
+import type { Severity } from '../severity.js';
 
 /**
  * NVIDIA Xid catalog as data (mnemonics only where NVIDIA's catalog names them). Sources: NVIDIA's Xid catalog for Ampere and newer (resolution
@@ -11,21 +11,24 @@ import type { Severity } from '../../events.js';
  *   gsp          - the GPU System Processor firmware.
  *   informational- driver bookkeeping or a consequence of another Xid.
  */
-export type XidClass = 'application' | 'hardware' | 'memory_ecc' | 'nvlink' | 'gsp' | 'informational';
+export const XID_CLASSES = ['application', 'hardware', 'memory_ecc', 'nvlink', 'gsp', 'informational'] as const;
+export type XidClass = (typeof XID_CLASSES)[number];
 
 /** What to do, from least to most disruptive. */
-export type XidActionCode =
-  | 'none'
-  | 'watch'
-  | 'follow_root_cause'
-  | 'restart_app'
-  | 'update_driver'
-  | 'check_hardware'
-  | 'reset_gpu'
-  | 'drain_p2p'
-  | 'drain_reset'
-  | 'reboot_node'
-  | 'contact_vendor';
+export const XID_ACTION_CODES = [
+  'none',
+  'watch',
+  'follow_root_cause',
+  'restart_app',
+  'update_driver',
+  'check_hardware',
+  'reset_gpu',
+  'drain_p2p',
+  'drain_reset',
+  'reboot_node',
+  'contact_vendor',
+] as const;
+export type XidActionCode = (typeof XID_ACTION_CODES)[number];
 
 /** The actions that take a GPU (or the node) out of service: what fleet views and alerts call drain/reset. */
 export const DRAIN_OR_RESET_ACTIONS: readonly XidActionCode[] = ['drain_reset', 'drain_p2p', 'reset_gpu', 'reboot_node'];

@@ -1,4 +1,5 @@
-import type { KernelEvent, KmsgRecord, Severity } from '../../events.js';
+import type { KmsgRecord } from '../kernel-log/record.js';
+import type { Severity } from '../severity.js';
 import { ACTION_TEXT, RECOVERY_ACTIONS, xidInfo, type XidActionCode, type XidClass } from './catalog.js';
 import { normalizePci } from './pci.js';
 import { parseBoardSerial, parseGpuAt, parseRateLimit, parseXidLine, RE_FALLEN_HEAD, RE_FALLEN_TAIL, type NvlinkDetail, type XidLine } from './parse.js';
@@ -213,40 +214,4 @@ export class XidTracker {
 export function gpuLabel(g: XidEvent['gpu']): string {
   const parts = [g.index !== undefined ? `#${g.index}` : '', g.name ?? ''].filter(Boolean).join(' ');
   return `${g.pci ?? 'unknown GPU'}${parts ? ` (${parts})` : ''}`;
-}
-
-/**
- * The Xid as a store event: it counts in the summary's "xid" row, and the Xid slice of the store keeps
- * its per-GPU window from the fields.
- */
-export function xidToKernelEvent(ev: XidEvent, now_ms = Date.now()): KernelEvent {
-  const fields: Record<string, string | number | boolean | null> = {
-    xid: ev.xid,
-    pci: ev.gpu.pci,
-    uuid: ev.gpu.uuid ?? null,
-    name: ev.name,
-    class: ev.class,
-    action: ev.action,
-    action_code: ev.action_code,
-    message: ev.message,
-    seq: ev.seq,
-    ts_us: ev.ts_us,
-  };
-  if (ev.gpu.index !== undefined) fields.gpu_index = ev.gpu.index;
-  if (ev.gpu.name) fields.gpu_name = ev.gpu.name;
-  if (ev.caused_by !== undefined) fields.caused_by = ev.caused_by;
-  if (ev.gpu_instance !== undefined) fields.gpu_instance = ev.gpu_instance;
-  if (ev.compute_instance !== undefined) fields.compute_instance = ev.compute_instance;
-  const k: KernelEvent = {
-    type: 'kernel.event',
-    ts_ms: ev.time_ms ?? now_ms,
-    source: 'xid',
-    subsystem: 'xid',
-    severity: ev.severity,
-    title: `Xid ${ev.xid} on GPU ${gpuLabel(ev.gpu)}: ${ev.name}`,
-    fields,
-  };
-  if (typeof ev.pid === 'number') k.pid = ev.pid;
-  if (ev.process) k.comm = ev.process;
-  return k;
 }

@@ -294,7 +294,10 @@ export class BpftraceSource implements EventSource {
         this.childDied(`bpftrace killed by ${trial.signal} during start-up`);
         return;
       }
-      if (trial.kind === 'failed') failed.push(family), this.demote(family, trial.reason);
+      if (trial.kind === 'failed') {
+        failed.push(family);
+        this.demote(family, trial.reason);
+      }
     }
     if (failed.length === 0) {
       // Each family starts alone but not together: report it on all and retry later.

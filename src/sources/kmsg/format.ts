@@ -1,5 +1,5 @@
 import type { KmsgRecord } from '../../events.js';
-import { facilityName, levelName } from './levels.js';
+import { facilityName, levelName } from '../../knowledge/kernel-log/levels.js';
 
 /** The --json form of a record: fixed key order, absent fields omitted. */
 export function recordJson(r: KmsgRecord & { extra?: Record<string, string>; dict?: Record<string, string> }, source?: string): string {

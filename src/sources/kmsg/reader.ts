@@ -1,7 +1,7 @@
 import { closeSync, constants as FS, fstatSync, openSync, readSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { explainKmsgError, KmsgUnavailableError } from './errors.js';
-import { parseKmsgRecord, splitKmsgRecords, type ParsedKmsgRecord } from './parse.js';
+import { parseKmsgRecord, splitKmsgRecords, type ParsedKmsgRecord } from '../../knowledge/kernel-log/kmsg-record.js';
 
 export const KMSG_PATH = '/dev/kmsg';
 /** /dev/kmsg is character device 1:11 (drivers/char/mem.c). */

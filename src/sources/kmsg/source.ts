@@ -1,6 +1,7 @@
 import type { KernelEvent, KmsgRecord } from '../../events.js';
-import { XidTracker, xidToKernelEvent, type GpuInfo, type XidEvent } from '../../knowledge/xid/tracker.js';
-import { LogStream } from '../../knowledge/log-classifier/index.js';
+import { XidTracker, type GpuInfo, type XidEvent } from '../../knowledge/xid/tracker.js';
+import { xidToKernelEvent } from './xid-event.js';
+import { LogStream } from './log-stream.js';
 import type { Emit, EventSource } from '../source.js';
 import { readBootId, type CursorStore } from './cursor.js';
 import { DMESG_POLL_MS, DmesgFollower, readDmesgOnce } from './dmesg.js';

@@ -45,7 +45,7 @@ export class Recorder {
     try {
       this.fd = openSync(path, 'w', 0o644);
     } catch (e) {
-      throw new Error(recordingErrorMessage(path, e as NodeJS.ErrnoException));
+      throw new Error(recordingErrorMessage(path, e as NodeJS.ErrnoException), { cause: e });
     }
     const line = Buffer.from(`${JSON.stringify(header)}\n`);
     try {
@@ -53,7 +53,7 @@ export class Recorder {
       if (this.whole !== line.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
     } catch (e) {
       closeSync(this.fd);
-      throw new Error(recordingErrorMessage(path, e as NodeJS.ErrnoException));
+      throw new Error(recordingErrorMessage(path, e as NodeJS.ErrnoException), { cause: e });
     }
   }
 

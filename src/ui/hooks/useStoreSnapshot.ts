@@ -15,14 +15,13 @@ export function useStoreSnapshot(store: Store, paused: boolean, intervalMs = SNA
   const [snap, setSnap] = useState<Snapshot>(() => takeSnapshot(store.state));
   const seen = useRef(snap.version);
   const lastFlush = useRef(0);
-  const current = useRef(snap);
-  current.current = snap;
   // `refresh` changes when the user acts on the store (clear): show the result even while paused.
-  useEffect(() => {
-    if (refresh === 0) return;
-    seen.current = store.state.version;
+  // Taken in this render (React's way to adjust state to a changed prop), not in an effect after it.
+  const [shownRefresh, setShownRefresh] = useState(refresh);
+  if (refresh !== shownRefresh) {
+    setShownRefresh(refresh);
     setSnap(takeSnapshot(store.state));
-  }, [store, refresh]);
+  }
   useEffect(() => {
     if (paused) return;
     let timer: NodeJS.Timeout | null = null;
@@ -31,11 +30,8 @@ export function useStoreSnapshot(store: Store, paused: boolean, intervalMs = SNA
       if (store.state.version === seen.current) return;
       seen.current = store.state.version;
       lastFlush.current = Date.now();
-      const next = takeSnapshot(store.state, current.current);
-      if (next !== current.current) {
-        current.current = next;
-        setSnap(next);
-      }
+      // The previous snapshot comes back when nothing shown changed, and React then skips the render.
+      setSnap((prev) => takeSnapshot(store.state, prev));
     };
     const schedule = () => {
       if (timer) return;

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Text, useInput } from 'ink';
-import { offsetMove } from '../scroll.js';
+import { keyMove, offsetMove } from '../scroll.js';
 import { fit, truncate } from '../text.js';
 import { useTheme } from '../theme.js';
-import { MODALS, type ModalProps } from './registry.js';
+import type { ModalProps } from './types.js';
 
 export const HELP_KEYS: [string, string][] = [
   ['q, Ctrl+C', 'quit (the terminal is restored)'],
@@ -13,7 +13,7 @@ export const HELP_KEYS: [string, string][] = [
   ['Home, End', 'go to the oldest line / follow the newest'],
   ['1-7, Left, Right', 'choose the histogram family'],
   ['p', 'pause the view (counting goes on)'],
-  ['/', 'filter events and kernel log lines; Esc clears'],
+  ['/', 'filter events and kernel log lines; Ctrl+U empties, Esc clears'],
   ['c', 'clear counters and histograms'],
   ['?', 'this help'],
   ['Esc', 'close a window'],
@@ -28,16 +28,20 @@ const LEGEND: string[] = [
   'under 20 rows only the summary and events. --pane NAME shows one pane.',
 ];
 
-export function HelpModal({ width, height }: ModalProps) {
+export interface HelpModalProps extends ModalProps {
+  /** The other windows' keys and titles, from the registry. */
+  windows?: [string, string][];
+}
+
+export function HelpModal({ width, height, windows = [] }: HelpModalProps) {
   const theme = useTheme();
   const [offset, setOffset] = useState(0);
-  // Every registered window gets its line, so a new modal is documented by registering it.
-  const keys: [string, string][] = [...HELP_KEYS, ...Object.entries(MODALS).filter(([k]) => k !== '?').map(([k, m]): [string, string] => [k, m.title])];
+  const keys: [string, string][] = [...HELP_KEYS, ...windows];
   const keyW = Math.max(...keys.map(([k]) => k.length));
   const lines = [...keys.map(([k, d]) => `${fit(k, keyW)}  ${d}`), ...LEGEND];
   const room = Math.max(1, height - 1);
   useInput((_input, key) => {
-    const move = key.upArrow ? 'up' : key.downArrow ? 'down' : key.pageUp ? 'pageUp' : key.pageDown ? 'pageDown' : key.home ? 'home' : key.end ? 'end' : null;
+    const move = keyMove(key);
     if (move) setOffset((o) => offsetMove(o, lines.length, room, move));
   });
   return (

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Text } from 'ink';
+import { TextField } from '../components/TextField.js';
 import { fitSegments, type Segment } from '../segments.js';
-import { truncate } from '../text.js';
 import { useTheme } from '../theme.js';
 
 export interface FooterProps {
@@ -19,8 +19,8 @@ export const Footer = React.memo(function Footer({ width, editing, filter, messa
     return (
       <Text wrap="truncate">
         <Text {...theme.accent}>/</Text>
-        {truncate(`${editing}_`, Math.max(0, width - 30), theme.glyphs.ellipsis)}
-        <Text dimColor>{'  Enter apply  Esc clear'}</Text>
+        <TextField value={editing} width={Math.max(8, width - 46)} focused boxed={false} style={{}} />
+        <Text dimColor>{'  Enter apply  Ctrl+U empties  Esc clear'}</Text>
       </Text>
     );
   }

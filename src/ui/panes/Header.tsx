@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useRef } from 'react';
 import { Text } from 'ink';
 import { RECORDER_SOURCE } from '../../sources/replay/format.js';
 import type { Snapshot } from '../snapshot.js';
@@ -11,8 +11,13 @@ import { lastBootAlerts } from './last-boot-alert.js';
 export interface HostInfo {
   host: string;
   kernel_release: string;
-  /** Host uptime in seconds when live; unknown for a replay. */
+  /** Host uptime in seconds when live, as read when the screen started; unknown for a replay. */
   uptime_s?: number;
+}
+
+/** The host's uptime now: the value read at start plus the wall time since the first frame. */
+export function uptimeNow(uptime_s: number, firstWallMs: number, wallMs: number): number {
+  return uptime_s + Math.max(0, Math.floor((wallMs - firstWallMs) / 1000));
 }
 
 export interface HeaderProps {
@@ -48,11 +53,12 @@ export const Header = React.memo(function Header({ snapshot: s, width, lines, pa
   const alerts = alertsOf(s);
   const hostName = s.session?.host ?? host.host;
   const kernel = s.session?.kernel_release ?? host.kernel_release;
+  const firstWallMs = useRef(wallMs).current;
   const segs: Segment[] = [
     { text: 'kerntop', priority: 1, style: theme.accent },
     { text: hostName, priority: 3, style: { bold: true } },
     { text: kernel, priority: 5 },
-    ...(host.uptime_s !== undefined && !replay ? [{ text: `up ${formatDuration(host.uptime_s)}`, priority: 6 }] : []),
+    ...(host.uptime_s !== undefined && !replay ? [{ text: `up ${formatDuration(uptimeNow(host.uptime_s, firstWallMs, wallMs))}`, priority: 6 }] : []),
     { text: s.overall, priority: 1, style: theme.status(s.overall) },
     replay ? { text: `replay ${formatClock(s.now_ms)}`, priority: 2, style: theme.accent } : { text: formatClock(wallMs), priority: 2 },
     { text: `watching ${formatDuration(s.duration_s)}`, priority: 7, style: theme.dim },

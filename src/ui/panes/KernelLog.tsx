@@ -8,11 +8,16 @@ import type { Theme } from '../theme.js';
 import { useTheme } from '../theme.js';
 import { SEVERITY_TAG } from './Events.js';
 
+/** "79", or "79 x12" for a storm of one Xid, as the summary counts it. */
+export function xidCell(r: XidRow): string {
+  return r.count > 1 ? `${r.xid} x${r.count}` : String(r.xid);
+}
+
 export function xidColumns(theme: Theme): Column<XidRow>[] {
   return [
     { key: 'time', header: 'TIME', priority: 4, width: 8, cell: (r) => formatClock(r.ts_ms), style: () => theme.dim },
     { key: 'gpu', header: 'GPU', priority: 1, minWidth: 3, maxWidth: 16, cell: (r) => r.gpu },
-    { key: 'xid', header: 'XID', priority: 1, align: 'right', minWidth: 3, maxWidth: 5, cell: (r) => r.xid, style: (r) => theme.severity(r.severity) },
+    { key: 'xid', header: 'XID', priority: 1, align: 'right', minWidth: 3, maxWidth: 10, cell: (r) => xidCell(r), style: (r) => theme.severity(r.severity) },
     { key: 'name', header: 'NAME', priority: 2, minWidth: 12, maxWidth: 32, cell: (r) => sanitize(r.name) },
     { key: 'action', header: 'ACTION', priority: 3, flex: true, minWidth: 16, cell: (r) => sanitize(r.action) },
   ];

@@ -30,7 +30,7 @@ export function startBootTest(args: string[], env: NodeJS.ProcessEnv = {}): CliR
 
 export async function bootTest(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = await startBootTest(args, env).done;
-  let json: Record<string, any> | null = null; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let json: Record<string, any> | null = null;  
   try {
     json = JSON.parse(r.stdout);
   } catch {

@@ -100,7 +100,7 @@ export function nobodyTree(): NobodyTree {
  * For a test file: the tree, made on first use (most runs need no copy) and removed after the file.
  * A test calls it and skips with `ctx.skip(tree.skip)` when skip is set.
  */
-export function useNobodyTree(): () => NobodyTree {
+export function nobodyTreeForFile(): () => NobodyTree {
   let tree: NobodyTree | null = null;
   afterAll(() => tree?.dispose());
   return () => (tree ??= nobodyTree());

@@ -1,15 +1,18 @@
-import React, { useRef, useReducer } from 'react';
+import React from 'react';
 import { Text, useInput, type Key } from 'ink';
 import type { BootTestOptions } from '../../../jobs/boot-test/job.js';
 import type { BootTestResult } from '../../../jobs/boot-test/result.js';
-import { offsetMove } from '../../scroll.js';
+import { splitKeys, TextField, TEXT_KEYS_HINT } from '../../components/TextField.js';
+import { type JobRunner, useJob } from '../../hooks/useJob.js';
+import { useLiveState } from '../../hooks/useLiveState.js';
+import { useTick } from '../../hooks/useStoreSnapshot.js';
+import { labelledRows, toneStyle, type Tone, wrapCells } from '../../labelled-rows.js';
+import { keyMove, offsetMove } from '../../scroll.js';
 import { fit, formatDuration, sanitize, truncate } from '../../text.js';
-import { useTheme, type Style, type Theme } from '../../theme.js';
-import type { ModalProps } from '../registry.js';
+import { useTheme, type Style } from '../../theme.js';
+import type { ModalProps } from '../types.js';
 import { FIELDS, formKey, initialForm, type FormState } from './form.js';
-import { labelledRows, resultLines, verdict, wrapCells, type Tone } from './result-lines.js';
-import { splitKeys, TEXT_KEYS_HINT } from './text-field.js';
-import { type JobRunner, useJob, useTicking } from './use-job.js';
+import { resultLines, verdict } from './result-lines.js';
 
 // The `b` window: a form, the console of the booting kernel as it comes, then the verdict. The job
 // is the one `kerntop boot-test` runs; closing the window (Esc) cancels it, which kills the VM.
@@ -24,34 +27,17 @@ export interface BootTestModalProps extends ModalProps {
   runJob?: BootTestRunner;
 }
 
-export function toneStyle(theme: Theme, tone: Tone): Style {
-  switch (tone) {
-    case 'ok':
-      return theme.status('OK');
-    case 'warn':
-      return theme.status('WARNING');
-    case 'bad':
-      return theme.status('CRITICAL');
-    case 'dim':
-      return theme.dim;
-    default:
-      return {};
-  }
-}
-
 const LABEL_W = Math.max(...FIELDS.map((f) => f.label.length));
 
 export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTestModalProps) {
   const theme = useTheme();
   const g = theme.glyphs;
   // Keys can come faster than a render (a paste, tmux send-keys): every key reads the latest form.
-  const form = useRef<FormState>({ form: initialForm(), focus: 0, error: null });
-  const resultOffset = useRef(0);
-  const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const job = useJob(runJob);
+  const [view, getView, setView] = useLiveState<{ form: FormState; resultOffset: number }>(() => ({ form: { form: initialForm(), focus: 0, error: null }, resultOffset: 0 }));
+  const job = useJob(runJob, { name: 'boot-test' });
   const { run } = job;
   const busy = run.phase === 'running' || run.phase === 'cancelling';
-  useTicking(busy);
+  const now = useTick(1000, busy);
   const room = Math.max(1, height - 1);
 
   // Result view: the verdict, the findings (long values on several rows), the key line.
@@ -60,35 +46,30 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
   const lines = labelledRows(found, Math.max(1, width - labelW - 2), 4, g.ellipsis);
   const resultRoom = Math.max(1, room - 2);
 
-  useInput((input, key) => {
-    for (const [i, k] of splitKeys(input, key)) onKey(i, k);
-  });
-
-  function onKey(input: string, key: Key): void {
+  const onKey = (input: string, key: Key): void => {
     const phase = job.current().phase;
     if (phase === 'running' || phase === 'cancelling') {
       if (key.escape) job.cancel();
       return;
     }
     if (phase === 'idle') {
-      const a = formKey(form.current, input, key);
-      if (a.kind === 'edit') {
-        form.current = a.state;
-        rerender();
-      } else if (a.kind === 'start') {
-        resultOffset.current = 0;
+      const a = formKey(getView().form, input, key);
+      if (a.kind === 'edit') setView({ form: a.state });
+      else if (a.kind === 'start') {
+        setView({ resultOffset: 0 });
         job.start(a.options);
       }
       return;
     }
     // A verdict or an error on screen: Enter goes back to the form (kept as it was), arrows scroll.
     if (key.return) return job.reset();
-    const move = key.upArrow ? 'up' : key.downArrow ? 'down' : key.pageUp ? 'pageUp' : key.pageDown ? 'pageDown' : key.home ? 'home' : key.end ? 'end' : null;
-    if (move) {
-      resultOffset.current = offsetMove(resultOffset.current, lines.length, resultRoom, move);
-      rerender();
-    }
-  }
+    const move = keyMove(key);
+    if (move) setView((v) => ({ ...v, resultOffset: offsetMove(v.resultOffset, lines.length, resultRoom, move) }));
+  };
+
+  useInput((input, key) => {
+    for (const [i, k] of splitKeys(input, key)) onKey(i, k);
+  });
 
   const out: React.ReactNode[] = [];
   const line = (text: string, style: Style = {}, k: string | number = out.length) =>
@@ -99,30 +80,26 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
     );
 
   if (run.phase === 'idle') {
-    const f = form.current;
+    const f = view.form;
     // The path takes what is left once the hints have about 30 cells.
     const pathW = Math.max(12, Math.min(72, width - LABEL_W - 6 - 32));
     FIELDS.forEach((field, i) => {
       const focused = i === f.focus;
       const mark = focused ? '>' : ' ';
-      let value: string;
-      let ignored = false;
-      if (field.kind === 'toggle') value = f.form.hostKernel ? '[x]' : '[ ]';
-      else {
-        const v = f.form[field.name as 'kernel' | 'memory' | 'cpus' | 'timeout'];
-        ignored = field.name === 'kernel' && f.form.hostKernel;
-        // The end of a long path is the part being typed: keep it in view.
-        const shown = focused ? `${v}_` : v;
-        const valueW = field.size || pathW;
-        const cut = shown.length > valueW ? g.ellipsis + shown.slice(shown.length - valueW + 1) : shown;
-        value = `[${fit(cut, valueW)}]`;
-      }
+      const ignored = field.name === 'kernel' && f.form.hostKernel;
+      const valueW = field.kind === 'toggle' ? 1 : field.size || pathW;
+      const value =
+        field.kind === 'toggle' ? (
+          <Text {...(focused ? { bold: true } : {})}>{f.form.hostKernel ? '[x]' : '[ ]'}</Text>
+        ) : (
+          <TextField value={f.form[field.name as 'kernel' | 'memory' | 'cpus' | 'timeout']} width={valueW} focused={focused} style={ignored ? theme.dim : undefined} />
+        );
       const hint = ignored ? 'ignored: Host kernel is on' : field.hint;
       out.push(
         <Text key={`f${i}`} wrap="truncate">
           <Text {...(focused ? theme.accent : {})}>{`${mark} ${fit(field.label, LABEL_W)}  `}</Text>
-          <Text {...(ignored ? theme.dim : focused ? { bold: true } : {})}>{value}</Text>
-          <Text dimColor>{truncate(`  ${hint}`, Math.max(0, width - LABEL_W - 4 - value.length), g.ellipsis)}</Text>
+          {value}
+          <Text dimColor>{truncate(`  ${hint}`, Math.max(0, width - LABEL_W - 4 - (valueW + 2)), g.ellipsis)}</Text>
         </Text>,
       );
     });
@@ -130,7 +107,7 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
     if (f.error) line(f.error, theme.alert);
     line(`Enter start  Tab/Up/Down move  Space toggles  ${TEXT_KEYS_HINT}  Esc closes`, theme.dim);
   } else if (busy) {
-    const secs = formatDuration((Date.now() - run.started_ms) / 1000);
+    const secs = formatDuration(Math.max(0, now - run.started_ms) / 1000);
     const what = run.phase === 'cancelling' ? 'cancelling: stopping the VM' : run.status || 'starting';
     out.push(
       <Text key="status" wrap="truncate">
@@ -150,9 +127,10 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
         <Text>{truncate(`  ${r.kernel.image}`, Math.max(0, width - v.text.length), g.ellipsis)}</Text>
       </Text>,
     );
-    for (const [i, l] of lines.slice(resultOffset.current, resultOffset.current + resultRoom).entries()) {
+    const top = view.resultOffset;
+    for (const [i, l] of lines.slice(top, top + resultRoom).entries()) {
       out.push(
-        <Text key={`r${i + resultOffset.current}`} wrap="truncate">
+        <Text key={`r${i + top}`} wrap="truncate">
           <Text dimColor>{`${fit(l.label, labelW)}  `}</Text>
           <Text {...toneStyle(theme, l.tone)}>{truncate(sanitize(l.value), Math.max(0, width - labelW - 2), g.ellipsis)}</Text>
         </Text>,

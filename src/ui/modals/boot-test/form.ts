@@ -1,7 +1,7 @@
 import type { Key } from 'ink';
 import type { BootTestOptions } from '../../../jobs/boot-test/job.js';
 import { DEFAULTS } from '../../../jobs/boot-test/defaults.js';
-import { editText } from './text-field.js';
+import { editText } from '../../components/TextField.js';
 
 // The boot-test form as data: its fields, what each key does to them, and the job options they make.
 // Pure, so the key flow is tested without a terminal.

@@ -1,18 +1,19 @@
-import React, { useEffect, useReducer, useRef } from 'react';
+import React, { useEffect, useRef } from 'react';
 import { Text, useInput, type Key } from 'ink';
 import type { CrashEntry, CrashList } from '../../../jobs/vmcore/crashes.js';
 import type { VmcoreReportOptions } from '../../../jobs/vmcore/job.js';
 import type { VmcoreReportResult } from '../../../jobs/vmcore/model.js';
 import { VMCORE_PLUGINS } from '../../../jobs/vmcore/plugins-select.js';
 import { type Column, fitColumns, formatRow, headerLine } from '../../components/Table.js';
+import { editText, splitKeys, TextField, TEXT_KEYS_HINT } from '../../components/TextField.js';
+import { type JobRunner, useJob } from '../../hooks/useJob.js';
+import { useLiveState } from '../../hooks/useLiveState.js';
+import { useTick } from '../../hooks/useStoreSnapshot.js';
+import { labelledRows, toneStyle, type Tone, wrapCells } from '../../labelled-rows.js';
 import { keyMove, offsetMove, type ScrollMove } from '../../scroll.js';
 import { fit, formatDuration, sanitize, truncate } from '../../text.js';
 import { useTheme, type Style } from '../../theme.js';
-import { toneStyle } from '../boot-test/BootTest.js';
-import { labelledRows, type Tone, wrapCells } from '../boot-test/result-lines.js';
-import { editText, splitKeys, TEXT_KEYS_HINT } from '../boot-test/text-field.js';
-import { type JobRunner, useJob, useTicking } from '../boot-test/use-job.js';
-import type { ModalProps } from '../registry.js';
+import type { ModalProps } from '../types.js';
 import { defaultPlugins, type PluginProgress, reportOptions } from './plugins.js';
 import { reportVerdict, summaryLines } from './summary-lines.js';
 
@@ -29,6 +30,8 @@ export const runVmcoreJob: VmcoreRunner = async (opts, hooks) => (await import('
 export const listDumps: ListDumps = async (dir) => (await import('../../../jobs/vmcore/crashes.js')).listCrashes(dir);
 
 export const DEFAULT_CRASH_DIR = '/var/crash';
+/** Per-plugin progress redraws at most this often (the job's own tail is coalesced the same way). */
+const PROGRESS_REDRAW_MS = 40;
 
 export interface VmcoreModalProps extends ModalProps {
   /** The job and the dump lister; tests pass ones that replay recorded runs. */
@@ -91,61 +94,54 @@ function humanBytes(n: number): string {
 export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes = listDumps, dir = DEFAULT_CRASH_DIR }: VmcoreModalProps) {
   const theme = useTheme();
   const g = theme.glyphs;
-  const view = useRef<ViewState>({
+  const [v, getView, set] = useLiveState<ViewState>(() => ({
     step: 'list', dir, focus: 'list', fresh: false, scanning: true, list: null, scanError: null, selected: 0,
     chosen: defaultPlugins(), pluginFocus: 0, message: null, progress: new Map(), dump: null, offset: 0,
-  });
-  const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const mounted = useRef(true);
+  }));
   const scanSeq = useRef(0);
-  const set = (patch: Partial<ViewState>) => {
-    view.current = { ...view.current, ...patch };
-    if (mounted.current) rerender();
-  };
   const job = useJob(runJob, {
+    name: 'vmcore-report',
     onEvent: (ev) => {
       if (ev.type !== 'job.progress' || !ev.plugin) return;
       const p = ev.plugin;
-      const progress = new Map(view.current.progress);
-      progress.set(p.name, p);
-      view.current = { ...view.current, progress };
+      set((now) => ({ ...now, progress: new Map(now.progress).set(p.name, p) }), { soonMs: PROGRESS_REDRAW_MS });
     },
   });
   const { run } = job;
   const busy = run.phase === 'running' || run.phase === 'cancelling';
-  useTicking(busy);
+  const now = useTick(1000, busy);
 
-  const scan = (d: string) => {
+  // The listing of `d`; a newer scan (Enter again) or closing the window makes its answer moot.
+  const listInto = (d: string) => {
     const seq = ++scanSeq.current;
-    set({ scanning: true, scanError: null, message: null });
     listCrashes(d).then(
       (list) => {
-        if (seq !== scanSeq.current || !mounted.current) return;
+        if (seq !== scanSeq.current) return;
         // No dumps there: the directory is what to change next.
         const none = list.entries.length === 0;
         set({ scanning: false, list, selected: 0, focus: none ? 'dir' : 'list', fresh: none });
       },
       (e: unknown) => {
-        if (seq !== scanSeq.current || !mounted.current) return;
+        if (seq !== scanSeq.current) return;
         set({ scanning: false, list: null, scanError: e instanceof Error ? e.message : String(e), focus: 'dir', fresh: true });
       },
     );
   };
+  const scan = (d: string) => {
+    set({ scanning: true, scanError: null, message: null });
+    listInto(d);
+  };
   useEffect(() => {
-    mounted.current = true;
-    scan(view.current.dir);
-    return () => {
-      mounted.current = false;
-    };
-    // Once, on opening; later scans come from Enter in the directory field.
+    // Once, on opening (the state starts as scanning); later scans come from Enter in the directory field.
+    listInto(getView().dir);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const room = Math.max(1, height - 1);
-  const entries = view.current.list?.entries ?? [];
+  const entries = v.list?.entries ?? [];
 
   const startReport = () => {
-    const v = view.current;
+    const v = getView();
     const e = v.list?.entries[v.selected];
     if (!e) return;
     if (v.chosen.size === 0) return set({ message: 'choose at least one plugin (Space)' });
@@ -156,7 +152,7 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
   };
 
   const onListKey = (input: string, key: Key) => {
-    const v = view.current;
+    const v = getView();
     const entries = v.list?.entries ?? [];
     if (v.focus === 'dir') {
       if (key.return) return scan(v.dir.trim() || DEFAULT_CRASH_DIR);
@@ -176,7 +172,7 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
   };
 
   const onPluginKey = (input: string, key: Key) => {
-    const v = view.current;
+    const v = getView();
     if (key.return) return startReport();
     if (key.backspace || key.delete || key.leftArrow) return set({ step: 'list', message: null });
     if (input === ' ') {
@@ -198,11 +194,7 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
   const lines = labelledRows(found, Math.max(1, width - summaryW - 2), 4, g.ellipsis);
   const summaryRoom = Math.max(1, room - 3);
 
-  useInput((input, key) => {
-    for (const [i, k] of splitKeys(input, key)) onKey(i, k);
-  });
-
-  function onKey(input: string, key: Key): void {
+  const onKey = (input: string, key: Key): void => {
     const phase = job.current().phase;
     if (phase === 'running' || phase === 'cancelling') {
       if (key.escape) job.cancel();
@@ -216,12 +208,16 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
         return;
       }
       const move = keyMove(key);
-      if (move) set({ offset: offsetMove(view.current.offset, lines.length, summaryRoom, move) });
+      if (move) set((now) => ({ ...now, offset: offsetMove(now.offset, lines.length, summaryRoom, move) }));
       return;
     }
-    if (view.current.step === 'plugins') onPluginKey(input, key);
+    if (getView().step === 'plugins') onPluginKey(input, key);
     else onListKey(input, key);
-  }
+  };
+
+  useInput((input, key) => {
+    for (const [i, k] of splitKeys(input, key)) onKey(i, k);
+  });
 
   const out: React.ReactNode[] = [];
   const line = (text: string, style: Style = {}, k: string | number = out.length) =>
@@ -237,19 +233,13 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
         <Text {...style}>{truncate(sanitize(value), Math.max(0, width - labelW - 2), g.ellipsis)}</Text>
       </Text>,
     );
-  const v = view.current;
-
   if (run.phase === 'idle' && v.step === 'list') {
     const focused = v.focus === 'dir';
     const fieldW = Math.max(10, Math.min(64, width - 30));
-    const shown = focused && !v.fresh ? `${v.dir}_` : v.dir;
-    const cut = shown.length > fieldW ? g.ellipsis + shown.slice(shown.length - fieldW + 1) : shown;
     out.push(
       <Text key="dir" wrap="truncate">
         <Text {...(focused ? theme.accent : {})}>{`${focused ? '>' : ' '} Directory  `}</Text>
-        <Text>[</Text>
-        <Text {...(focused && v.fresh ? { inverse: true } : focused ? { bold: true } : {})}>{fit(cut, fieldW)}</Text>
-        <Text>]</Text>
+        <TextField value={v.dir} width={fieldW} focused={focused} fresh={v.fresh} />
         <Text dimColor>{truncate(focused ? '  Enter lists' : '', Math.max(0, width - fieldW - 15), g.ellipsis)}</Text>
       </Text>,
     );
@@ -315,7 +305,7 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
     if (v.message) line(v.message, theme.alert, 'msg');
     line(`Space toggles  d defaults  a all  Enter runs ${v.chosen.size}  Backspace the dumps  Esc closes`, theme.dim, 'hint');
   } else if (busy) {
-    const secs = formatDuration((Date.now() - run.started_ms) / 1000);
+    const secs = formatDuration(Math.max(0, now - run.started_ms) / 1000);
     const what = run.phase === 'cancelling' ? 'cancelling: stopping the collector' : `report on ${v.dump?.dump ?? '?'}`;
     out.push(
       <Text key="status" wrap="truncate">

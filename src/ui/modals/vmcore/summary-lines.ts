@@ -1,5 +1,5 @@
 import type { VmcoreReportResult } from '../../../jobs/vmcore/model.js';
-import type { ResultLine, Tone } from '../boot-test/result-lines.js';
+import type { ResultLine, Tone } from '../../labelled-rows.js';
 
 // A finished vmcore report as the window shows it: why the kernel died, who was running, which
 // kernel and taints, what went wrong collecting, and where the archive is.

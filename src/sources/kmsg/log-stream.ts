@@ -1,7 +1,8 @@
 // The live kmsg feed's view of the classifier: every record goes through the same state machine as
-// a whole log, and completed reports and single-line findings come out as KernelEvents.
+// a whole log, and completed reports and single-line findings come out as KernelEvents. Here, not in
+// knowledge: the classifier knows kernel reports; turning them into events is this source's job.
 import type { KernelEvent, Severity } from '../../events.js';
-import { Classifier, type ClassifiedReport } from './classifier.js';
+import { Classifier, type ClassifiedReport } from '../../knowledge/log-classifier/classifier.js';
 
 const SEVERITY: Record<ClassifiedReport['subsystem'], Severity> = {
   soft_lockup: 'critical',

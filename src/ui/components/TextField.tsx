@@ -1,10 +1,14 @@
-import type { Key } from 'ink';
+import React from 'react';
+import { Text, type Key } from 'ink';
+import { fit, truncate } from '../text.js';
+import { useTheme, type Style } from '../theme.js';
 
-// One-line text fields for the job windows (a kernel path, a memory size, a dump directory): typing
+// One-line text fields (the `/` filter, a kernel path, a memory size, a dump directory): typing
 // appends, Backspace deletes the last character, Ctrl+U empties the field. A paste arrives as one
-// input of several characters and is taken whole.
+// input of several characters and is taken whole. editText is how a key changes the value; TextField
+// is how the value is shown.
 
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** The value after `input`, or null when the key is not an edit (a move, Enter, Esc). */
@@ -41,4 +45,36 @@ export function splitKeys(input: string, key: Key): [string, Key][] {
     prev = ch;
   }
   return out;
+}
+
+export interface TextFieldProps {
+  value: string;
+  /** Cells for the value, the cursor included. */
+  width: number;
+  /** Being typed into: the cursor shows. */
+  focused: boolean;
+  /** The whole value is selected: the first character typed replaces it (shown inverse, no cursor). */
+  fresh?: boolean;
+  /** In a box of fixed width, `[value   ]` (a form); false: the value as it is (the filter line). */
+  boxed?: boolean;
+  style?: Style;
+}
+
+/** A field's value as shown: the end of a long value is the part being typed, so it stays in view. */
+export function fieldText(value: string, width: number, cursor: boolean, ellipsis = '…'): string {
+  const shown = cursor ? `${value}_` : value;
+  if (width <= 0) return '';
+  return shown.length > width ? ellipsis + shown.slice(shown.length - width + 1) : shown;
+}
+
+export function TextField({ value, width, focused, fresh = false, boxed = true, style }: TextFieldProps) {
+  const theme = useTheme();
+  const text = fieldText(value, width, focused && !fresh, theme.glyphs.ellipsis);
+  const look: Style = style ?? (focused && fresh ? { inverse: true } : focused ? { bold: true } : {});
+  if (!boxed) return <Text {...look}>{truncate(text, width, theme.glyphs.ellipsis)}</Text>;
+  return (
+    <Text>
+      [<Text {...look}>{fit(text, width)}</Text>]
+    </Text>
+  );
 }

@@ -1,4 +1,4 @@
-import type { KmsgRecord } from '../../events.js';
+import type { KmsgRecord } from './record.js';
 
 /**
  * A /dev/kmsg record as parsed, with what the KmsgRecord type has no slot for: header fields the
@@ -146,4 +146,14 @@ export function splitKmsgRecords(chunk: string): string[] {
     pos = next;
   }
   return out;
+}
+
+/** True for a line that begins like a /dev/kmsg record header: PRI,SEQ,TS_USEC then "," or ";". */
+export function isKmsgRecordLine(line: string): boolean {
+  return /^\d{1,4},\d{1,20},\d{1,20}[,;]/.test(line);
+}
+
+/** True for a dictionary line of a /dev/kmsg record (" SUBSYSTEM=pci", " DEVICE=+pci:0000:00:1f.3"). */
+export function isKmsgDictLine(line: string): boolean {
+  return /^ [A-Z_][A-Z0-9_]*=/.test(line);
 }

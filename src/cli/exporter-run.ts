@@ -1,22 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import type { KerntopEvent } from '../events.js';
-import { LogStream } from '../knowledge/log-classifier/index.js';
+import { LogStream } from '../sources/kmsg/log-stream.js';
 import { onShutdown } from '../lifecycle.js';
 import { CursorStore } from '../sources/kmsg/cursor.js';
 import { KmsgSource } from '../sources/kmsg/source.js';
 import { ReplaySource } from '../sources/replay/player.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore } from '../store/index.js';
-import { planProbes } from '../cli/live-sources.js';
-import { parseProbeList, thresholdsFrom } from '../cli/options.js';
-import { health, type SourceStarts } from './health.js';
-import { formatListen, parseListen } from './listen.js';
-import { RecentWindow } from './recent.js';
-import { KerntopRegistry } from './registry.js';
-import { createExporterServer, listen } from './server.js';
-import { checkStateDir } from './state-dir.js';
-import { loadWebConfig, type WebConfig } from './web-config.js';
+import { planProbes } from './live-sources.js';
+import { parseProbeList, thresholdsFrom } from './options.js';
+import { health, type SourceStarts } from '../exporter/health.js';
+import { formatListen, parseListen } from '../exporter/listen.js';
+import { RecentWindow } from '../exporter/recent.js';
+import { KerntopRegistry } from '../exporter/registry.js';
+import { createExporterServer, listen } from '../exporter/server.js';
+import { checkStateDir } from '../exporter/state-dir.js';
+import { loadWebConfig, type WebConfig } from '../exporter/web-config.js';
 
 export interface ExporterArgs {
   listen: string;

@@ -14,7 +14,19 @@ export function facilityName(facility: number): string {
   return FACILITY_NAMES[facility] ?? String(facility);
 }
 
-const ALIASES: Record<string, number> = { emerg: 0, panic: 0, alert: 1, crit: 2, err: 3, error: 3, warn: 4, warning: 4, notice: 5, info: 6, debug: 7 };
+/** Level names as dmesg and syslog spell them, with the aliases dmesg --level accepts. */
+const ALIASES: Readonly<Record<string, number>> = { emerg: 0, panic: 0, alert: 1, crit: 2, err: 3, error: 3, warn: 4, warning: 4, notice: 5, info: 6, debug: 7 };
+const FACILITY_BY_NAME: ReadonlyMap<string, number> = new Map(FACILITY_NAMES.map((n, i) => [n, i]));
+
+/** The level a name stands for ("err", "warning"), or undefined. */
+export function levelByName(name: string): number | undefined {
+  return Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
+}
+
+/** The facility a name stands for ("kern", "local7"), or undefined. */
+export function facilityByName(name: string): number | undefined {
+  return FACILITY_BY_NAME.get(name);
+}
 
 /**
  * Parses a --level list the way dmesg does: names or numbers separated by commas; "err+" means err
@@ -29,7 +41,7 @@ export function parseLevelList(list: string): Set<number> {
     const below = item.endsWith('+');
     const above = item.startsWith('+');
     const name = item.replace(/^\+|\+$/g, '');
-    const lvl = /^[0-7]$/.test(name) ? Number(name) : ALIASES[name];
+    const lvl = /^[0-7]$/.test(name) ? Number(name) : levelByName(name);
     if (lvl === undefined) throw new Error(`unknown log level "${raw.trim()}" (use ${LEVEL_NAMES.join(', ')} or 0-7, optionally with a + suffix)`);
     if (below) for (let l = 0; l <= lvl; l++) out.add(l);
     else if (above) for (let l = lvl; l <= 7; l++) out.add(l);
