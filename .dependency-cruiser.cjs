@@ -29,12 +29,23 @@ const upward = rooms.slice(0, -1).map(([name, path], i) => ({
   comment: `${name} may import only the rooms below it`,
   severity: 'error',
   from: { path },
-  to: { path: rooms.slice(i + 1).map(([, p]) => p).join('|') },
+  to: {
+    path: rooms
+      .slice(i + 1)
+      .map(([, p]) => p)
+      .join('|'),
+  },
 }));
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', comment: 'a cycle makes two modules one: cut it', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      comment: 'a cycle makes two modules one: cut it',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
     ...upward,
     {
       name: 'no-sibling-sources',
@@ -50,7 +61,13 @@ module.exports = {
       from: { path: '^src/jobs/([^/]+)/' },
       to: { path: '^src/jobs/([^/]+)/', pathNot: '^src/jobs/$1/' },
     },
-    { name: 'not-to-dev-deps', comment: 'run-time code may not need a dev dependency', severity: 'error', from: { path: '^src/' }, to: { dependencyTypes: ['npm-dev'], pathNot: 'node_modules/@types/' } },
+    {
+      name: 'not-to-dev-deps',
+      comment: 'run-time code may not need a dev dependency',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { dependencyTypes: ['npm-dev'], pathNot: 'node_modules/@types/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

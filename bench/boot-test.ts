@@ -50,16 +50,22 @@ const load0 = loadavg()[0];
 for (let i = 0; i < rounds; i++) {
   const order = names.map((_, j) => names[(i + j) % names.length]);
   for (const n of order) times[n].push(await variants[n]());
-  process.stderr.write(`round ${i + 1}/${rounds}: ${order.map((n) => `${n} ${(times[n].at(-1)! / 1000).toFixed(2)} s`).join(', ')}\n`);
+  process.stderr.write(
+    `round ${i + 1}/${rounds}: ${order.map((n) => `${n} ${(times[n].at(-1)! / 1000).toFixed(2)} s`).join(', ')}\n`,
+  );
 }
 // The fixed cost of starting the CLI at all (node, yargs, command modules), for reading the ratio.
 const startup: number[] = [];
 for (let i = 0; i < rounds; i++) startup.push((await run([process.execPath, join(ROOT, 'bin', 'kerntop'), '--version'])).ms);
 const base = median(times['qemu-by-hand']);
-console.log(`kernel ${k.abi}, accel ${warmJson.accel}, ${rounds} rounds, load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
+console.log(
+  `kernel ${k.abi}, accel ${warmJson.accel}, ${rounds} rounds, load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`,
+);
 console.log('variant         median_s  min_s   max_s   ratio_to_qemu');
 for (const n of names) {
   const t = times[n];
-  console.log(`${n.padEnd(15)} ${(median(t) / 1000).toFixed(2).padStart(8)}  ${(Math.min(...t) / 1000).toFixed(2).padStart(6)}  ${(Math.max(...t) / 1000).toFixed(2).padStart(6)}  ${(median(t) / base).toFixed(3)}`);
+  console.log(
+    `${n.padEnd(15)} ${(median(t) / 1000).toFixed(2).padStart(8)}  ${(Math.min(...t) / 1000).toFixed(2).padStart(6)}  ${(Math.max(...t) / 1000).toFixed(2).padStart(6)}  ${(median(t) / base).toFixed(3)}`,
+  );
 }
 console.log(`kerntop --version (CLI start-up alone): median ${(median(startup) / 1000).toFixed(2)} s`);

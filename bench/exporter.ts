@@ -51,7 +51,9 @@ function scrape(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     get({ host: '127.0.0.1', port, path: '/metrics', agent: false }, (res) => {
       res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`status ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`status ${res.statusCode}`)),
+      );
     }).on('error', reject);
   });
 }
@@ -85,7 +87,12 @@ async function measure(targets: Target[]): Promise<Record<string, { cpu: number;
     await sleep(250);
   }
   const secs = (Date.now() - t0) / 1000;
-  return Object.fromEntries(targets.map((t, i) => [t.name, { cpu: (cpuTicks(tree(t.child.pid!)) - c0[i]) / TICK / secs, p50: pct(lat[i], 0.5), p99: pct(lat[i], 0.99), rss: rss[i] }]));
+  return Object.fromEntries(
+    targets.map((t, i) => [
+      t.name,
+      { cpu: (cpuTicks(tree(t.child.pid!)) - c0[i]) / TICK / secs, p50: pct(lat[i], 0.5), p99: pct(lat[i], 0.99), rss: rss[i] },
+    ]),
+  );
 }
 
 function row(name: string, r: { cpu: number; p50: number; p99: number; rss: number }): string {
@@ -103,7 +110,14 @@ const start = (cmd: string, args: string[]) => {
 try {
   const [pk, pn, pr] = [await freePort(), await freePort(), await freePort()];
   const node = start('/usr/bin/prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${pn}`]);
-  const live = start(process.execPath, [join(ROOT, 'bin/kerntop'), 'exporter', '--listen', `127.0.0.1:${pk}`, '--state-dir', join(dir, 'state')]);
+  const live = start(process.execPath, [
+    join(ROOT, 'bin/kerntop'),
+    'exporter',
+    '--listen',
+    `127.0.0.1:${pk}`,
+    '--state-dir',
+    join(dir, 'state'),
+  ]);
   await until(async () => (await fetch(`http://127.0.0.1:${pk}/healthz`)).status === 200, 60_000);
   await until(async () => (await fetch(`http://127.0.0.1:${pn}/metrics`)).status === 200, 10_000);
   await sleep(8000); // start-up compilation and first GCs
@@ -113,10 +127,24 @@ try {
   ]);
   live.kill('SIGTERM');
 
-  const rec = makeLoadRecording(join(ROOT, 'fixtures/sessions/busy-host.jsonl'), join(dir, 'load.jsonl'), Math.ceil(((WINDOW_S + 15) * RATE) / 2161));
-  const replay = start(process.execPath, [join(ROOT, 'bin/kerntop'), 'exporter', '--replay', rec.path, '--speed', String(rec.speed(RATE)), '--listen', `127.0.0.1:${pr}`]);
+  const rec = makeLoadRecording(
+    join(ROOT, 'fixtures/sessions/busy-host.jsonl'),
+    join(dir, 'load.jsonl'),
+    Math.ceil(((WINDOW_S + 15) * RATE) / 2161),
+  );
+  const replay = start(process.execPath, [
+    join(ROOT, 'bin/kerntop'),
+    'exporter',
+    '--replay',
+    rec.path,
+    '--speed',
+    String(rec.speed(RATE)),
+    '--listen',
+    `127.0.0.1:${pr}`,
+  ]);
   await until(async () => (await fetch(`http://127.0.0.1:${pr}/healthz`)).status === 200, 30_000);
-  const applied = async () => Number(/^kerntop_events_applied_total (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${pr}/metrics`)).text())?.[1]);
+  const applied = async () =>
+    Number(/^kerntop_events_applied_total (\d+)$/m.exec(await (await fetch(`http://127.0.0.1:${pr}/metrics`)).text())?.[1]);
   await sleep(3000);
   const a0 = await applied();
   const t0 = Date.now();

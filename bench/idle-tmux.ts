@@ -41,15 +41,32 @@ function paneCommand(argv: string[]): string {
  * Starts `bin/kerntop ARGV` and the reference in two detached tmux sessions of columns x rows, lets both
  * settle for a few seconds, then measures both over `seconds`.
  */
-export async function idleInTmux(name: string, argv: string[], seconds: number, columns: number, rows: number): Promise<IdleResult> {
+export async function idleInTmux(
+  name: string,
+  argv: string[],
+  seconds: number,
+  columns: number,
+  rows: number,
+): Promise<IdleResult> {
   const refName = has('htop') ? 'htop' : 'top';
   if (!has('tmux')) return { name, pct: NaN, refName, refPct: NaN, note: 'tmux missing (scripts/setup.sh installs it)' };
-  if (!existsSync(`${ROOT}/dist/cli/main.js`)) return { name, pct: NaN, refName, refPct: NaN, note: 'dist/ missing: npx tsc -p tsconfig.json' };
+  if (!existsSync(`${ROOT}/dist/cli/main.js`))
+    return { name, pct: NaN, refName, refPct: NaN, note: 'dist/ missing: npx tsc -p tsconfig.json' };
   const sock = `kerntop-bench-idle-${process.pid}`;
   const tmux = (...a: string[]) => execFileSync('tmux', ['-L', sock, ...a], { encoding: 'utf8' }).trim();
   const env = `cd ${paneCommand([ROOT])} && export LANG=C.UTF-8 TERM=xterm-256color NODE_ENV=production &&`;
   try {
-    tmux('new-session', '-d', '-s', 'kerntop', '-x', String(columns), '-y', String(rows), `${env} exec ${paneCommand([`${ROOT}/bin/kerntop`, ...argv])}`);
+    tmux(
+      'new-session',
+      '-d',
+      '-s',
+      'kerntop',
+      '-x',
+      String(columns),
+      '-y',
+      String(rows),
+      `${env} exec ${paneCommand([`${ROOT}/bin/kerntop`, ...argv])}`,
+    );
     tmux('new-session', '-d', '-s', 'ref', '-x', String(columns), '-y', String(rows), `${env} exec ${refName}`);
     const pid = Number(tmux('display-message', '-p', '-t', 'kerntop', '#{pane_pid}'));
     const refPid = Number(tmux('display-message', '-p', '-t', 'ref', '#{pane_pid}'));
@@ -76,7 +93,9 @@ export async function idleInTmux(name: string, argv: string[], seconds: number, 
     const wallS = (performance.now() - t0) / 1000;
     const pct = (ticks: number) => (100 * ticks) / CLK_TCK / wallS;
     const shown = tmux('capture-pane', '-p', '-t', 'kerntop');
-    const note = shown.includes('Subsystems') ? undefined : `the pane did not show the monitor: ${shown.split('\n').find((l) => l.trim()) ?? '(empty)'}`;
+    const note = shown.includes('Subsystems')
+      ? undefined
+      : `the pane did not show the monitor: ${shown.split('\n').find((l) => l.trim()) ?? '(empty)'}`;
     return { name, pct: pct(k1 - k0), refName, refPct: pct(r1 - r0), note };
   } finally {
     try {

@@ -41,7 +41,11 @@ const pct: number[] = [];
 for (const [i, p] of procs.entries()) {
   const used = (c1[i] - c0[i]) / TICK;
   pct.push((100 * used) / secs);
-  console.log(`${p.name.padEnd(30)} ${used.toFixed(2)} s CPU in ${secs.toFixed(1)} s = ${((100 * used) / secs).toFixed(3)}% of a core (${p.lines() - l0[i]} records arrived in the window; 1 tick = 10 ms of resolution)`);
+  console.log(
+    `${p.name.padEnd(30)} ${used.toFixed(2)} s CPU in ${secs.toFixed(1)} s = ${((100 * used) / secs).toFixed(3)}% of a core (${p.lines() - l0[i]} records arrived in the window; 1 tick = 10 ms of resolution)`,
+  );
   p.child.kill('SIGTERM');
 }
-console.log(`kerntop uses ${pct[1] > 0 ? `${(pct[0] / pct[1]).toFixed(2)}x` : 'n/a (dmesg used 0 ticks)'} dmesg -w's CPU; aim < 0.5% of a core: ${pct[0] < 0.5 ? 'met' : 'NOT met'}; scaled to a minute: ${((pct[0] / 100) * 60).toFixed(2)} s CPU`);
+console.log(
+  `kerntop uses ${pct[1] > 0 ? `${(pct[0] / pct[1]).toFixed(2)}x` : 'n/a (dmesg used 0 ticks)'} dmesg -w's CPU; aim < 0.5% of a core: ${pct[0] < 0.5 ? 'met' : 'NOT met'}; scaled to a minute: ${((pct[0] / 100) * 60).toFixed(2)} s CPU`,
+);

@@ -34,7 +34,14 @@ function reader(name: string, cmd: string, args: string[]): Reader {
 }
 
 const readers = [
-  reader('kerntop kmsg --follow --json', process.execPath, [join(ROOT, 'bin', 'kerntop'), 'kmsg', '--follow', '--json', '--grep', mark]),
+  reader('kerntop kmsg --follow --json', process.execPath, [
+    join(ROOT, 'bin', 'kerntop'),
+    'kmsg',
+    '--follow',
+    '--json',
+    '--grep',
+    mark,
+  ]),
   reader('dmesg -w', 'dmesg', ['-w']),
 ];
 await new Promise((r) => setTimeout(r, 4000));
@@ -52,10 +59,17 @@ await new Promise((r) => setTimeout(r, 1000));
 const q = (a: number[], p: number) => a[Math.min(a.length - 1, Math.floor(p * a.length))];
 const p50s: number[] = [];
 for (const r of readers) {
-  const lat = [...sent].filter(([i]) => r.seen.has(i)).map(([i, t]) => r.seen.get(i)! - t).sort((a, b) => a - b);
+  const lat = [...sent]
+    .filter(([i]) => r.seen.has(i))
+    .map(([i, t]) => r.seen.get(i)! - t)
+    .sort((a, b) => a - b);
   p50s.push(q(lat, 0.5));
-  console.log(`${r.name.padEnd(30)} ${lat.length}/${N} seen; write -> line: p50 ${q(lat, 0.5).toFixed(2)} ms, p95 ${q(lat, 0.95).toFixed(2)} ms, max ${lat[lat.length - 1].toFixed(2)} ms`);
+  console.log(
+    `${r.name.padEnd(30)} ${lat.length}/${N} seen; write -> line: p50 ${q(lat, 0.5).toFixed(2)} ms, p95 ${q(lat, 0.95).toFixed(2)} ms, max ${lat[lat.length - 1].toFixed(2)} ms`,
+  );
   r.child.kill('SIGTERM');
 }
 const max = Math.max(...[...readers[0].seen].map(([i, t]) => t - sent.get(i)!));
-console.log(`kerntop p50 / dmesg -w p50: ${(p50s[0] / p50s[1]).toFixed(2)}x; aim: under 100 ms: ${max < 100 ? 'met (max ' + max.toFixed(1) + ' ms)' : 'NOT met'}`);
+console.log(
+  `kerntop p50 / dmesg -w p50: ${(p50s[0] / p50s[1]).toFixed(2)}x; aim: under 100 ms: ${max < 100 ? 'met (max ' + max.toFixed(1) + ' ms)' : 'NOT met'}`,
+);

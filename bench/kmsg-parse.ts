@@ -42,8 +42,20 @@ function naiveParse(raw: string) {
     const d = /^ ([A-Z]+)=(.*)$/.exec(line);
     if (d) dict[d[1]] = d[2];
   }
-  const text = Buffer.from(m[5].replace(/\\x([0-9a-fA-F]{2})/g, (_s, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-  return { seq: Number(m[2]), ts_us: Number(m[3]), level: pri & 7, facility: pri >> 3, flags: m[4] || '-', text, subsystem: dict.SUBSYSTEM, device: dict.DEVICE };
+  const text = Buffer.from(
+    m[5].replace(/\\x([0-9a-fA-F]{2})/g, (_s, h: string) => String.fromCharCode(parseInt(h, 16))),
+    'latin1',
+  ).toString('utf8');
+  return {
+    seq: Number(m[2]),
+    ts_us: Number(m[3]),
+    level: pri & 7,
+    facility: pri >> 3,
+    flags: m[4] || '-',
+    text,
+    subsystem: dict.SUBSYSTEM,
+    device: dict.DEVICE,
+  };
 }
 
 function run(name: string, fn: (r: string) => unknown): number {
@@ -58,7 +70,9 @@ function run(name: string, fn: (r: string) => unknown): number {
     if (s < best) best = s;
   }
   const rate = N / best;
-  console.log(`${name.padEnd(22)} ${(rate / 1e6).toFixed(2)} M records/s  ${((bytes / best) / 1e6).toFixed(0)} MB/s  (${best.toFixed(3)} s for ${N} records, ${sink / 3} parsed per pass)`);
+  console.log(
+    `${name.padEnd(22)} ${(rate / 1e6).toFixed(2)} M records/s  ${(bytes / best / 1e6).toFixed(0)} MB/s  (${best.toFixed(3)} s for ${N} records, ${sink / 3} parsed per pass)`,
+  );
   return rate;
 }
 
@@ -66,12 +80,15 @@ function run(name: string, fn: (r: string) => unknown): number {
 for (const t of templates) {
   const a = parseKmsgRecord(t)!;
   const b = naiveParse(t)!;
-  if (a.text !== b.text || a.level !== b.level || a.seq !== b.seq || a.subsystem !== b.subsystem) throw new Error(`parsers disagree on ${JSON.stringify(t)}`);
+  if (a.text !== b.text || a.level !== b.level || a.seq !== b.seq || a.subsystem !== b.subsystem)
+    throw new Error(`parsers disagree on ${JSON.stringify(t)}`);
 }
 console.log(`${N} records, ${(bytes / 1e6).toFixed(1)} MB, from ${templates.length} real templates; node ${process.version}`);
 const ours = run('parseKmsgRecord', parseKmsgRecord);
 const naive = run('naive reference', naiveParse);
-console.log(`ratio: ${(ours / naive).toFixed(2)}x the naive parser's throughput (aim: >= 1 M records/s: ${ours >= 1e6 ? 'met' : 'NOT met'})`);
+console.log(
+  `ratio: ${(ours / naive).toFixed(2)}x the naive parser's throughput (aim: >= 1 M records/s: ${ours >= 1e6 ? 'met' : 'NOT met'})`,
+);
 
 // The same records as a saved file of raw records: read, split into records, parse.
 const dir = mkdtempSync(join(tmpdir(), 'kerntop-bench-'));
@@ -87,7 +104,9 @@ try {
     for (const r of splitKmsgRecords(content)) if (parseKmsgRecord(r)) n++;
     s = Math.min(s, Number(process.hrtime.bigint() - t0) / 1e9);
   }
-  console.log(`file (read+split+parse) ${(n / s / 1e6).toFixed(2)} M records/s  (${n} records from a ${(bytes / 1e6).toFixed(0)} MB file in ${s.toFixed(3)} s, best of 3)`);
+  console.log(
+    `file (read+split+parse) ${(n / s / 1e6).toFixed(2)} M records/s  (${n} records from a ${(bytes / 1e6).toFixed(0)} MB file in ${s.toFixed(3)} s, best of 3)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -2,7 +2,10 @@
 import { spawn } from 'node:child_process';
 
 /** Runs argv to completion; wall time in ms, exit code and stdout. */
-export function timeRun(argv: string[], opts: { cwd?: string; encoding?: BufferEncoding } = {}): Promise<{ ms: number; code: number | null; out: string }> {
+export function timeRun(
+  argv: string[],
+  opts: { cwd?: string; encoding?: BufferEncoding } = {},
+): Promise<{ ms: number; code: number | null; out: string }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const c = spawn(argv[0], argv.slice(1), { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'ignore'] });

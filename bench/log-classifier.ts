@@ -42,7 +42,12 @@ async function generate(path: string, bytes: number): Promise<void> {
   await once(out, 'finish');
 }
 
-async function streamLines(path: string, onText: (s: string) => void, onRest: (s: string) => void, onMiB?: (n: number) => void): Promise<void> {
+async function streamLines(
+  path: string,
+  onText: (s: string) => void,
+  onRest: (s: string) => void,
+  onMiB?: (n: number) => void,
+): Promise<void> {
   const rs = createReadStream(path, { highWaterMark: MiB, encoding: 'utf8' });
   let rest = '';
   let n = 0;
@@ -60,7 +65,12 @@ async function streamLines(path: string, onText: (s: string) => void, onRest: (s
 async function classifierRun(path: string, onMiB?: (n: number) => void) {
   const a = new LogAnalyzer();
   const t0 = process.hrtime.bigint();
-  await streamLines(path, (s) => a.pushText(s), (s) => a.pushRaw(s), onMiB);
+  await streamLines(
+    path,
+    (s) => a.pushText(s),
+    (s) => a.pushRaw(s),
+    onMiB,
+  );
   const r = a.result();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   return { s, reports: r.counts.reports, lines: r.counts.lines };
@@ -98,7 +108,9 @@ async function main() {
     }
     const oursMBs = mb / median(ours);
     const refMBs = mb / median(ref);
-    console.log(`throughput on ${mb.toFixed(0)} MB (${info.lines} lines, ${info.reports} crash reports; reference regex hits ${info.hits}), median of 3:`);
+    console.log(
+      `throughput on ${mb.toFixed(0)} MB (${info.lines} lines, ${info.reports} crash reports; reference regex hits ${info.hits}), median of 3:`,
+    );
     console.log(`  classifier        ${oursMBs.toFixed(1)} MB/s   (target >= 50)`);
     console.log(`  split+one regex   ${refMBs.toFixed(1)} MB/s`);
     console.log(`  ratio classifier/reference ${(oursMBs / refMBs).toFixed(2)}`);
@@ -116,8 +128,12 @@ async function main() {
         if (rss > peak) peak = rss;
         if (n % 256 === 0) samples.push(`${n} MiB: ${(rss / MiB).toFixed(0)} MiB`);
       });
-      console.log(`memory on a ${gb.toFixed(2)} GB log (${c.lines} lines, ${c.reports} crash reports) in ${c.s.toFixed(1)} s (${(gb * 1000 / c.s).toFixed(1)} MB/s):`);
-      console.log(`  RSS before ${(rssStart / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB; samples: ${samples.join(', ')}`);
+      console.log(
+        `memory on a ${gb.toFixed(2)} GB log (${c.lines} lines, ${c.reports} crash reports) in ${c.s.toFixed(1)} s (${((gb * 1000) / c.s).toFixed(1)} MB/s):`,
+      );
+      console.log(
+        `  RSS before ${(rssStart / MiB).toFixed(0)} MiB, peak ${(peak / MiB).toFixed(0)} MiB; samples: ${samples.join(', ')}`,
+      );
       console.log(`  ratio peak RSS / input size ${(peak / statSync(big).size).toFixed(3)}`);
     }
   } finally {

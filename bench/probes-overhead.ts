@@ -22,11 +22,19 @@ const PIN = process.env.PIN !== '0';
 
 function switchOpsPerS(): number {
   // stress-ng reports on stderr: "stress-ng: metrc: [pid] switch  268969  2.00  0.09  1.05  134448.74  236638.92"
-  const r = spawnSync(PIN ? 'taskset' : 'stress-ng', [...(PIN ? ['-c', '0', 'stress-ng'] : []), '--switch', '1', '--timeout', `${seconds}s`, '--metrics-brief'], { encoding: 'utf8' });
+  const r = spawnSync(
+    PIN ? 'taskset' : 'stress-ng',
+    [...(PIN ? ['-c', '0', 'stress-ng'] : []), '--switch', '1', '--timeout', `${seconds}s`, '--metrics-brief'],
+    { encoding: 'utf8' },
+  );
   const all = `${r.stdout}${r.stderr}`;
   const line = all.split('\n').find((l) => /\bswitch\s+\d+\s+[\d.]+/.test(l));
   if (!line) throw new Error(`no stress-ng metrics in: ${all}`);
-  const nums = line.trim().split(/\s+/).filter((x) => /^[\d.]+$/.test(x)).map(Number);
+  const nums = line
+    .trim()
+    .split(/\s+/)
+    .filter((x) => /^[\d.]+$/.test(x))
+    .map(Number);
   // columns: bogo ops, real time, usr, sys, ops/s real, ops/s usr+sys
   return nums[4];
 }
@@ -58,7 +66,6 @@ async function ready(child: ChildProcess, marker: RegExp, stream: 'stdout' | 'st
     });
   });
 }
-
 
 const RUNQLAT = `tracepoint:sched:sched_wakeup,tracepoint:sched:sched_wakeup_new { @qt[args->pid] = nsecs; }
 tracepoint:sched:sched_switch { if (args->prev_state == 0) { @qt[args->prev_pid] = nsecs; } $ns = @qt[args->next_pid]; if ($ns) { @usecs = hist((nsecs - $ns) / 1000); } delete(@qt[args->next_pid]); }
@@ -109,7 +116,13 @@ async function main() {
     const victim = oomKill();
     const v = await victim;
     const seenAt = Date.now();
-    const line = await ev.waitFor((l: { type?: string; pid?: number; subsystem?: string }) => l.type === 'kernel.event' && l.subsystem === 'oom' && l.pid === v.pid, 5000).catch(() => null);
+    const line = await ev
+      .waitFor(
+        (l: { type?: string; pid?: number; subsystem?: string }) =>
+          l.type === 'kernel.event' && l.subsystem === 'oom' && l.pid === v.pid,
+        5000,
+      )
+      .catch(() => null);
     const arrived = line ? Date.now() : NaN;
     // The victim's exit is seen by us slightly after the kill; the event may already be there.
     delays.push(Math.max(0, arrived - seenAt));
@@ -122,13 +135,21 @@ async function main() {
   const n = median(none);
   const k = median(kt);
   const o = median(one);
-  console.log(`context switches (stress-ng --switch${PIN ? ' pinned to CPU 0' : ''}, ${seconds} s x ${rounds} rounds, median bogo ops/s):`);
+  console.log(
+    `context switches (stress-ng --switch${PIN ? ' pinned to CPU 0' : ''}, ${seconds} s x ${rounds} rounds, median bogo ops/s):`,
+  );
   console.log(`  none ${n.toFixed(0)}   kerntop -q ${k.toFixed(0)}   bpftrace runqlat one-liner ${o.toFixed(0)}`);
   console.log(`  ratio kerntop/none      ${(k / n).toFixed(3)}  (target >= 0.85)`);
   console.log(`  ratio kerntop/one-liner ${(k / o).toFixed(3)}  (target >= 0.95)`);
-  console.log(`kerntop own CPU under load (node + bpftrace user+sys): ${(median(ktCpu) * 100).toFixed(2)}% of one core (target <= 5%)`);
-  console.log(`RSS with every family on: ${totalMb.toFixed(0)} MB total (${rss.map((x) => `${x.p}:${(x.kb / 1024).toFixed(0)}MB`).join(' ')}) (target <= 300 MB)`);
-  console.log(`OOM kill to --events line after the victim's exit was seen: ${delays.map((d) => `${d} ms`).join(', ')} (${ktOomMs.length} events; target < 1000 ms)`);
+  console.log(
+    `kerntop own CPU under load (node + bpftrace user+sys): ${(median(ktCpu) * 100).toFixed(2)}% of one core (target <= 5%)`,
+  );
+  console.log(
+    `RSS with every family on: ${totalMb.toFixed(0)} MB total (${rss.map((x) => `${x.p}:${(x.kb / 1024).toFixed(0)}MB`).join(' ')}) (target <= 300 MB)`,
+  );
+  console.log(
+    `OOM kill to --events line after the victim's exit was seen: ${delays.map((d) => `${d} ms`).join(', ')} (${ktOomMs.length} events; target < 1000 ms)`,
+  );
 }
 
 await main();

@@ -109,7 +109,7 @@ function slopeMbPerMin(samples: { t: number; rss: number }[]): number {
     num += (s.t - mx) * (s.rss - my);
     den += (s.t - mx) ** 2;
   }
-  return den === 0 ? 0 : (num / den) * 60_000 / 1024 / 1024;
+  return den === 0 ? 0 : ((num / den) * 60_000) / 1024 / 1024;
 }
 
 interface Phase {
@@ -120,7 +120,13 @@ interface Phase {
   rss: { t: number; rss: number }[];
 }
 
-async function measure(name: string, seconds: number, store: Store, events: KerntopEvent[], during?: (elapsedMs: number) => Promise<void>): Promise<Phase> {
+async function measure(
+  name: string,
+  seconds: number,
+  store: Store,
+  events: KerntopEvent[],
+  during?: (elapsedMs: number) => Promise<void>,
+): Promise<Phase> {
   const rss: { t: number; rss: number }[] = [];
   const c0 = process.cpuUsage();
   const w0 = Date.now();
@@ -143,8 +149,16 @@ function pct(sorted: number[], p: number): number {
 async function main() {
   const rec = await readRecording(FILE);
   const events = rec.events.filter((e) => e.type !== 'session.info');
-  const session = { type: 'session.info' as const, ts_ms: Date.now(), host: rec.header.host, kernel_release: rec.header.kernel_release, thresholds: rec.header.thresholds };
-  process.stdout.write(`bench/tui: ${RATE} events/s looped from ${FILE} (${events.length} events), ${COLUMNS}x${ROWS}, UI ${UI_S} s, reference 2 x ${REF_S} s\n`);
+  const session = {
+    type: 'session.info' as const,
+    ts_ms: Date.now(),
+    host: rec.header.host,
+    kernel_release: rec.header.kernel_release,
+    thresholds: rec.header.thresholds,
+  };
+  process.stdout.write(
+    `bench/tui: ${RATE} events/s looped from ${FILE} (${events.length} events), ${COLUMNS}x${ROWS}, UI ${UI_S} s, reference 2 x ${REF_S} s\n`,
+  );
 
   // Warm the JIT a little so the first phase is not charged for it.
   const warm = createStore(rec.header.thresholds);
@@ -221,23 +235,40 @@ async function main() {
   const rate = (p: Phase) => (1000 * p.events) / p.wall_ms;
   const refCpu = (cpuPct(ref1) + cpuPct(ref2)) / 2;
   const rows = [ref1, uiPhase, ref2];
-  process.stdout.write(`\n${'phase'.padEnd(32)}${'events/s'.padStart(10)}${'CPU % of a core'.padStart(18)}${'RSS slope MB/min'.padStart(19)}\n`);
+  process.stdout.write(
+    `\n${'phase'.padEnd(32)}${'events/s'.padStart(10)}${'CPU % of a core'.padStart(18)}${'RSS slope MB/min'.padStart(19)}\n`,
+  );
   for (const p of rows) {
-    process.stdout.write(`${p.name.padEnd(32)}${rate(p).toFixed(0).padStart(10)}${cpuPct(p).toFixed(1).padStart(18)}${slopeMbPerMin(p.rss).toFixed(2).padStart(19)}\n`);
+    process.stdout.write(
+      `${p.name.padEnd(32)}${rate(p).toFixed(0).padStart(10)}${cpuPct(p).toFixed(1).padStart(18)}${slopeMbPerMin(p.rss).toFixed(2).padStart(19)}\n`,
+    );
   }
   const lat = latencies.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   const missed = latencies.length - lat.length;
   const rm = renderMs.slice().sort((a, b) => a - b);
-  process.stdout.write(`\nUI CPU: ${cpuPct(uiPhase).toFixed(1)}% of a core (aim <= 30%); ratio to the store alone: ${(cpuPct(uiPhase) / refCpu).toFixed(2)}x; UI's own share: ${(cpuPct(uiPhase) - refCpu).toFixed(1)}% of a core\n`);
-  process.stdout.write(`frames: ${(uiFrames / (uiPhase.wall_ms / 1000)).toFixed(1)}/s (cap ~10 from the store plus key presses), Ink render time median ${pct(rm, 0.5).toFixed(2)} ms, p95 ${pct(rm, 0.95).toFixed(2)} ms; ${(stdout.bytes / 1024 / (uiPhase.wall_ms / 1000 + 1)).toFixed(0)} KiB/s written\n`);
-  process.stdout.write(`key press -> updated frame (n=${lat.length}${missed ? `, ${missed} not seen within 2 s` : ''}): median ${pct(lat, 0.5).toFixed(1)} ms, p95 ${pct(lat, 0.95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms (aim < 100 ms)\n`);
+  process.stdout.write(
+    `\nUI CPU: ${cpuPct(uiPhase).toFixed(1)}% of a core (aim <= 30%); ratio to the store alone: ${(cpuPct(uiPhase) / refCpu).toFixed(2)}x; UI's own share: ${(cpuPct(uiPhase) - refCpu).toFixed(1)}% of a core\n`,
+  );
+  process.stdout.write(
+    `frames: ${(uiFrames / (uiPhase.wall_ms / 1000)).toFixed(1)}/s (cap ~10 from the store plus key presses), Ink render time median ${pct(rm, 0.5).toFixed(2)} ms, p95 ${pct(rm, 0.95).toFixed(2)} ms; ${(stdout.bytes / 1024 / (uiPhase.wall_ms / 1000 + 1)).toFixed(0)} KiB/s written\n`,
+  );
+  process.stdout.write(
+    `key press -> updated frame (n=${lat.length}${missed ? `, ${missed} not seen within 2 s` : ''}): median ${pct(lat, 0.5).toFixed(1)} ms, p95 ${pct(lat, 0.95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms (aim < 100 ms)\n`,
+  );
   const first = uiPhase.rss[0]?.rss ?? 0;
   const last = uiPhase.rss[uiPhase.rss.length - 1]?.rss ?? 0;
   const half = uiPhase.rss.slice(Math.floor(uiPhase.rss.length / 2));
   process.stdout.write(`RSS slope over the second half of the UI phase: ${slopeMbPerMin(half).toFixed(2)} MB/min\n`);
-  if (gc) process.stdout.write(`JS heap after a full GC: ${mb(heapStart).toFixed(1)} MB at the start of the UI phase, ${mb(heapEnd).toFixed(1)} MB at its end\n`);
-  process.stdout.write(`NODE_ENV=${process.env.NODE_ENV ?? '(unset: React development build)'}; Ink text caches ${BOUNDED ? 'bounded (src/ui/ink-cache-hook.ts)' : 'unbounded (--unbounded-ink)'}\n`);
-  process.stdout.write(`RSS during the UI phase: ${mb(first).toFixed(1)} -> ${mb(last).toFixed(1)} MB, slope ${slopeMbPerMin(uiPhase.rss).toFixed(2)} MB/min over ${(uiPhase.wall_ms / 1000).toFixed(0)} s (reference slopes ${slopeMbPerMin(ref1.rss).toFixed(2)} and ${slopeMbPerMin(ref2.rss).toFixed(2)} MB/min)\n`);
+  if (gc)
+    process.stdout.write(
+      `JS heap after a full GC: ${mb(heapStart).toFixed(1)} MB at the start of the UI phase, ${mb(heapEnd).toFixed(1)} MB at its end\n`,
+    );
+  process.stdout.write(
+    `NODE_ENV=${process.env.NODE_ENV ?? '(unset: React development build)'}; Ink text caches ${BOUNDED ? 'bounded (src/ui/ink-cache-hook.ts)' : 'unbounded (--unbounded-ink)'}\n`,
+  );
+  process.stdout.write(
+    `RSS during the UI phase: ${mb(first).toFixed(1)} -> ${mb(last).toFixed(1)} MB, slope ${slopeMbPerMin(uiPhase.rss).toFixed(2)} MB/min over ${(uiPhase.wall_ms / 1000).toFixed(0)} s (reference slopes ${slopeMbPerMin(ref1.rss).toFixed(2)} and ${slopeMbPerMin(ref2.rss).toFixed(2)} MB/min)\n`,
+  );
 
   const firehose = `${cpuPct(uiPhase).toFixed(1)}% of a core at ${rate(uiPhase).toFixed(0)} events/s (aim < 25%)`;
   if (!IDLE) {
@@ -251,10 +282,14 @@ async function main() {
   ] as [string, string[]][]) {
     idle.push(await idleInTmux(name, argv, IDLE_S, COLUMNS, ROWS));
   }
-  process.stdout.write(`\nCPU, screen left alone (node's own process, ${IDLE_S} s in a ${COLUMNS}x${ROWS} tmux pane, beside ${idle[0]?.refName ?? 'htop'} in another):\n`);
+  process.stdout.write(
+    `\nCPU, screen left alone (node's own process, ${IDLE_S} s in a ${COLUMNS}x${ROWS} tmux pane, beside ${idle[0]?.refName ?? 'htop'} in another):\n`,
+  );
   for (const r of idle) {
     const ratio = r.refPct > 0 ? `${(r.pct / r.refPct).toFixed(2)}x ${r.refName}` : `${r.refName} at 0`;
-    process.stdout.write(`  kerntop ${r.name.padEnd(14)}${r.pct.toFixed(2).padStart(7)}% of a core (aim < 3%); ${r.refName} ${r.refPct.toFixed(2)}% in the same seconds; ratio ${ratio}${r.note ? `; ${r.note}` : ''}\n`);
+    process.stdout.write(
+      `  kerntop ${r.name.padEnd(14)}${r.pct.toFixed(2).padStart(7)}% of a core (aim < 3%); ${r.refName} ${r.refPct.toFixed(2)}% in the same seconds; ratio ${ratio}${r.note ? `; ${r.note}` : ''}\n`,
+    );
   }
   process.stdout.write(`  under the firehose (above): ${firehose}\n`);
   process.exit(0);

@@ -39,9 +39,21 @@ const variants: Record<string, () => Promise<number>> = {
     return r.ms;
   },
   'kerntop-cli': async () => {
-    const r = await run([process.execPath, join(ROOT, 'bin', 'kerntop'), 'vmcore-report', '--vmcore', lab.vmcore, '--vmlinux', lab.vmlinux, '--tmp-dir', out, '--json']);
+    const r = await run([
+      process.execPath,
+      join(ROOT, 'bin', 'kerntop'),
+      'vmcore-report',
+      '--vmcore',
+      lab.vmcore,
+      '--vmlinux',
+      lab.vmlinux,
+      '--tmp-dir',
+      out,
+      '--json',
+    ]);
     const j = JSON.parse(r.out) as { status: string; panic: { reason: string } };
-    if (j.status !== 'complete' || j.panic.reason !== 'sysrq triggered crash') throw new Error(`report not complete: ${j.status}`);
+    if (j.status !== 'complete' || j.panic.reason !== 'sysrq triggered crash')
+      throw new Error(`report not complete: ${j.status}`);
     return r.ms;
   },
   'kerntop-job': async () => {
@@ -62,9 +74,13 @@ for (let i = 0; i < rounds; i++) {
 rmSync(out, { recursive: true, force: true });
 
 const base = median(times['drgn-bare']);
-console.log(`vmcore-report benchmark: ${rounds} rounds, dump ${lab.vmcore} (${lab.abi}), load average ${loadavg()[0].toFixed(2)}`);
+console.log(
+  `vmcore-report benchmark: ${rounds} rounds, dump ${lab.vmcore} (${lab.abi}), load average ${loadavg()[0].toFixed(2)}`,
+);
 for (const n of names) {
   const m = median(times[n]);
-  console.log(`${n.padEnd(12)} median ${(m / 1000).toFixed(3)} s  min ${(Math.min(...times[n]) / 1000).toFixed(3)} s  ratio to drgn-bare ${(m / base).toFixed(2)}`);
+  console.log(
+    `${n.padEnd(12)} median ${(m / 1000).toFixed(3)} s  min ${(Math.min(...times[n]) / 1000).toFixed(3)} s  ratio to drgn-bare ${(m / base).toFixed(2)}`,
+  );
 }
 console.log(`ratio kerntop-cli / drgn-bare = ${(median(times['kerntop-cli']) / base).toFixed(2)} (aim: 3 or less)`);

@@ -28,8 +28,13 @@ function peak(argv: string[]): { kib: number; ms: number; tail: string } {
 
 /** A dmesg --time-format=iso log: this host's boot messages, with an NVRM Xid line every tenth line. */
 async function writeLog(path: string, bytes: number): Promise<number> {
-  const texts = readFileSync(join(FIX, 'this-host.dmesg.txt'), 'utf8').split('\n').filter(Boolean).map((l) => l.replace(/^\[\s*\d+\.\d+\] /, ''));
-  const xids = readFileSync(join(FIX, 'xid-lines.txt'), 'utf8').split('\n').filter((l) => l.startsWith('NVRM: Xid'));
+  const texts = readFileSync(join(FIX, 'this-host.dmesg.txt'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/^\[\s*\d+\.\d+\] /, ''));
+  const xids = readFileSync(join(FIX, 'xid-lines.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('NVRM: Xid'));
   const out = createWriteStream(path);
   let written = 0;
   let n = 0;
@@ -65,9 +70,15 @@ try {
   const grepCount = Number(grep.tail.trim());
   const mb = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
   console.log(`log: ${(size / 1048576).toFixed(0)} MiB, ${xidLines} Xid lines (grep -c: ${grepCount})`);
-  console.log(`peak RSS   kerntop xid --input ${mb(kerntop.kib)} (${kerntop.ms} ms)   grep -c ${mb(grep.kib)} (${grep.ms} ms)   wc -l ${mb(wc.kib)} (${wc.ms} ms)   node -e 0 ${mb(node.kib)}`);
-  console.log(`ratios     kerntop peak RSS / log size ${(kerntop.kib * 1024 / size).toFixed(2)}   kerntop / grep ${(kerntop.kib / grep.kib).toFixed(1)}   kerntop - idle node ${mb(kerntop.kib - node.kib)}`);
-  console.log(`Xid count  kerntop ${summary?.[1]} total (${summary?.[2]} in the last 1h of the log)   grep -c ${grepCount}   ${Number(summary?.[1]) === grepCount ? 'equal' : 'DIFFERENT'}`);
+  console.log(
+    `peak RSS   kerntop xid --input ${mb(kerntop.kib)} (${kerntop.ms} ms)   grep -c ${mb(grep.kib)} (${grep.ms} ms)   wc -l ${mb(wc.kib)} (${wc.ms} ms)   node -e 0 ${mb(node.kib)}`,
+  );
+  console.log(
+    `ratios     kerntop peak RSS / log size ${((kerntop.kib * 1024) / size).toFixed(2)}   kerntop / grep ${(kerntop.kib / grep.kib).toFixed(1)}   kerntop - idle node ${mb(kerntop.kib - node.kib)}`,
+  );
+  console.log(
+    `Xid count  kerntop ${summary?.[1]} total (${summary?.[2]} in the last 1h of the log)   grep -c ${grepCount}   ${Number(summary?.[1]) === grepCount ? 'equal' : 'DIFFERENT'}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

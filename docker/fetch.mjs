@@ -35,7 +35,9 @@ async function get(out, label, headerLines) {
   const body = Readable.fromWeb(res.body);
   body.on('data', (chunk) => (done += chunk.length));
   const timer = setInterval(() => {
-    process.stderr.write(`kerntop-headers:   ${label}: ${mb(done)} MB${total ? ` of ${mb(total)} MB (${Math.floor((100 * done) / total)}%)` : ''}\n`);
+    process.stderr.write(
+      `kerntop-headers:   ${label}: ${mb(done)} MB${total ? ` of ${mb(total)} MB (${Math.floor((100 * done) / total)}%)` : ''}\n`,
+    );
   }, PROGRESS_EVERY_MS);
   try {
     await pipeline(body, createWriteStream(out));
@@ -60,6 +62,8 @@ try {
     process.exit(3);
   }
 } catch (err) {
-  process.stderr.write(`kerntop-headers: ${err instanceof Error ? err.message : String(err)}${err?.cause ? ` (${err.cause.code ?? err.cause.message})` : ''}\n`);
+  process.stderr.write(
+    `kerntop-headers: ${err instanceof Error ? err.message : String(err)}${err?.cause ? ` (${err.cause.code ?? err.cause.message})` : ''}\n`,
+  );
   process.exit(1);
 }

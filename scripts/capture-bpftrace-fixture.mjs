@@ -12,7 +12,10 @@ import { bpftraceArgv, compose } from '../dist/sources/bpftrace/compose.js';
 
 const out = new URL('../fixtures/bpftrace/', import.meta.url).pathname;
 const pick = { vfs: 'vfs.syscall.bt' };
-const chosen = CATALOG.map((c) => ({ family: c.family, strategy: c.strategies.find((s) => s.script === pick[c.family]) ?? c.strategies[0] }));
+const chosen = CATALOG.map((c) => ({
+  family: c.family,
+  strategy: c.strategies.find((s) => s.script === pick[c.family]) ?? c.strategies[0],
+}));
 const { program } = compose(chosen, { thresholds: DEFAULT_THRESHOLDS, events_per_s: 50, kerntop_pid: process.pid });
 writeFileSync(join(out, 'all-families-0.17.bt'), program);
 
@@ -28,7 +31,10 @@ await sleep(1500);
 // A comm that first reads in a later second: its key appears part-way through the running totals.
 copyFileSync('/bin/dd', `${dir}/ktcapdd`);
 execFileSync(`${dir}/ktcapdd`, [`if=${dir}/src`, `of=${dir}/dst`, 'bs=512'], { stdio: 'ignore' });
-execFileSync('python3', ['-c', 'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor i in range(20): s.sendto(b"x",("127.0.0.1",9))']);
+execFileSync('python3', [
+  '-c',
+  'import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\nfor i in range(20): s.sendto(b"x",("127.0.0.1",9))',
+]);
 await sleep(2500);
 child.kill('SIGINT');
 await new Promise((r) => child.once('close', r));

@@ -16,7 +16,9 @@ const f = await startFleet(dir, [
   { node: 'node-d', file: 'calm-host' },
 ]);
 try {
-  await Promise.all([...f.nodes.values()].map((n) => until('replay done', async () => n.child.stderr().includes('replay of'), 60_000, 250)));
+  await Promise.all(
+    [...f.nodes.values()].map((n) => until('replay done', async () => n.child.stderr().includes('replay of'), 60_000, 250)),
+  );
   await sleep(2500);
   await f.nodes.get('node-d')!.child.stop();
   await until('node-d down', async () => (await f.prom.query('up{node="node-d"} == 0')).length === 1, 15_000, 250);
@@ -30,7 +32,10 @@ try {
   const series = await p.series(nodeSeriesMatch(o), time_s - 3600, time_s);
   const ports = Object.fromEntries([...f.nodes].map(([n, x]) => [String(x.port), n]));
   // Ports differ on every run: the instances are named after their nodes instead.
-  const text = JSON.stringify({ time_s, queries: qs, series, answers }, null, 1).replace(/127\.0\.0\.1:(\d+)/g, (_m, port: string) => `${ports[port] ?? 'unknown'}:9864`);
+  const text = JSON.stringify({ time_s, queries: qs, series, answers }, null, 1).replace(
+    /127\.0\.0\.1:(\d+)/g,
+    (_m, port: string) => `${ports[port] ?? 'unknown'}:9864`,
+  );
   writeFileSync('fixtures/fleet/answers.json', `${text}\n`);
 } finally {
   await f.stop();

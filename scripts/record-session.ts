@@ -3,12 +3,24 @@
 // TCP transfer between two namespaces, an OOM kill in a memory cgroup). Run as root:
 //   npx tsx scripts/record-session.ts [name] [seconds]
 import { spawn } from 'node:child_process';
-import { busyLoops, directIo, lossyLink, oomKill, sleep, tcpTransfer, touchMemory, udpToClosedPort, withLoopDevice } from '../test/e2e/lib/workloads.js';
+import {
+  busyLoops,
+  directIo,
+  lossyLink,
+  oomKill,
+  sleep,
+  tcpTransfer,
+  touchMemory,
+  udpToClosedPort,
+  withLoopDevice,
+} from '../test/e2e/lib/workloads.js';
 
 const name = process.argv[2] ?? 'busy-host';
 const seconds = Number(process.argv[3] ?? 30);
 const out = `fixtures/sessions/${name}.jsonl`;
-const kt = spawn('node', ['bin/kerntop', '-q', '--probes', 'all', '--duration', String(seconds), '--record', out], { stdio: ['ignore', 'inherit', 'inherit'] });
+const kt = spawn('node', ['bin/kerntop', '-q', '--probes', 'all', '--duration', String(seconds), '--record', out], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
 await sleep(3000);
 const step = async (what: string, fn: () => Promise<unknown> | unknown) => {
   process.stderr.write(`workload: ${what}\n`);

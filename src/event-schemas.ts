@@ -43,7 +43,12 @@ export const EVENT_SCHEMAS = {
     xid: z
       .object({
         xid: z.number(),
-        gpu: z.object({ pci: z.string().nullable(), index: z.number().optional(), name: z.string().optional(), uuid: z.string().optional() }),
+        gpu: z.object({
+          pci: z.string().nullable(),
+          index: z.number().optional(),
+          name: z.string().optional(),
+          uuid: z.string().optional(),
+        }),
         pid: z.number().nullable().optional(),
         process: z.string().nullable().optional(),
         message: z.string(),
@@ -75,7 +80,9 @@ export const EVENT_SCHEMAS = {
             words: z.array(z.string()),
           })
           .optional(),
-        recovery: z.object({ from: z.number(), from_name: z.string().optional(), to: z.number(), to_name: z.string().optional() }).optional(),
+        recovery: z
+          .object({ from: z.number(), from_name: z.string().optional(), to: z.number(), to_name: z.string().optional() })
+          .optional(),
       })
       .optional(),
     type: z.literal('kernel.event'),
@@ -90,7 +97,13 @@ export const EVENT_SCHEMAS = {
     in_tick: z.boolean().optional(),
     fields: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   }),
-  'source.diag': z.object({ type: z.literal('source.diag'), ts_ms, source: z.string(), level: z.enum(['info', 'warning', 'error']), message: z.string() }),
+  'source.diag': z.object({
+    type: z.literal('source.diag'),
+    ts_ms,
+    source: z.string(),
+    level: z.enum(['info', 'warning', 'error']),
+    message: z.string(),
+  }),
   'parse.error': z.object({ type: z.literal('parse.error'), ts_ms, source: z.string(), count, sample: z.string().optional() }),
   'kmsg.record': z.object({
     type: z.literal('kmsg.record'),
@@ -118,11 +131,23 @@ export const EVENT_SCHEMAS = {
     message: z.string(),
     stage: z.string().optional(),
     plugin: z
-      .object({ name: z.string(), status: z.enum(['waiting', 'running', 'ok', 'failed', 'not_run']), time_s: z.number().optional(), detail: z.string().optional() })
+      .object({
+        name: z.string(),
+        status: z.enum(['waiting', 'running', 'ok', 'failed', 'not_run']),
+        time_s: z.number().optional(),
+        detail: z.string().optional(),
+      })
       .optional(),
   }),
   'job.result': z.object({ type: z.literal('job.result'), ts_ms, job: z.string(), ok: z.boolean(), summary: z.string() }),
-  'session.info': z.object({ type: z.literal('session.info'), ts_ms, host: z.string(), kernel_release: z.string(), thresholds, replay: z.boolean().optional() }),
+  'session.info': z.object({
+    type: z.literal('session.info'),
+    ts_ms,
+    host: z.string(),
+    kernel_release: z.string(),
+    thresholds,
+    replay: z.boolean().optional(),
+  }),
 } satisfies Record<KerntopEvent['type'], z.ZodType>;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;
@@ -137,7 +162,8 @@ export type EventCheck = { ok: true; event: KerntopEvent } | { ok: false; reason
 export function checkEvent(v: unknown): EventCheck {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return { ok: false, reason: 'not an object' };
   const type = (v as { type?: unknown }).type;
-  if (typeof type !== 'string' || !Object.hasOwn(EVENT_SCHEMAS, type)) return { ok: false, reason: `unknown event type ${JSON.stringify(type)}` };
+  if (typeof type !== 'string' || !Object.hasOwn(EVENT_SCHEMAS, type))
+    return { ok: false, reason: `unknown event type ${JSON.stringify(type)}` };
   const r = EVENT_SCHEMAS[type as EventType].safeParse(v);
   if (r.success) return { ok: true, event: v as KerntopEvent };
   const issue = r.error.issues[0];
@@ -162,6 +188,10 @@ type Same<A, B> =
           : false
         : true
     : false;
-type Drifted = { [T in KerntopEvent['type']]: Same<z.infer<(typeof EVENT_SCHEMAS)[T]>, Extract<KerntopEvent, { type: T }>> extends true ? never : T }[KerntopEvent['type']];
+type Drifted = {
+  [T in KerntopEvent['type']]: Same<z.infer<(typeof EVENT_SCHEMAS)[T]>, Extract<KerntopEvent, { type: T }>> extends true
+    ? never
+    : T;
+}[KerntopEvent['type']];
 const noDrift: [Drifted] extends [never] ? true : { drifted: Drifted } = true;
 void noDrift;

@@ -45,7 +45,8 @@ export async function runExporter(a: ExporterArgs): Promise<number> {
   // Everything that can be wrong with the options is found before a probe is started.
   const thresholds = thresholdsFrom(a);
   const addr = parseListen(a.listen);
-  if (!(a['summary-window'] > 0)) throw new Error(`--summary-window must be a positive number of seconds (got ${a['summary-window']})`);
+  if (!(a['summary-window'] > 0))
+    throw new Error(`--summary-window must be a positive number of seconds (got ${a['summary-window']})`);
   if (a.speed < 0 || !Number.isFinite(a.speed)) throw new Error('--speed must be 0 (as fast as possible) or more');
   let web: WebConfig = { tls: null, users: {} };
   if (a['web.config.file']) web = loadWebConfig(a['web.config.file']);
@@ -79,7 +80,16 @@ export async function runExporter(a: ExporterArgs): Promise<number> {
     if (plan.source) {
       sources.push(plan.source);
       starts.probes = true;
-    } else for (const d of plan.decisions) emit({ type: 'probe.status', ts_ms: now, family: d.family, state: 'SKIPPED', ...(d.method ? { method: d.method } : {}), reason: d.reason });
+    } else
+      for (const d of plan.decisions)
+        emit({
+          type: 'probe.status',
+          ts_ms: now,
+          family: d.family,
+          state: 'SKIPPED',
+          ...(d.method ? { method: d.method } : {}),
+          reason: d.reason,
+        });
     if (a.kmsg) {
       const problem = checkStateDir(a['state-dir']);
       if (problem) {
@@ -88,7 +98,13 @@ export async function runExporter(a: ExporterArgs): Promise<number> {
       }
       // From the saved (boot_id, seq) on: a restart on the same boot counts only newer records; a new
       // boot (or the first run) counts its log from the first record.
-      const kmsg = new KmsgSource({ source: 'auto', follow: true, start: 'new', cursor: new CursorStore([a['state-dir']]), classify: new LogStream() });
+      const kmsg = new KmsgSource({
+        source: 'auto',
+        follow: true,
+        start: 'new',
+        cursor: new CursorStore([a['state-dir']]),
+        classify: new LogStream(),
+      });
       sources.push(kmsg);
     }
   }
@@ -97,8 +113,22 @@ export async function runExporter(a: ExporterArgs): Promise<number> {
     return 3;
   }
 
-  const registry = new KerntopRegistry(() => store.state, { version: version(), get kernel_release() { return kernelRelease; }, bpftrace_version: bpftraceVersion, events_applied: () => applied });
-  const server = createExporterServer({ registry, version: () => store.state.version, health: () => health(store.state, starts), recent: () => recent.state, web, onError: say });
+  const registry = new KerntopRegistry(() => store.state, {
+    version: version(),
+    get kernel_release() {
+      return kernelRelease;
+    },
+    bpftrace_version: bpftraceVersion,
+    events_applied: () => applied,
+  });
+  const server = createExporterServer({
+    registry,
+    version: () => store.state.version,
+    health: () => health(store.state, starts),
+    recent: () => recent.state,
+    web,
+    onError: say,
+  });
   let bound;
   try {
     bound = await listen(server, addr);
@@ -107,7 +137,9 @@ export async function runExporter(a: ExporterArgs): Promise<number> {
     return 3;
   }
   const scheme = web.tls ? 'https' : 'http';
-  say(`serving /metrics, /healthz and /summary.json on ${scheme}://${formatListen(bound)}${Object.keys(web.users).length ? ' (basic auth)' : ''}`);
+  say(
+    `serving /metrics, /healthz and /summary.json on ${scheme}://${formatListen(bound)}${Object.keys(web.users).length ? ' (basic auth)' : ''}`,
+  );
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

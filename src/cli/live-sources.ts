@@ -1,6 +1,12 @@
 import type { Thresholds } from '../events.js';
 import { readDropReasons } from '../knowledge/drop-reasons.js';
-import { checkHost, decide, type HostCapabilities, type ProbeDecision, type ProbeSelection } from '../sources/bpftrace/capability.js';
+import {
+  checkHost,
+  decide,
+  type HostCapabilities,
+  type ProbeDecision,
+  type ProbeSelection,
+} from '../sources/bpftrace/capability.js';
 import { blockDeviceNamer } from '../sources/bpftrace/devices.js';
 import { BpftraceSource } from '../sources/bpftrace/runner.js';
 
@@ -25,4 +31,3 @@ export async function planProbes(sel: ProbeSelection, thresholds: Thresholds): P
       : null;
   return { host, decisions, source };
 }
-

@@ -10,7 +10,9 @@ process.on('exit', () => releaseHungUpStdio());
 // Exit codes, one meaning everywhere: 0 OK, 1 warnings, 2 critical findings, 3 could not run.
 const cli = yargs(joinDashValues(hideBin(process.argv)))
   .scriptName('kerntop')
-  .usage('kerntop: a top-style monitor for Linux kernel health\n\nUsage: kerntop [options]   (live monitor)\n       kerntop <command> [options]')
+  .usage(
+    'kerntop: a top-style monitor for Linux kernel health\n\nUsage: kerntop [options]   (live monitor)\n       kerntop <command> [options]',
+  )
   .strict()
   .help()
   .alias('h', 'help')

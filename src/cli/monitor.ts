@@ -39,7 +39,12 @@ const RECORDING_FAILED_EXIT_CODE = 3;
 const say = (msg: string) => process.stderr.write(`kerntop: ${msg}\n`);
 
 /** Builds the sources for this run: a replay, or the live probes (and kernel log). */
-async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType<typeof thresholdsFrom>, emit: (ev: KerntopEvent) => void): Promise<{ sources: EventSource[]; replay: ReplaySource | null }> {
+async function buildSources(
+  a: MonitorArgs,
+  store: Store,
+  thresholds: ReturnType<typeof thresholdsFrom>,
+  emit: (ev: KerntopEvent) => void,
+): Promise<{ sources: EventSource[]; replay: ReplaySource | null }> {
   if (a.replay) {
     const replay = new ReplaySource(a.replay, { speed: a.speed });
     return { sources: [replay], replay };
@@ -56,12 +61,31 @@ async function buildSources(a: MonitorArgs, store: Store, thresholds: ReturnType
   for (const d of await lastBootDiags({}, now)) emit(d);
   const sources: EventSource[] = [];
   if (plan.source) sources.push(plan.source);
-  else for (const d of plan.decisions) emit({ type: 'probe.status', ts_ms: now, family: d.family, state: 'SKIPPED', ...(d.method ? { method: d.method } : {}), reason: d.reason });
+  else
+    for (const d of plan.decisions)
+      emit({
+        type: 'probe.status',
+        ts_ms: now,
+        family: d.family,
+        state: 'SKIPPED',
+        ...(d.method ? { method: d.method } : {}),
+        reason: d.reason,
+      });
   // The kernel log from now on: records already in the buffer happened before this run and would
   // otherwise be judged as if they were current (`kerntop kmsg` shows the whole buffer).
   // On the live screen the last lines of the buffer are shown as context, not judged.
   const interactive = !a.quiet && !a.events;
-  if (a.kmsg) sources.push(new KmsgSource({ source: 'auto', follow: true, start: 'end', context: interactive ? 200 : 0, cursor: null, classify: new LogStream() }));
+  if (a.kmsg)
+    sources.push(
+      new KmsgSource({
+        source: 'auto',
+        follow: true,
+        start: 'end',
+        context: interactive ? 200 : 0,
+        cursor: null,
+        classify: new LogStream(),
+      }),
+    );
   void store;
   return { sources, replay: null };
 }
@@ -91,11 +115,14 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
   const thresholds = thresholdsFrom(a);
   const interactive = !a.quiet && !a.events;
   if (interactive && !(process.stdout.isTTY && process.stdin.isTTY)) {
-    say('the live screen needs a terminal, and stdin/stdout is not one. Use -q for one summary (add --json for JSON), or --events for one JSON line per event.');
+    say(
+      'the live screen needs a terminal, and stdin/stdout is not one. Use -q for one summary (add --json for JSON), or --events for one JSON line per event.',
+    );
     return 3;
   }
   // A timer cannot wait longer than 2^31-1 ms (about 24.8 days); beyond that it would fire at once.
-  if (a.duration !== undefined && !(a.duration > 0 && a.duration <= MAX_DURATION_S)) throw new Error(`--duration must be a number of seconds from more than 0 to ${MAX_DURATION_S} (got ${String(a.duration)})`);
+  if (a.duration !== undefined && !(a.duration > 0 && a.duration <= MAX_DURATION_S))
+    throw new Error(`--duration must be a number of seconds from more than 0 to ${MAX_DURATION_S} (got ${String(a.duration)})`);
   if (a.speed < 0 || !Number.isFinite(a.speed)) throw new Error('--speed must be 0 (as fast as possible) or more');
 
   const ui = interactive ? await loadUi() : null;
@@ -124,7 +151,19 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
       if (!interactive) say(message);
     };
     try {
-      recorder = new Recorder(a.record, { kerntop_recording: RECORDING_VERSION, host: hostname(), kernel_release: release(), start_ms: store.state.started_ms, start: new Date(store.state.started_ms).toISOString(), thresholds, ...(a.probes ? { probes: a.probes.split(',') } : {}) }, onRecordError);
+      recorder = new Recorder(
+        a.record,
+        {
+          kerntop_recording: RECORDING_VERSION,
+          host: hostname(),
+          kernel_release: release(),
+          start_ms: store.state.started_ms,
+          start: new Date(store.state.started_ms).toISOString(),
+          thresholds,
+          ...(a.probes ? { probes: a.probes.split(',') } : {}),
+        },
+        onRecordError,
+      );
     } catch (e) {
       say(`${(e as Error).message} (--record)`);
       return 3;
@@ -133,7 +172,9 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
 
   const { sources, replay } = await buildSources(a, store, thresholds, emit);
   if (sources.length === 0) {
-    say('nothing to run: no probe can attach here and no other source is available (see the messages above, or `kerntop probes`).');
+    say(
+      'nothing to run: no probe can attach here and no other source is available (see the messages above, or `kerntop probes`).',
+    );
     await recorder?.close();
     return 3;
   }
@@ -156,7 +197,9 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
       // A recording that could not be written is an answer of its own, whatever the status.
       const recordFailed = recorder?.error ? RECORDING_FAILED_EXIT_CODE : null;
       if (a.quiet) {
-        const out = a.json ? `${JSON.stringify(summaryJson(store.state, { histograms: a.histogram }), null, 2)}\n` : summaryText(store.state, { histograms: a.histogram });
+        const out = a.json
+          ? `${JSON.stringify(summaryJson(store.state, { histograms: a.histogram }), null, 2)}\n`
+          : summaryText(store.state, { histograms: a.histogram });
         await new Promise<void>((r) => process.stdout.write(out, () => r()));
         return recordFailed ?? STATUS_EXIT_CODE[selectOverallStatus(store.state)];
       }
@@ -195,7 +238,10 @@ export async function runMonitor(a: MonitorArgs): Promise<number> {
 
   // Lets tests prove that a crash leaves no child behind (see test/e2e/lifecycle.test.ts).
   const crashAfter = Number(process.env.KERNTOP_CRASH_AFTER_MS);
-  if (crashAfter > 0) setTimeout(() => { throw new Error('crash requested by KERNTOP_CRASH_AFTER_MS'); }, crashAfter);
+  if (crashAfter > 0)
+    setTimeout(() => {
+      throw new Error('crash requested by KERNTOP_CRASH_AFTER_MS');
+    }, crashAfter);
 
   const stops: Promise<string>[] = [];
   if (a.duration) stops.push(new Promise((r) => setTimeout(() => r('duration'), a.duration! * 1000)));

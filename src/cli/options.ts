@@ -3,10 +3,26 @@ import { DEFAULT_THRESHOLDS, PROBE_FAMILIES, type ProbeFamily, type Thresholds }
 
 /** Threshold options shared by every mode that judges events. */
 export const thresholdOptions = {
-  'sched-warn': { type: 'number', default: DEFAULT_THRESHOLDS.sched_warn_us, describe: 'run-queue latency (us) above which a wakeup is reported one by one' },
-  'bio-warn': { type: 'number', default: DEFAULT_THRESHOLDS.bio_warn_us, describe: 'block I/O latency (us) above which a request is reported' },
-  'vfs-warn': { type: 'number', default: DEFAULT_THRESHOLDS.vfs_warn_us, describe: 'read/write latency (us) above which a call is reported' },
-  'major-faults-warn': { type: 'number', default: DEFAULT_THRESHOLDS.major_faults_warn_per_s, describe: 'major page faults per second above which faults warn' },
+  'sched-warn': {
+    type: 'number',
+    default: DEFAULT_THRESHOLDS.sched_warn_us,
+    describe: 'run-queue latency (us) above which a wakeup is reported one by one',
+  },
+  'bio-warn': {
+    type: 'number',
+    default: DEFAULT_THRESHOLDS.bio_warn_us,
+    describe: 'block I/O latency (us) above which a request is reported',
+  },
+  'vfs-warn': {
+    type: 'number',
+    default: DEFAULT_THRESHOLDS.vfs_warn_us,
+    describe: 'read/write latency (us) above which a call is reported',
+  },
+  'major-faults-warn': {
+    type: 'number',
+    default: DEFAULT_THRESHOLDS.major_faults_warn_per_s,
+    describe: 'major page faults per second above which faults warn',
+  },
 } satisfies Record<string, Options>;
 
 /**
@@ -27,7 +43,8 @@ export function thresholdsFrom(argv: Record<string, unknown>): Thresholds {
     if (argv[k] === undefined) return d;
     const v = Number(argv[k]);
     const { max, unit } = THRESHOLD_BOUNDS[k];
-    if (!Number.isInteger(v) || v < 1 || v > max) throw new Error(`--${k} must be a whole number from 1 to ${max} (${unit}); got ${String(argv[k])}`);
+    if (!Number.isInteger(v) || v < 1 || v > max)
+      throw new Error(`--${k} must be a whole number from 1 to ${max} (${unit}); got ${String(argv[k])}`);
     return v;
   };
   return {
@@ -63,17 +80,25 @@ export function joinDashValues(argv: readonly string[]): string[] {
  * --probes LIST: "sched,bio" runs only those; "+vfs" adds to the default set; "-faults" removes from it;
  * "all" names every family (opt-in ones included). Returns undefined for the default set.
  */
-export function parseProbeList(list: string | undefined): { requested?: Set<ProbeFamily>; removed: Set<ProbeFamily>; added: Set<ProbeFamily> } {
+export function parseProbeList(list: string | undefined): {
+  requested?: Set<ProbeFamily>;
+  removed: Set<ProbeFamily>;
+  added: Set<ProbeFamily>;
+} {
   const removed = new Set<ProbeFamily>();
   const added = new Set<ProbeFamily>();
   if (!list) return { removed, added };
   const only = new Set<ProbeFamily>();
-  for (const raw of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const sign = raw[0] === '+' || raw[0] === '-' ? raw[0] : '';
     const name = sign ? raw.slice(1) : raw;
     const fams: ProbeFamily[] = name === 'all' ? [...PROBE_FAMILIES] : [name as ProbeFamily];
     for (const f of fams) {
-      if (!PROBE_FAMILIES.includes(f)) throw new Error(`unknown probe family '${name}' in --probes (known: ${PROBE_FAMILIES.join(', ')}, all)`);
+      if (!PROBE_FAMILIES.includes(f))
+        throw new Error(`unknown probe family '${name}' in --probes (known: ${PROBE_FAMILIES.join(', ')}, all)`);
       if (sign === '+') added.add(f);
       else if (sign === '-') removed.add(f);
       else only.add(f);
@@ -82,6 +107,9 @@ export function parseProbeList(list: string | undefined): { requested?: Set<Prob
   const requested = only.size ? only : undefined;
   // Same rule as decide(): the named families, else every family, plus added, less removed.
   const left = PROBE_FAMILIES.filter((f) => ((requested?.has(f) ?? true) || added.has(f)) && !removed.has(f));
-  if (left.length === 0) throw new Error(`--probes ${list} leaves no probe family to run: name at least one (known: ${PROBE_FAMILIES.join(', ')}); for the kernel log alone use \`kerntop kmsg --follow\``);
+  if (left.length === 0)
+    throw new Error(
+      `--probes ${list} leaves no probe family to run: name at least one (known: ${PROBE_FAMILIES.join(', ')}); for the kernel log alone use \`kerntop kmsg --follow\``,
+    );
   return { requested, removed, added };
 }

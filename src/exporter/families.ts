@@ -95,7 +95,12 @@ export const FAMILIES: readonly Family[] = [
     name: METRIC.build_info,
     help: 'Always 1; labels: kerntop version, kernel release and bpftrace version of this node.',
     type: 'gauge',
-    collect: (_s, info) => [{ labels: { version: info.version, kernel_release: info.kernel_release, bpftrace_version: info.bpftrace_version }, value: 1 }],
+    collect: (_s, info) => [
+      {
+        labels: { version: info.version, kernel_release: info.kernel_release, bpftrace_version: info.bpftrace_version },
+        value: 1,
+      },
+    ],
   },
   latencyHistogram('sched', METRIC.runq_latency_seconds, 'Run-queue latency (wakeup to running)'),
   latencyHistogram('bio', METRIC.bio_latency_seconds, 'Block I/O request latency (issue to complete)'),
@@ -114,13 +119,21 @@ export const FAMILIES: readonly Family[] = [
     name: METRIC.probe_events_total,
     help: 'Occurrences measured per probe family: wakeups timed, requests completed, calls timed, OOM kills, retransmits, drops, faults.',
     type: 'counter',
-    collect: (s) => PROBE_FAMILIES.filter((f) => s.subsystems.has(f) || s.probes.has(f)).map((f) => ({ labels: { family: f }, value: counterOf(s, f, 'events') })),
+    collect: (s) =>
+      PROBE_FAMILIES.filter((f) => s.subsystems.has(f) || s.probes.has(f)).map((f) => ({
+        labels: { family: f },
+        value: counterOf(s, f, 'events'),
+      })),
   },
   {
     name: METRIC.probe_threshold_events_total,
     help: 'Occurrences per probe family that crossed its threshold and were reported one by one.',
     type: 'counter',
-    collect: (s) => PROBE_FAMILIES.filter((f) => s.subsystems.has(f) || s.probes.has(f)).map((f) => ({ labels: { family: f }, value: counterOf(s, f, 'alerts') })),
+    collect: (s) =>
+      PROBE_FAMILIES.filter((f) => s.subsystems.has(f) || s.probes.has(f)).map((f) => ({
+        labels: { family: f },
+        value: counterOf(s, f, 'alerts'),
+      })),
   },
   {
     name: METRIC.oom_kills_total,
@@ -144,7 +157,10 @@ export const FAMILIES: readonly Family[] = [
     name: METRIC.page_faults_total,
     help: 'Page faults by kind (major: the page was read from disk; minor: it was in memory).',
     type: 'counter',
-    collect: (s) => (s.subsystems.has('faults') || s.probes.has('faults') ? ['major', 'minor'].map((k) => ({ labels: { kind: k }, value: s.subsystems.get('faults')?.by_key[k] ?? 0 })) : []),
+    collect: (s) =>
+      s.subsystems.has('faults') || s.probes.has('faults')
+        ? ['major', 'minor'].map((k) => ({ labels: { kind: k }, value: s.subsystems.get('faults')?.by_key[k] ?? 0 }))
+        : [],
   },
   {
     name: METRIC.kernel_log_findings_total,
@@ -172,7 +188,11 @@ export const FAMILIES: readonly Family[] = [
     // catalog would be some 180 constant series on every node of a fleet.
     collect: (s) => {
       const seen = new Set([...s.xid.rows.values()].map((r) => r.xid));
-      return seen.size ? CATALOG_SAMPLES.filter((c) => seen.has(Number(c.labels!.xid))).concat([...seen].filter((x) => !XID_CATALOG.has(x)).map((x) => catalogSample(x))) : [];
+      return seen.size
+        ? CATALOG_SAMPLES.filter((c) => seen.has(Number(c.labels!.xid))).concat(
+            [...seen].filter((x) => !XID_CATALOG.has(x)).map((x) => catalogSample(x)),
+          )
+        : [];
     },
   },
   {
@@ -182,14 +202,19 @@ export const FAMILIES: readonly Family[] = [
     collect: (s) => {
       const cur = new Map(selectSubsystems(s).map((r) => [r.name, r.status]));
       const names = [...PROBE_FAMILIES.filter((f) => s.probes.has(f) || s.subsystems.has(f)), 'xid', ...KERNEL_LOG_CLASSES];
-      return names.flatMap((n) => STATUSES.map((st) => ({ labels: { subsystem: n, status: st }, value: (cur.get(n) ?? 'OK') === st ? 1 : 0 })));
+      return names.flatMap((n) =>
+        STATUSES.map((st) => ({ labels: { subsystem: n, status: st }, value: (cur.get(n) ?? 'OK') === st ? 1 : 0 })),
+      );
     },
   },
   {
     name: METRIC.probe_state,
     help: 'State per probe family (STARTING, ATTACHED, SKIPPED, FAILED; one series per state, 1 for the current one).',
     type: 'gauge',
-    collect: (s) => PROBE_FAMILIES.filter((f) => s.probes.has(f)).flatMap((f) => PROBE_STATES.map((st) => ({ labels: { family: f, state: st }, value: s.probes.get(f)!.state === st ? 1 : 0 }))),
+    collect: (s) =>
+      PROBE_FAMILIES.filter((f) => s.probes.has(f)).flatMap((f) =>
+        PROBE_STATES.map((st) => ({ labels: { family: f, state: st }, value: s.probes.get(f)!.state === st ? 1 : 0 })),
+      ),
   },
   {
     name: METRIC.kmsg_records_total,
@@ -207,7 +232,10 @@ export const FAMILIES: readonly Family[] = [
     name: METRIC.parse_errors_total,
     help: 'Lines a source could not parse (skipped, never fatal), by source.',
     type: 'counter',
-    collect: (s) => Object.entries(s.parse_errors).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => ({ labels: { source: k }, value: v })),
+    collect: (s) =>
+      Object.entries(s.parse_errors)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => ({ labels: { source: k }, value: v })),
   },
   {
     name: METRIC.events_applied_total,
@@ -219,6 +247,10 @@ export const FAMILIES: readonly Family[] = [
 
 function xidRows(s: StoreState): { labels: Record<string, string>; total: number; last_ms: number }[] {
   return [...s.xid.rows.values()]
-    .map((r) => ({ labels: { pci: r.pci ?? 'unknown', uuid: r.uuid ?? '', xid: String(r.xid) }, total: r.total, last_ms: r.last_ms }))
+    .map((r) => ({
+      labels: { pci: r.pci ?? 'unknown', uuid: r.uuid ?? '', xid: String(r.xid) },
+      total: r.total,
+      last_ms: r.last_ms,
+    }))
     .sort((a, b) => a.labels.pci.localeCompare(b.labels.pci) || Number(a.labels.xid) - Number(b.labels.xid));
 }

@@ -12,7 +12,10 @@ export class RecentWindow {
   private older = 0;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(thresholds: Thresholds, private readonly window_ms: number | null) {
+  constructor(
+    thresholds: Thresholds,
+    private readonly window_ms: number | null,
+  ) {
     this.stores = [createStore(thresholds), createStore(thresholds)];
   }
 

@@ -46,7 +46,6 @@ class StoreMetric {
 export class KerntopRegistry {
   private readonly regs: Record<Exposition, Registry>;
 
-
   constructor(state: () => StoreState, info: ExporterInfo) {
     const make = (openMetrics: boolean) => {
       const r = new Registry();

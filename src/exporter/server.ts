@@ -25,8 +25,20 @@ const LANDING = `<!doctype html><html><head><title>kerntop exporter</title></hea
 <li><a href="summary.json">/summary.json</a> the quiet summary (kerntop -q --json) of the recent window</li></ul></body></html>
 `;
 
-function send(res: ServerResponse, status: number, type: string, body: string, head = false, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...extra });
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  head = false,
+  extra: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+    ...extra,
+  });
   res.end(head ? undefined : body);
 }
 
@@ -39,18 +51,47 @@ export function createExporterServer(deps: ServerDeps): Server {
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0];
-    if (method !== 'GET' && method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', `${method} is not served: this exporter is read-only (GET, HEAD)\n`, false, { Allow: 'GET, HEAD' });
+    if (method !== 'GET' && method !== 'HEAD')
+      return send(
+        res,
+        405,
+        'text/plain; charset=utf-8',
+        `${method} is not served: this exporter is read-only (GET, HEAD)\n`,
+        false,
+        { Allow: 'GET, HEAD' },
+      );
     const head = method === 'HEAD';
     if (path === '/healthz') {
       const h = deps.health();
-      return send(res, h.ok ? 200 : 503, 'text/plain; charset=utf-8', h.ok ? `ok\n${h.notes.map((n) => `${n}\n`).join('')}` : `${h.reasons.map((r) => `${r}\n`).join('')}`, head);
+      return send(
+        res,
+        h.ok ? 200 : 503,
+        'text/plain; charset=utf-8',
+        h.ok ? `ok\n${h.notes.map((n) => `${n}\n`).join('')}` : `${h.reasons.map((r) => `${r}\n`).join('')}`,
+        head,
+      );
     }
-    if (!(await auth.check(req.headers.authorization))) return send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized: this exporter asks for HTTP basic auth (basic_auth_users in --web.config.file)\n', head, { 'WWW-Authenticate': 'Basic realm="kerntop"' });
+    if (!(await auth.check(req.headers.authorization)))
+      return send(
+        res,
+        401,
+        'text/plain; charset=utf-8',
+        'Unauthorized: this exporter asks for HTTP basic auth (basic_auth_users in --web.config.file)\n',
+        head,
+        { 'WWW-Authenticate': 'Basic realm="kerntop"' },
+      );
     if (path === '/metrics') {
       const x = negotiate(req.headers.accept);
       return send(res, 200, deps.registry.contentType(x), await deps.registry.render(x, deps.version()), head);
     }
-    if (path === '/summary.json') return send(res, 200, 'application/json', `${JSON.stringify(summaryJson(deps.recent(), { histograms: true }), null, 2)}\n`, head);
+    if (path === '/summary.json')
+      return send(
+        res,
+        200,
+        'application/json',
+        `${JSON.stringify(summaryJson(deps.recent(), { histograms: true }), null, 2)}\n`,
+        head,
+      );
     if (path === '/') return send(res, 200, 'text/html; charset=utf-8', LANDING, head);
     return send(res, 404, 'text/plain; charset=utf-8', `${path} is not served here; see / for what is\n`, head);
   };
@@ -62,7 +103,9 @@ export function createExporterServer(deps: ServerDeps): Server {
       else res.destroy();
     });
   };
-  const server = deps.web.tls ? createHttpsServer({ cert: deps.web.tls.cert, key: deps.web.tls.key }, listener) : createHttpServer(listener);
+  const server = deps.web.tls
+    ? createHttpsServer({ cert: deps.web.tls.cert, key: deps.web.tls.key }, listener)
+    : createHttpServer(listener);
   // Slow or stuck clients must not pin sockets for ever.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;

@@ -8,4 +8,6 @@ type LineKind = NonNullable<ReturnType<typeof lineEventKind>>['subsystem'];
 /** Single-line findings of the classifier (line-rules.ts), besides its crash-report formats. */
 const LINE_KINDS: readonly LineKind[] = ['io_error', 'fs_error', 'mce'];
 
-export const KERNEL_LOG_CLASSES: readonly string[] = [...new Set<string>([...CRASH_FORMATS.map((f) => f.subsystem), HEADERLESS_OOPS.subsystem, ...LINE_KINDS])].sort();
+export const KERNEL_LOG_CLASSES: readonly string[] = [
+  ...new Set<string>([...CRASH_FORMATS.map((f) => f.subsystem), HEADERLESS_OOPS.subsystem, ...LINE_KINDS]),
+].sort();

@@ -16,7 +16,12 @@ const BCRYPT_RE = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 
 const schema = z.strictObject({
   tls_server_config: z.strictObject({ cert_file: z.string().min(1), key_file: z.string().min(1) }).optional(),
-  basic_auth_users: z.record(z.string().min(1), z.string().regex(BCRYPT_RE, 'must be a bcrypt hash ($2y$...), e.g. from `htpasswd -nBC 10 "" | tr -d \':\\n\'`')).optional(),
+  basic_auth_users: z
+    .record(
+      z.string().min(1),
+      z.string().regex(BCRYPT_RE, 'must be a bcrypt hash ($2y$...), e.g. from `htpasswd -nBC 10 "" | tr -d \':\\n\'`'),
+    )
+    .optional(),
 });
 
 export interface WebConfig {
@@ -44,7 +49,10 @@ export function loadWebConfig(path: string): WebConfig {
   if (!r.success) {
     const i = r.error.issues[0];
     const where = i.path.length ? i.path.join('.') : '(top level)';
-    const what = i.code === 'unrecognized_keys' ? `unsupported key(s) ${i.keys.join(', ')} (kerntop serves tls_server_config.cert_file/key_file and basic_auth_users)` : i.message;
+    const what =
+      i.code === 'unrecognized_keys'
+        ? `unsupported key(s) ${i.keys.join(', ')} (kerntop serves tls_server_config.cert_file/key_file and basic_auth_users)`
+        : i.message;
     throw new WebConfigError(`web configuration file ${path}, ${where}: ${what}`);
   }
   const base = dirname(resolve(path));
@@ -65,7 +73,9 @@ export function loadWebConfig(path: string): WebConfig {
     try {
       createSecureContext({ cert, key });
     } catch (e) {
-      throw new WebConfigError(`TLS certificate ${cert_file} or key ${key_file} does not parse (${(e as Error).message}): both must be PEM, and the key must match the certificate`);
+      throw new WebConfigError(
+        `TLS certificate ${cert_file} or key ${key_file} does not parse (${(e as Error).message}): both must be PEM, and the key must match the certificate`,
+      );
     }
     tls = { cert, key, cert_file, key_file };
   }

@@ -26,16 +26,26 @@ export async function fetchFleet(p: Prometheus, o: FleetOptions, nowS = Date.now
   const before = p.requests;
   const q = fleetQueries(o);
   const names = Object.keys(q) as InstantQuery[];
-  const [series, ...answers] = await Promise.all([p.series(nodeSeriesMatch(o), nowS - o.lookbackS, nowS), ...names.map((n) => p.query(q[n], nowS))]);
+  const [series, ...answers] = await Promise.all([
+    p.series(nodeSeriesMatch(o), nowS - o.lookbackS, nowS),
+    ...names.map((n) => p.query(q[n], nowS)),
+  ]);
   const a = Object.fromEntries(names.map((n, i) => [n, answers[i]])) as Answers;
-  const rows = buildRows(series, a, { nowS, staleAfterS: o.staleAfterS, nodeLabel: o.nodeLabel, stragglerFactor: o.stragglerFactor });
+  const rows = buildRows(series, a, {
+    nowS,
+    staleAfterS: o.staleAfterS,
+    nodeLabel: o.nodeLabel,
+    stragglerFactor: o.stragglerFactor,
+  });
   const sel = o.matchers.length ? `{${o.matchers.join(',')}}` : '';
   return {
     time_s: nowS,
     rows,
     medians: fleetMedians(rows),
     requests: p.requests - before,
-    empty_reason: rows.length ? null : `no kerntop exporter matches ${sel || 'any selector'} in the last ${o.lookback}: no series kerntop_build_info${sel}. Check --selector (label names and values as Prometheus has them) and that Prometheus scrapes the exporters.`,
+    empty_reason: rows.length
+      ? null
+      : `no kerntop exporter matches ${sel || 'any selector'} in the last ${o.lookback}: no series kerntop_build_info${sel}. Check --selector (label names and values as Prometheus has them) and that Prometheus scrapes the exporters.`,
   };
 }
 

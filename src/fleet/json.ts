@@ -21,7 +21,13 @@ export const NodeRowSchema = z.object({
   bio_p99_us: nullableNumber,
   oom_kills_1h: nullableNumber,
   retrans_per_s: nullableNumber,
-  xid: z.object({ drain_reset: z.number(), application: z.number(), other: z.number(), gpus: z.array(z.string()), codes: z.array(z.number()) }),
+  xid: z.object({
+    drain_reset: z.number(),
+    application: z.number(),
+    other: z.number(),
+    gpus: z.array(z.string()),
+    codes: z.array(z.number()),
+  }),
   log_finding: z.object({ class: z.string(), count: z.number() }).nullable(),
   probes_not_attached: z.array(z.string()),
   age_s: nullableNumber,
@@ -60,7 +66,11 @@ export function fleetExitCode(rows: readonly NodeRow[]): 0 | 1 | 2 {
   return STATUS_RANK[fleetStatus(rows)] as 0 | 1 | 2;
 }
 
-export function fleetJson(s: FleetSnapshot, o: { prometheus: string; selector: string; stragglerFactor: number }, rows: readonly NodeRow[] = s.rows): FleetJson {
+export function fleetJson(
+  s: FleetSnapshot,
+  o: { prometheus: string; selector: string; stragglerFactor: number },
+  rows: readonly NodeRow[] = s.rows,
+): FleetJson {
   return {
     kerntop_fleet: FLEET_JSON_VERSION,
     prometheus: o.prometheus,

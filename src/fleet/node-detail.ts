@@ -46,7 +46,11 @@ const SummaryJson = z.object({
 export type NodeSummary = z.infer<typeof SummaryJson>;
 
 /** The exporter's /summary.json, when the instance label is an address this machine can reach. */
-export async function fetchNodeSummary(row: NodeRow, timeoutMs = 2000, fetchFn: typeof fetch = fetch): Promise<{ summary: NodeSummary } | { error: string }> {
+export async function fetchNodeSummary(
+  row: NodeRow,
+  timeoutMs = 2000,
+  fetchFn: typeof fetch = fetch,
+): Promise<{ summary: NodeSummary } | { error: string }> {
   if (!/^[\w.-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$/.test(row.instance)) return { error: `instance ${row.instance} is not host:port` };
   const url = `http://${row.instance}/summary.json`;
   try {

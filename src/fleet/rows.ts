@@ -56,7 +56,19 @@ const OWN_LABELS = new Set(['__name__', 'version', 'kernel_release', 'bpftrace_v
 const keyOf = (m: Record<string, string>) => `${m.job ?? ''}\u0000${m.instance ?? ''}`;
 
 // Kernel-log classes from the most to the least serious: the one a row names.
-const LOG_CLASS_ORDER = ['panic', 'oops', 'hard_lockup', 'soft_lockup', 'rcu_stall', 'hung_task', 'mce', 'oom_kill', 'io_error', 'fs_error', 'warning'];
+const LOG_CLASS_ORDER = [
+  'panic',
+  'oops',
+  'hard_lockup',
+  'soft_lockup',
+  'rcu_stall',
+  'hung_task',
+  'mce',
+  'oom_kill',
+  'io_error',
+  'fs_error',
+  'warning',
+];
 const logRank = (c: string) => {
   const i = LOG_CLASS_ORDER.indexOf(c);
   return i < 0 ? LOG_CLASS_ORDER.length + KERNEL_LOG_CLASSES.indexOf(c) : i;
@@ -128,7 +140,13 @@ export function buildRows(series: readonly Record<string, string>[], a: Answers,
       labels,
       kernel_release: m.kernel_release ?? null,
       status: stale ? 'STALE' : worstStatus,
-      worst: stale || worstStatus === 'OK' ? [] : st.filter((s) => s.metric.status === worstStatus).map((s) => s.metric.subsystem).sort(),
+      worst:
+        stale || worstStatus === 'OK'
+          ? []
+          : st
+              .filter((s) => s.metric.status === worstStatus)
+              .map((s) => s.metric.subsystem)
+              .sort(),
       runq_p99_us: stale ? null : us(one(runq, k)),
       bio_p99_us: stale ? null : us(one(bio, k)),
       oom_kills_1h: stale ? null : roundCount(one(oom, k)),
@@ -194,7 +212,11 @@ export interface FleetMedians {
 }
 
 export function fleetMedians(rows: readonly NodeRow[]): FleetMedians {
-  const vals = (f: (r: NodeRow) => number | null) => rows.filter((r) => r.status !== 'STALE').map(f).filter((v): v is number => v !== null);
+  const vals = (f: (r: NodeRow) => number | null) =>
+    rows
+      .filter((r) => r.status !== 'STALE')
+      .map(f)
+      .filter((v): v is number => v !== null);
   const med = (xs: number[]) => (xs.length >= STRAGGLER_MIN_NODES ? median(xs) : null);
   return { runq_p99_us: med(vals((r) => r.runq_p99_us)), bio_p99_us: med(vals((r) => r.bio_p99_us)) };
 }

@@ -31,9 +31,14 @@ function splitMatchers(inner: string): string[] {
 export function parseSelector(sel: string | undefined): string[] {
   if (sel === undefined || sel.trim() === '' || sel.trim() === '{}') return [];
   const t = sel.trim();
-  if (!t.startsWith('{') || !t.endsWith('}')) throw new Error(`--selector must be label matchers in braces, like '{nodepool="gpu"}' (got ${JSON.stringify(sel)})`);
+  if (!t.startsWith('{') || !t.endsWith('}'))
+    throw new Error(`--selector must be label matchers in braces, like '{nodepool="gpu"}' (got ${JSON.stringify(sel)})`);
   const parts = splitMatchers(t.slice(1, -1));
-  for (const p of parts) if (!MATCHER.test(p)) throw new Error(`--selector: ${JSON.stringify(p.trim())} is not a label matcher (name="value", name!="value", name=~"regex" or name!~"regex")`);
+  for (const p of parts)
+    if (!MATCHER.test(p))
+      throw new Error(
+        `--selector: ${JSON.stringify(p.trim())} is not a label matcher (name="value", name!="value", name=~"regex" or name!~"regex")`,
+      );
   return parts.map((p) => p.trim());
 }
 

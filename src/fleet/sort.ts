@@ -20,7 +20,8 @@ const WORSE: Record<Exclude<SortKey, 'node'>, (r: NodeRow) => number> = {
 
 /** Ties fall back to status, then run-queue p99, then the name, so the order is stable between refreshes. */
 export function sortRows(rows: readonly NodeRow[], key: SortKey = 'status', reverse = false): NodeRow[] {
-  const byName = (a: NodeRow, b: NodeRow) => a.node.localeCompare(b.node) || a.instance.localeCompare(b.instance) || a.job.localeCompare(b.job);
+  const byName = (a: NodeRow, b: NodeRow) =>
+    a.node.localeCompare(b.node) || a.instance.localeCompare(b.instance) || a.job.localeCompare(b.job);
   const worse = (f: (r: NodeRow) => number) => (a: NodeRow, b: NodeRow) => f(b) - f(a);
   const tie = (a: NodeRow, b: NodeRow) => worse(WORSE.status)(a, b) || worse(WORSE.runq)(a, b) || byName(a, b);
   const primary = key === 'node' ? byName : worse(WORSE[key]);
@@ -32,5 +33,7 @@ export function sortRows(rows: readonly NodeRow[], key: SortKey = 'status', reve
 export function filterRows(rows: readonly NodeRow[], text: string): NodeRow[] {
   const t = text.trim().toLowerCase();
   if (!t) return [...rows];
-  return rows.filter((r) => [r.node, r.instance, ...Object.entries(r.labels).map(([k, v]) => `${k}=${v}`)].some((s) => s.toLowerCase().includes(t)));
+  return rows.filter((r) =>
+    [r.node, r.instance, ...Object.entries(r.labels).map(([k, v]) => `${k}=${v}`)].some((s) => s.toLowerCase().includes(t)),
+  );
 }

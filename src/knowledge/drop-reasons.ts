@@ -28,11 +28,26 @@ export function readDropReasons(tracefs: string | null): Map<number, string> {
  * warns and gives the advice of the reasons seen.
  */
 export const TROUBLE_DROP_CAUSES: readonly { reasons: readonly string[]; advice: string }[] = [
-  { reasons: ['SOCKET_RCVBUFF', 'SOCKET_BACKLOG', 'PROTO_MEM'], advice: 'socket buffers overflow: the receiver reads too slowly, or SO_RCVBUF / net.core.rmem_max / tcp_mem are small' },
-  { reasons: ['CPU_BACKLOG', 'QDISC_DROP', 'FULL_RING', 'NOMEM', 'TC_INGRESS', 'XDP'], advice: 'queues overflow: check net.core.netdev_max_backlog, qdisc limits, NIC ring sizes (ethtool -g) and memory' },
-  { reasons: ['TCP_CSUM', 'UDP_CSUM', 'IP_CSUM', 'SKB_CSUM'], advice: 'bad checksums: check the link, cables and NIC offloads (ethtool -k)' },
-  { reasons: ['DEV_READY', 'PKT_TOO_BIG', 'IP_OUTNOROUTES', 'NEIGH_FAILED', 'NEIGH_QUEUEFULL'], advice: 'packets cannot leave: check that the device is up, the MTU, routes and neighbour (ARP/NDP) resolution' },
-  { reasons: ['TCP_OFO_DROP', 'TCP_OFO_QUEUE_PRUNE', 'TCP_RFC7323_PAWS'], advice: 'TCP drops segments it cannot queue: check loss and reordering on the path and tcp_rmem' },
+  {
+    reasons: ['SOCKET_RCVBUFF', 'SOCKET_BACKLOG', 'PROTO_MEM'],
+    advice: 'socket buffers overflow: the receiver reads too slowly, or SO_RCVBUF / net.core.rmem_max / tcp_mem are small',
+  },
+  {
+    reasons: ['CPU_BACKLOG', 'QDISC_DROP', 'FULL_RING', 'NOMEM', 'TC_INGRESS', 'XDP'],
+    advice: 'queues overflow: check net.core.netdev_max_backlog, qdisc limits, NIC ring sizes (ethtool -g) and memory',
+  },
+  {
+    reasons: ['TCP_CSUM', 'UDP_CSUM', 'IP_CSUM', 'SKB_CSUM'],
+    advice: 'bad checksums: check the link, cables and NIC offloads (ethtool -k)',
+  },
+  {
+    reasons: ['DEV_READY', 'PKT_TOO_BIG', 'IP_OUTNOROUTES', 'NEIGH_FAILED', 'NEIGH_QUEUEFULL'],
+    advice: 'packets cannot leave: check that the device is up, the MTU, routes and neighbour (ARP/NDP) resolution',
+  },
+  {
+    reasons: ['TCP_OFO_DROP', 'TCP_OFO_QUEUE_PRUNE', 'TCP_RFC7323_PAWS'],
+    advice: 'TCP drops segments it cannot queue: check loss and reordering on the path and tcp_rmem',
+  },
 ];
 
 const CAUSE_OF = new Map(TROUBLE_DROP_CAUSES.flatMap((c) => c.reasons.map((r) => [r, c] as const)));

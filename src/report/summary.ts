@@ -1,6 +1,15 @@
 import { hostname } from 'node:os';
 import type { ProbeStatusEvent, Status } from '../events.js';
-import { durationS, selectFindings, selectHistograms, selectOverallStatus, selectProbes, selectSubsystems, type StoreState, type SubsystemRow } from '../store/index.js';
+import {
+  durationS,
+  selectFindings,
+  selectHistograms,
+  selectOverallStatus,
+  selectProbes,
+  selectSubsystems,
+  type StoreState,
+  type SubsystemRow,
+} from '../store/index.js';
 import type { Finding } from '../store/index.js';
 import { selectXid } from '../store/xid.js';
 import { histogramLines } from './histogram-text.js';
@@ -64,7 +73,9 @@ const sections: SummarySection[] = [
 ];
 
 function top(r: Record<string, number>, n: number): Record<string, number> | undefined {
-  const e = Object.entries(r).sort((a, b) => b[1] - a[1]).slice(0, n);
+  const e = Object.entries(r)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n);
   return e.length ? Object.fromEntries(e) : undefined;
 }
 
@@ -96,13 +107,19 @@ export function summaryJson(state: StoreState, opts: { histograms: boolean }): S
         ...(Object.keys(s.by_comm).length ? { top_comm: top(s.by_comm, 5) } : {}),
       };
     }),
-    probes: selectProbes(state).map((p: ProbeStatusEvent) => ({ family: p.family, state: p.state, method: p.method ?? null, reason: p.reason ?? null })),
+    probes: selectProbes(state).map((p: ProbeStatusEvent) => ({
+      family: p.family,
+      state: p.state,
+      method: p.method ?? null,
+      reason: p.reason ?? null,
+    })),
     histograms: opts.histograms ? selectHistograms(state) : {},
     findings: selectFindings(state),
     diagnostics: state.diags.toArray().map((d) => ({ source: d.source, level: d.level, message: d.message })),
     parse_errors: { ...state.parse_errors },
   };
-  if (state.kmsg.records.total > 0 || state.kmsg.lost > 0) out.kmsg = { records: state.kmsg.records.total, lost: state.kmsg.lost };
+  if (state.kmsg.records.total > 0 || state.kmsg.lost > 0)
+    out.kmsg = { records: state.kmsg.records.total, lost: state.kmsg.lost };
   for (const s of sections) out[s.name] = s.json(state);
   return out;
 }
@@ -113,7 +130,11 @@ function table(rows: SubsystemRow[]): string[] {
   const head = ['SUBSYSTEM', 'EVENTS', 'RATE/s', 'WORST us', 'P99 us', 'STATUS'];
   const body = rows.map((r) => [r.name, String(r.events), r.rate_per_s.toFixed(1), fmt(r.worst_us), fmt(r.p99_us), r.status]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(w[i]) : c.padStart(w[i])))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...body.map(line)];
 }
 
@@ -131,13 +152,17 @@ export function summaryText(state: StoreState, opts: { histograms: boolean }): s
   if (j.probes.length) {
     out.push('', 'PROBES');
     const fw = Math.max(...j.probes.map((p) => p.family.length));
-    for (const p of j.probes) out.push(`  ${p.family.padEnd(fw)}  ${p.state.padEnd(8)}  ${(p.method ?? '-').padEnd(10)}  ${p.reason ?? ''}`.trimEnd());
+    for (const p of j.probes)
+      out.push(`  ${p.family.padEnd(fw)}  ${p.state.padEnd(8)}  ${(p.method ?? '-').padEnd(10)}  ${p.reason ?? ''}`.trimEnd());
   }
   if (opts.histograms) {
     for (const [name, buckets] of Object.entries(j.histograms)) {
       if (!(name in HIST_TITLES)) continue;
       const r = rows.find((x) => x.name === name);
-      out.push('', `${HIST_TITLES[name]} (${name}), us: p50 ${fmt(r?.p50_us ?? null)}, p99 ${fmt(r?.p99_us ?? null)}, worst ${fmt(r?.worst_us ?? null)}`);
+      out.push(
+        '',
+        `${HIST_TITLES[name]} (${name}), us: p50 ${fmt(r?.p50_us ?? null)}, p99 ${fmt(r?.p99_us ?? null)}, worst ${fmt(r?.worst_us ?? null)}`,
+      );
       out.push(...histogramLines(buckets).map((l) => `  ${l}`));
     }
   }

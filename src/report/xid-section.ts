@@ -13,7 +13,19 @@ export interface XidSection {
       uuid: string | null;
       index: number | null;
       name: string | null;
-      xids: Array<{ xid: number; name: string; class: string; severity: string; action: string; count_window: number; total: number; last_seen: string; last_message: string; pid: number | null; process: string | null }>;
+      xids: Array<{
+        xid: number;
+        name: string;
+        class: string;
+        severity: string;
+        action: string;
+        count_window: number;
+        total: number;
+        last_seen: string;
+        last_message: string;
+        pid: number | null;
+        process: string | null;
+      }>;
     }>;
   };
 }
@@ -43,7 +55,9 @@ export function xidSection(sum: XidSummary): XidSection {
     lines.push('Xid: none seen');
     return { lines, json };
   }
-  lines.push(`Xid: ${sum.total} event(s), ${sum.count_window} in the last ${windowLabel(sum.window_ms)}, worst ${sum.worst_severity}`);
+  lines.push(
+    `Xid: ${sum.total} event(s), ${sum.count_window} in the last ${windowLabel(sum.window_ms)}, worst ${sum.worst_severity}`,
+  );
   for (const g of sum.gpus) {
     const who = [g.index !== null ? `#${g.index}` : null, g.name, g.uuid].filter(Boolean).join(' ');
     lines.push(`  GPU ${g.pci ?? 'unknown'}${who ? ` (${who})` : ''}`);

@@ -49,14 +49,35 @@ function latencyRule(subsystem: string, what: string, warnKey: keyof Thresholds,
 }
 
 export const RULES: readonly Rule[] = [
-  latencyRule('sched', 'run-queue latency', 'sched_warn_us', 'tasks wait for a CPU: check CPU saturation (more runnable tasks than cores), isolcpus/nohz_full for latency-critical tasks, IRQ affinity, and RT throttling'),
-  latencyRule('bio', 'block I/O latency', 'bio_warn_us', 'slow block requests: check the device (iostat -x, SMART/NVMe health), the I/O scheduler and queue depth, and whether a noisy neighbour saturates it'),
-  latencyRule('vfs', 'read/write latency', 'vfs_warn_us', 'slow reads/writes: check page-cache pressure, the backing device and network filesystems'),
+  latencyRule(
+    'sched',
+    'run-queue latency',
+    'sched_warn_us',
+    'tasks wait for a CPU: check CPU saturation (more runnable tasks than cores), isolcpus/nohz_full for latency-critical tasks, IRQ affinity, and RT throttling',
+  ),
+  latencyRule(
+    'bio',
+    'block I/O latency',
+    'bio_warn_us',
+    'slow block requests: check the device (iostat -x, SMART/NVMe health), the I/O scheduler and queue depth, and whether a noisy neighbour saturates it',
+  ),
+  latencyRule(
+    'vfs',
+    'read/write latency',
+    'vfs_warn_us',
+    'slow reads/writes: check page-cache pressure, the backing device and network filesystems',
+  ),
   {
     subsystem: 'oom',
     judge: (s) =>
       s.events > 0
-        ? { subsystem: 'oom', status: 'CRITICAL', message: `${s.events} OOM kill(s)`, advice: 'a cgroup or the host ran out of memory: check memory.max/limits of the victim\'s cgroup, memory leaks, and overcommit' }
+        ? {
+            subsystem: 'oom',
+            status: 'CRITICAL',
+            message: `${s.events} OOM kill(s)`,
+            advice:
+              "a cgroup or the host ran out of memory: check memory.max/limits of the victim's cgroup, memory leaks, and overcommit",
+          }
         : null,
   },
   {
@@ -64,7 +85,12 @@ export const RULES: readonly Rule[] = [
     judge: (s) => {
       if (s.events === 0) return null;
       const status: Status = s.rate_per_s >= 1 ? 'WARNING' : 'OK';
-      return { subsystem: 'tcp_retrans', status, message: `${s.events} TCP retransmits (${s.rate_per_s.toFixed(2)}/s)`, advice: 'packet loss or congestion on a path: check interface errors (ip -s link), drops, and the peer' };
+      return {
+        subsystem: 'tcp_retrans',
+        status,
+        message: `${s.events} TCP retransmits (${s.rate_per_s.toFixed(2)}/s)`,
+        advice: 'packet loss or congestion on a path: check interface errors (ip -s link), drops, and the peer',
+      };
     },
   },
   {
@@ -74,7 +100,12 @@ export const RULES: readonly Rule[] = [
       const n = trouble.reduce((a, [, v]) => a + v, 0);
       if (n === 0) return null;
       const top = trouble.sort((a, b) => b[1] - a[1]).slice(0, 3);
-      return { subsystem: 'drops', status: 'WARNING', message: `${n} packet drops for reasons that mean trouble (${top.map(([k, v]) => `${k}=${v}`).join(', ')})`, advice: troubleDropAdvice(top.map(([k]) => k)) };
+      return {
+        subsystem: 'drops',
+        status: 'WARNING',
+        message: `${n} packet drops for reasons that mean trouble (${top.map(([k, v]) => `${k}=${v}`).join(', ')})`,
+        advice: troubleDropAdvice(top.map(([k]) => k)),
+      };
     },
   },
   {
@@ -82,8 +113,12 @@ export const RULES: readonly Rule[] = [
     // The source turns each second whose major-fault count crosses the threshold into an alert.
     judge: (s, t) =>
       s.alerts > 0
-        ? { subsystem: 'faults', status: 'WARNING', message: `major page faults above ${t.major_faults_warn_per_s}/s in ${s.alerts} second(s) (${s.by_key.major ?? 0} major of ${s.events} faults)`, advice: 'pages are read back from disk: check memory pressure, swap activity and working-set size' }
+        ? {
+            subsystem: 'faults',
+            status: 'WARNING',
+            message: `major page faults above ${t.major_faults_warn_per_s}/s in ${s.alerts} second(s) (${s.by_key.major ?? 0} major of ${s.events} faults)`,
+            advice: 'pages are read back from disk: check memory pressure, swap activity and working-set size',
+          }
         : null,
   },
 ];
-

@@ -66,7 +66,10 @@ export function judge(stats: SubsystemStats, state: StoreState): { status: Statu
  */
 function eventFinding(state: StoreState, s: SubsystemState, status: Status): Finding {
   const recent = state.recent.toArray().filter((e) => e.subsystem === s.name);
-  const worst = recent.reduce<(typeof recent)[number] | undefined>((w, e) => (!w || SEVERITY_RANK[e.severity] >= SEVERITY_RANK[w.severity] ? e : w), undefined);
+  const worst = recent.reduce<(typeof recent)[number] | undefined>(
+    (w, e) => (!w || SEVERITY_RANK[e.severity] >= SEVERITY_RANK[w.severity] ? e : w),
+    undefined,
+  );
   const action = worst?.xid?.action ?? worst?.fields?.action;
   return {
     subsystem: s.name,
@@ -79,7 +82,9 @@ function eventFinding(state: StoreState, s: SubsystemState, status: Status): Fin
 /** Order: probe families in catalog order, then other subsystems by name. */
 function orderedSubsystems(state: StoreState): SubsystemState[] {
   const fams = PROBE_FAMILIES.filter((f) => state.subsystems.has(f)).map((f) => state.subsystems.get(f)!);
-  const others = [...state.subsystems.values()].filter((s) => !PROBE_FAMILIES.includes(s.name as ProbeFamily)).sort((a, b) => a.name.localeCompare(b.name));
+  const others = [...state.subsystems.values()]
+    .filter((s) => !PROBE_FAMILIES.includes(s.name as ProbeFamily))
+    .sort((a, b) => a.name.localeCompare(b.name));
   return [...fams, ...others];
 }
 
@@ -113,12 +118,29 @@ function probeFindings(state: StoreState): Finding[] {
   const probes = [...state.probes.values()];
   const out: Finding[] = [];
   for (const p of probes) {
-    if (p.state === 'FAILED') out.push({ subsystem: p.family, status: 'WARNING', message: `probe ${p.family} failed: ${p.reason ?? 'unknown reason'}`, advice: 'see `kerntop probes` for what this host supports' });
-    if (p.state === 'STALLED') out.push({ subsystem: p.family, status: 'WARNING', message: `probe ${p.family} stalled: ${p.reason ?? 'no output'}`, advice: 'its bpftrace child stopped reporting; see whether it was stopped (SIGSTOP, a debugger) or starved of CPU' });
+    if (p.state === 'FAILED')
+      out.push({
+        subsystem: p.family,
+        status: 'WARNING',
+        message: `probe ${p.family} failed: ${p.reason ?? 'unknown reason'}`,
+        advice: 'see `kerntop probes` for what this host supports',
+      });
+    if (p.state === 'STALLED')
+      out.push({
+        subsystem: p.family,
+        status: 'WARNING',
+        message: `probe ${p.family} stalled: ${p.reason ?? 'no output'}`,
+        advice: 'its bpftrace child stopped reporting; see whether it was stopped (SIGSTOP, a debugger) or starved of CPU',
+      });
   }
   if (probes.length > 0 && probes.every((p) => p.state === 'SKIPPED')) {
     const why = [...new Set(probes.map((p) => p.reason ?? '').filter((r) => r && r !== NOT_SELECTED_REASON))];
-    out.push({ subsystem: 'probes', status: 'WARNING', message: `no probe family could run${why.length ? `: ${why.slice(0, 2).join('; ')}` : ''}`, advice: 'only the kernel log was watched; see `kerntop probes` for what this host supports' });
+    out.push({
+      subsystem: 'probes',
+      status: 'WARNING',
+      message: `no probe family could run${why.length ? `: ${why.slice(0, 2).join('; ')}` : ''}`,
+      advice: 'only the kernel log was watched; see `kerntop probes` for what this host supports',
+    });
   }
   return out;
 }
@@ -128,7 +150,8 @@ export function kmsgLostFinding(lost: number): Finding {
     subsystem: 'kmsg',
     status: 'WARNING',
     message: `${lost} kernel-log record${lost === 1 ? '' : 's'} lost: overwritten in the kernel ring before they were read, so never judged`,
-    advice: 'a flood of kernel messages outran the reader: find its source (kerntop kmsg), and enlarge the ring with log_buf_len= on the kernel command line',
+    advice:
+      'a flood of kernel messages outran the reader: find its source (kerntop kmsg), and enlarge the ring with log_buf_len= on the kernel command line',
   };
 }
 

@@ -109,7 +109,10 @@ function countAt(s: SubsystemState, ts_ms: number, n: number): void {
   } else {
     if (slot >= RATE_WINDOW_S) {
       const shift = slot - RATE_WINDOW_S + 1;
-      s.counts = shift >= RATE_WINDOW_S ? new Array<number>(RATE_WINDOW_S).fill(0) : s.counts.slice(shift).concat(new Array<number>(shift).fill(0));
+      s.counts =
+        shift >= RATE_WINDOW_S
+          ? new Array<number>(RATE_WINDOW_S).fill(0)
+          : s.counts.slice(shift).concat(new Array<number>(shift).fill(0));
       s.second_base += shift;
     }
     s.counts[sec - s.second_base] += n;
@@ -126,7 +129,6 @@ function addKeys(into: Record<string, number>, add: Record<string, number>): voi
     else into.other = (into.other ?? 0) + v;
   }
 }
-
 
 /**
  * The reducer. It does no I/O and reads no clock: everything it knows comes from the event.
@@ -147,7 +149,14 @@ export function apply(state: StoreState, ev: KerntopEvent): StoreState {
       break;
     case 'probe.status':
       state.probes.set(ev.family, ev);
-      if (ev.state === 'FAILED') state.diags.push({ type: 'source.diag', ts_ms: ev.ts_ms, source: ev.family, level: 'error', message: `${ev.family}: ${ev.reason ?? 'failed'}` });
+      if (ev.state === 'FAILED')
+        state.diags.push({
+          type: 'source.diag',
+          ts_ms: ev.ts_ms,
+          source: ev.family,
+          level: 'error',
+          message: `${ev.family}: ${ev.reason ?? 'failed'}`,
+        });
       break;
     case 'probe.tick': {
       const s = subsystem(state, ev.family, ev.ts_ms);

@@ -205,7 +205,9 @@ export function summarizeXid(s: XidState, now_ms: number): XidSummary {
       last_comm: r.last_comm,
     });
   }
-  const gpus = [...byGpu.values()].sort((a, b) => (a.index ?? 1e9) - (b.index ?? 1e9) || String(a.pci).localeCompare(String(b.pci)));
+  const gpus = [...byGpu.values()].sort(
+    (a, b) => (a.index ?? 1e9) - (b.index ?? 1e9) || String(a.pci).localeCompare(String(b.pci)),
+  );
   for (const g of gpus) g.rows.sort((a, b) => b.last_ms - a.last_ms || a.xid - b.xid);
   return { window_ms: s.window_ms, now_ms, total, count_window: inWindow, worst_severity: worst, gpus };
 }

@@ -86,7 +86,13 @@ function streamLines(s: Snapshot, filter: string): StreamLines {
   return { events: eventLines(s, filter), klog: klogLines(s, filter), xids: xidRows(s, filter) };
 }
 
-function buildView(s: Snapshot, size: TerminalSize, pane: PaneName | undefined, lines: StreamLines, chosenFamily: string | null): View {
+function buildView(
+  s: Snapshot,
+  size: TerminalSize,
+  pane: PaneName | undefined,
+  lines: StreamLines,
+  chosenFamily: string | null,
+): View {
   const family = shownFamily(s, chosenFamily);
   const plan = planLayout({
     columns: size.columns,
@@ -103,32 +109,63 @@ function buildView(s: Snapshot, size: TerminalSize, pane: PaneName | undefined, 
   return { plan, ...lines, family, boxes };
 }
 
-export function App({ store, pane, host, replay, onQuit, size: sizeOverride, snapshotIntervalMs = SNAPSHOT_INTERVAL_MS }: AppProps) {
+export function App({
+  store,
+  pane,
+  host,
+  replay,
+  onQuit,
+  size: sizeOverride,
+  snapshotIntervalMs = SNAPSHOT_INTERVAL_MS,
+}: AppProps) {
   const theme = useTheme();
   const { exit } = useApp();
   const size = useTerminalSize(sizeOverride);
   // Keys can arrive faster than React re-subscribes the input handler: every key reads the newest UI
   // state (getUi), the render shows its own.
   const [ui, getUi, set] = useLiveState<UiState>(() => ({ ...INITIAL_UI, focus: pane ?? 'events' }));
-  const { paused, refresh, focus, modal, filter, editing, chosenFamily, histOffset, eventsScroll, klogScroll, summaryOffset, probesOffset, message } = ui;
+  const {
+    paused,
+    refresh,
+    focus,
+    modal,
+    filter,
+    editing,
+    chosenFamily,
+    histOffset,
+    eventsScroll,
+    klogScroll,
+    summaryOffset,
+    probesOffset,
+    message,
+  } = ui;
   const snapshot = useStoreSnapshot(store, paused, snapshotIntervalMs, refresh);
   // While paused the header's "PAUSED +N" (events waiting) follows the store once a second.
   useTick(1000, paused);
   // A message shows until its time is up: one timer, instead of every clock tick re-rendering App.
   useEffect(() => {
     if (!message) return;
-    const t = setTimeout(() => {
-      if (getUi().message === message) set({ message: null });
-    }, Math.max(0, message.until - Date.now()));
+    const t = setTimeout(
+      () => {
+        if (getUi().message === message) set({ message: null });
+      },
+      Math.max(0, message.until - Date.now()),
+    );
     return () => clearTimeout(t);
   }, [message, getUi, set]);
 
   // Rebuilt only when its inputs change, so the memoised panes get the same arrays and skip.
   // streamLines reads only the rings: a snapshot that moved elsewhere keeps these arrays.
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const lines = useMemo(() => streamLines(snapshot, filter), [snapshot.recent, snapshot.recentTotal, snapshot.kmsgRecords, filter]);
+  const lines = useMemo(
+    () => streamLines(snapshot, filter),
+    [snapshot.recent, snapshot.recentTotal, snapshot.kmsgRecords, filter],
+  );
   const { columns, rows } = size;
-  const view = useMemo(() => buildView(snapshot, { columns, rows }, pane, lines, chosenFamily), [snapshot, columns, rows, pane, lines, chosenFamily]);
+  const view = useMemo(
+    () => buildView(snapshot, { columns, rows }, pane, lines, chosenFamily),
+    [snapshot, columns, rows, pane, lines, chosenFamily],
+  );
   const { plan, boxes } = view;
   const order = focusOrder(plan);
   const focusedOf = (f: PaneName): PaneName => (order.includes(f) ? f : (order.find((p) => p === 'events') ?? order[0]));
@@ -150,9 +187,13 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
       case 'kmsg':
         return set({ klogScroll: streamMove(view.klog, (l) => l.id, u.klogScroll, klogH(), move) });
       case 'summary':
-        return set({ summaryOffset: offsetMove(u.summaryOffset, snapshot.subsystems.length, Math.max(1, contentH('summary') - 1), move) });
+        return set({
+          summaryOffset: offsetMove(u.summaryOffset, snapshot.subsystems.length, Math.max(1, contentH('summary') - 1), move),
+        });
       case 'probes':
-        return set({ probesOffset: offsetMove(u.probesOffset, snapshot.probes.length, Math.max(1, contentH('probes') - 1), move) });
+        return set({
+          probesOffset: offsetMove(u.probesOffset, snapshot.probes.length, Math.max(1, contentH('probes') - 1), move),
+        });
       case 'hist': {
         const n = snapshot.histograms[view.family]?.length ?? 0;
         return set({ histOffset: offsetMove(u.histOffset ?? 0, n, Math.max(1, contentH('hist') - 1), move) });
@@ -253,7 +294,14 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
         break;
     }
     return (
-      <Pane key={b.name} title={PANE_TITLES[b.name]} info={info} width={b.width} height={b.height} focused={isFocused && order.length > 1}>
+      <Pane
+        key={b.name}
+        title={PANE_TITLES[b.name]}
+        info={info}
+        width={b.width}
+        height={b.height}
+        focused={isFocused && order.length > 1}
+      >
         {content}
       </Pane>
     );
@@ -293,7 +341,15 @@ export function App({ store, pane, host, replay, onQuit, size: sizeOverride, sna
 
   return (
     <Box flexDirection="column" width={plan.columns} height={plan.height} overflow="hidden">
-      <Header snapshot={snapshot} width={plan.columns} lines={plan.header} paused={paused} pending={pending} host={host} replay={replay} />
+      <Header
+        snapshot={snapshot}
+        width={plan.columns}
+        lines={plan.header}
+        paused={paused}
+        pending={pending}
+        host={host}
+        replay={replay}
+      />
       {main}
       <Footer width={plan.columns} editing={editing} filter={filter} message={message?.text ?? null} />
     </Box>

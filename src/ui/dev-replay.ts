@@ -9,7 +9,14 @@ import { runTui } from './run.js';
 
 /** The session event a replay starts with: the recording's header, marked as a replay. */
 export function sessionEvent(h: RecordingHeader): SessionInfoEvent {
-  return { type: 'session.info', ts_ms: h.start_ms, host: h.host, kernel_release: h.kernel_release, thresholds: h.thresholds, replay: true };
+  return {
+    type: 'session.info',
+    ts_ms: h.start_ms,
+    host: h.host,
+    kernel_release: h.kernel_release,
+    thresholds: h.thresholds,
+    replay: true,
+  };
 }
 
 export interface Pacer {
@@ -20,7 +27,11 @@ export interface Pacer {
  * Feeds events into the store: at their recorded pace divided by `speed` (0: all at once), or at a
  * fixed `rate` of events per second. Calls onEnd after the last one.
  */
-export function pace(store: Store, events: KerntopEvent[], opts: { speed?: number; rate?: number; loop?: boolean; onEnd?: () => void }): Pacer {
+export function pace(
+  store: Store,
+  events: KerntopEvent[],
+  opts: { speed?: number; rate?: number; loop?: boolean; onEnd?: () => void },
+): Pacer {
   let i = 0;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;

@@ -41,14 +41,22 @@ interface Patch {
 export const PATCHES: Patch[] = [
   {
     file: '/ink/build/measure-text.js',
-    edits: [['    cache.set(text, dimensions);', `    if (cache.size >= ${CACHE_LIMIT}) cache.clear();\n    cache.set(text, dimensions);`]],
+    edits: [
+      [
+        '    cache.set(text, dimensions);',
+        `    if (cache.size >= ${CACHE_LIMIT}) cache.clear();\n    cache.set(text, dimensions);`,
+      ],
+    ],
     proof: String(CACHE_LIMIT),
   },
   {
     file: '/ink/build/wrap-text.js',
     edits: [
       ['const cache = {};', 'let cache = {};\nlet cacheSize = 0;'],
-      ['    cache[cacheKey] = wrappedText;', `    if (++cacheSize > ${CACHE_LIMIT}) {\n        cache = {};\n        cacheSize = 1;\n    }\n    cache[cacheKey] = wrappedText;`],
+      [
+        '    cache[cacheKey] = wrappedText;',
+        `    if (++cacheSize > ${CACHE_LIMIT}) {\n        cache = {};\n        cacheSize = 1;\n    }\n    cache[cacheKey] = wrappedText;`,
+      ],
     ],
     proof: String(CACHE_LIMIT),
   },
@@ -100,7 +108,11 @@ interface LoadResult {
   shortCircuit?: boolean;
 }
 
-export async function load(url: string, context: unknown, nextLoad: (url: string, context: unknown) => Promise<LoadResult>): Promise<LoadResult> {
+export async function load(
+  url: string,
+  context: unknown,
+  nextLoad: (url: string, context: unknown) => Promise<LoadResult>,
+): Promise<LoadResult> {
   const result = await nextLoad(url, context);
   if (!PATCHES.some((p) => url.endsWith(p.file)) || result.source === null || result.source === undefined) return result;
   const text = typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source as ArrayBuffer);

@@ -52,5 +52,7 @@ export function wrapCells(s: string, w: number, maxRows = 4, ellipsis = '…'): 
 
 /** Labelled lines as screen rows: the label on the first row of each value, blank under it. */
 export function labelledRows(lines: readonly ResultLine[], valueW: number, maxRows = 4, ellipsis = '…'): ResultLine[] {
-  return lines.flatMap((l) => wrapCells(l.value, valueW, maxRows, ellipsis).map((value, i) => ({ label: i === 0 ? l.label : '', value, tone: l.tone })));
+  return lines.flatMap((l) =>
+    wrapCells(l.value, valueW, maxRows, ellipsis).map((value, i) => ({ label: i === 0 ? l.label : '', value, tone: l.tone })),
+  );
 }

@@ -107,18 +107,41 @@ export function planLayout(input: LayoutInput): LayoutPlan {
   const probes = { min: title + 1, want: title + Math.max(1, input.want.probes), weight: 0 };
 
   if (input.pane) {
-    return { mode: 'single', columns, height, header, footer, left: [{ name: input.pane, width: columns, height: body }], right: [], leftWidth: columns };
+    return {
+      mode: 'single',
+      columns,
+      height,
+      header,
+      footer,
+      left: [{ name: input.pane, width: columns, height: body }],
+      right: [],
+      leftWidth: columns,
+    };
   }
 
   if (short) {
     const boxes = allocate(
       [
-        { name: 'summary', min: summary.min, want: Math.min(summary.want, Math.max(summary.min, Math.floor(body / 2))), weight: 0 },
+        {
+          name: 'summary',
+          min: summary.min,
+          want: Math.min(summary.want, Math.max(summary.min, Math.floor(body / 2))),
+          weight: 0,
+        },
         { name: 'events', min: title + 1, want: Infinity, weight: 1 },
       ],
       body,
     );
-    return { mode: 'short', columns, height, header, footer, left: boxes.map((b) => ({ ...b, width: columns })), right: [], leftWidth: columns };
+    return {
+      mode: 'short',
+      columns,
+      height,
+      header,
+      footer,
+      left: boxes.map((b) => ({ ...b, width: columns })),
+      right: [],
+      leftWidth: columns,
+    };
   }
 
   if (columns >= WIDE_COLUMNS) {

@@ -8,7 +8,9 @@ export interface EventLine {
   ev: KernelEvent;
 }
 
-export type KlogLine = { id: string; time_ms: number; kind: 'record'; rec: KmsgRecord } | { id: string; time_ms: number; kind: 'finding'; ev: KernelEvent };
+export type KlogLine =
+  | { id: string; time_ms: number; kind: 'record'; rec: KmsgRecord }
+  | { id: string; time_ms: number; kind: 'finding'; ev: KernelEvent };
 
 /** Sources whose events belong to the kernel log pane: Xid reports and log findings (soft lockups, OOM, Oops). */
 export const KLOG_SOURCES: ReadonlySet<string> = new Set(['xid', 'log', 'kmsg']);
@@ -21,7 +23,9 @@ function matcher(filter: string): ((hay: string) => boolean) | null {
 
 function eventText(ev: KernelEvent): string {
   const fields = ev.fields ? Object.values(ev.fields).join(' ') : '';
-  const x = ev.xid ? ` ${ev.xid.xid} ${ev.xid.gpu.pci ?? ''} ${ev.xid.gpu.uuid ?? ''} ${ev.xid.name} ${ev.xid.class} ${ev.xid.message}` : '';
+  const x = ev.xid
+    ? ` ${ev.xid.xid} ${ev.xid.gpu.pci ?? ''} ${ev.xid.gpu.uuid ?? ''} ${ev.xid.name} ${ev.xid.class} ${ev.xid.message}`
+    : '';
   return `${ev.severity} ${ev.subsystem} ${ev.source} ${ev.title} ${ev.comm ?? ''} ${ev.pid ?? ''} ${fields}${x}`;
 }
 
@@ -102,8 +106,23 @@ export function xidRows(s: Snapshot, filter: string): XidRow[] {
   for (const g of s.xid.gpus) {
     const gpu = g.pci ?? 'unknown';
     for (const r of g.rows) {
-      if (m && !m(`${gpu} ${g.uuid ?? ''} ${g.name ?? ''} ${r.xid} ${r.name} ${r.class} ${r.severity} ${r.action} ${r.last_message} ${r.last_comm ?? ''} ${r.last_pid ?? ''}`)) continue;
-      out.push({ id: `x${gpu}|${r.xid}`, ts_ms: r.last_ms, gpu, xid: r.xid, count: r.total, name: r.name, action: r.action, severity: r.severity });
+      if (
+        m &&
+        !m(
+          `${gpu} ${g.uuid ?? ''} ${g.name ?? ''} ${r.xid} ${r.name} ${r.class} ${r.severity} ${r.action} ${r.last_message} ${r.last_comm ?? ''} ${r.last_pid ?? ''}`,
+        )
+      )
+        continue;
+      out.push({
+        id: `x${gpu}|${r.xid}`,
+        ts_ms: r.last_ms,
+        gpu,
+        xid: r.xid,
+        count: r.total,
+        name: r.name,
+        action: r.action,
+        severity: r.severity,
+      });
     }
   }
   return out.sort((a, b) => a.ts_ms - b.ts_ms || a.xid - b.xid);

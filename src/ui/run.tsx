@@ -39,7 +39,6 @@ export interface TuiOptions {
   onRender?: (renderTimeMs: number) => void;
 }
 
-
 export const NOT_A_TTY_MESSAGE =
   'the interactive monitor needs a terminal, but stdin or stdout is not a TTY. ' +
   'Use `kerntop -q` for a one-shot summary or `kerntop --events` for one line per event ' +

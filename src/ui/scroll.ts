@@ -46,7 +46,13 @@ export function streamWindow<T>(items: readonly T[], idOf: (t: T) => string, s: 
   return { visible: items.slice(start, end), above: start, below: items.length - end };
 }
 
-export function streamMove<T>(items: readonly T[], idOf: (t: T) => string, s: StreamScroll, height: number, move: ScrollMove): StreamScroll {
+export function streamMove<T>(
+  items: readonly T[],
+  idOf: (t: T) => string,
+  s: StreamScroll,
+  height: number,
+  move: ScrollMove,
+): StreamScroll {
   const n = items.length;
   if (n === 0 || move === 'end') return FOLLOW;
   const page = Math.max(1, height - 1);
@@ -66,6 +72,16 @@ export function offsetMove(offset: number, total: number, height: number, move: 
   const max = Math.max(0, total - height);
   const page = Math.max(1, height - 1);
   const next =
-    move === 'up' ? offset - 1 : move === 'down' ? offset + 1 : move === 'pageUp' ? offset - page : move === 'pageDown' ? offset + page : move === 'home' ? 0 : max;
+    move === 'up'
+      ? offset - 1
+      : move === 'down'
+        ? offset + 1
+        : move === 'pageUp'
+          ? offset - page
+          : move === 'pageDown'
+            ? offset + page
+            : move === 'home'
+              ? 0
+              : max;
   return Math.max(0, Math.min(max, next));
 }

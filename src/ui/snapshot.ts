@@ -1,5 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { KernelEvent, KmsgRecord, Log2Bucket, ProbeStatusEvent, SessionInfoEvent, SourceDiagEvent, Status } from '../events.js';
+import type {
+  KernelEvent,
+  KmsgRecord,
+  Log2Bucket,
+  ProbeStatusEvent,
+  SessionInfoEvent,
+  SourceDiagEvent,
+  Status,
+} from '../events.js';
 import {
   durationS,
   selectFindings,
@@ -90,6 +98,8 @@ export function takeSnapshot(state: StoreState, prev?: Snapshot): Snapshot {
     next.kmsgTotal === prev.kmsgTotal &&
     next.kmsgLost === prev.kmsgLost &&
     next.parseErrors === prev.parseErrors &&
-    (['session', 'subsystems', 'findings', 'probes', 'histograms', 'recent', 'kmsgRecords', 'diags'] as const).every((k) => next[k] === prev[k]);
+    (['session', 'subsystems', 'findings', 'probes', 'histograms', 'recent', 'kmsgRecords', 'diags'] as const).every(
+      (k) => next[k] === prev[k],
+    );
   return unchanged ? prev : next;
 }

@@ -4,7 +4,7 @@ import stringWidth from 'string-width';
 
 // C0/C1 controls and ESC would move the cursor or change colours on the user's terminal: kernel text
 // and process names are data, never escape sequences.
- 
+
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export function sanitize(s: string): string {

@@ -37,7 +37,15 @@ export interface Theme {
   alert: Style;
 }
 
-const UNICODE: Glyphs = { rule: '─', vrule: '│', bar: '█', partials: ['▏', '▎', '▍', '▌', '▋', '▊', '▉'], marker: '◀', ellipsis: '…', dot: '·' };
+const UNICODE: Glyphs = {
+  rule: '─',
+  vrule: '│',
+  bar: '█',
+  partials: ['▏', '▎', '▍', '▌', '▋', '▊', '▉'],
+  marker: '◀',
+  ellipsis: '…',
+  dot: '·',
+};
 const ASCII: Glyphs = { rule: '-', vrule: '|', bar: '#', partials: [], marker: '<', ellipsis: '~', dot: '-' };
 
 export function makeTheme(opts: { color: boolean; unicode: boolean }): Theme {
@@ -45,10 +53,23 @@ export function makeTheme(opts: { color: boolean; unicode: boolean }): Theme {
   return {
     color: opts.color,
     glyphs: opts.unicode ? UNICODE : ASCII,
-    status: (s) => (s === 'CRITICAL' ? c('red', { bold: true, inverse: !opts.color }) : s === 'WARNING' ? c('yellow', { bold: true }) : c('green')),
-    severity: (s) => (s === 'critical' ? c('red', { bold: true }) : s === 'warning' ? c('yellow') : opts.color ? {} : { dim: true }),
+    status: (s) =>
+      s === 'CRITICAL'
+        ? c('red', { bold: true, inverse: !opts.color })
+        : s === 'WARNING'
+          ? c('yellow', { bold: true })
+          : c('green'),
+    severity: (s) =>
+      s === 'critical' ? c('red', { bold: true }) : s === 'warning' ? c('yellow') : opts.color ? {} : { dim: true },
     kmsgLevel: (l) => (l <= 3 ? c('red', { bold: l <= 2 }) : l === 4 ? c('yellow') : l >= 7 ? { dim: true } : {}),
-    probeState: (s) => (s === 'FAILED' || s === 'STALLED' ? c('red', { bold: true }) : s === 'ATTACHED' ? c('green') : s === 'STARTING' ? c('cyan') : { dim: true }),
+    probeState: (s) =>
+      s === 'FAILED' || s === 'STALLED'
+        ? c('red', { bold: true })
+        : s === 'ATTACHED'
+          ? c('green')
+          : s === 'STARTING'
+            ? c('cyan')
+            : { dim: true },
     title: (focused) => (focused ? c('cyan', { bold: true, inverse: !opts.color }) : { bold: true }),
     dim: { dim: true },
     accent: c('cyan', { bold: !opts.color }),

@@ -34,7 +34,11 @@ const touch = (path: string) => {
   writeFileSync(path, '');
 };
 const run = (cmd: 'plan' | 'prepare', extra: Record<string, string> = {}) =>
-  execFileSync('bash', [headersSh, cmd], { env: { ...env, ...extra }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  execFileSync('bash', [headersSh, cmd], {
+    env: { ...env, ...extra },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 
 describe('kernel-headers.sh plan', () => {
   it('takes BTF when the kernel has it (this machine, no scratch root)', () => {
@@ -73,7 +77,9 @@ describe('kernel-headers.sh plan', () => {
   });
 
   it('fetches Docker Desktop kernel headers for LinuxKit, the kernel source otherwise', () => {
-    expect(run('plan', { KERNTOP_KERNEL_RELEASE: '6.10.14-linuxkit' })).toBe('linuxkit docker/for-desktop-kernel:6.10.14 (x86_64)');
+    expect(run('plan', { KERNTOP_KERNEL_RELEASE: '6.10.14-linuxkit' })).toBe(
+      'linuxkit docker/for-desktop-kernel:6.10.14 (x86_64)',
+    );
     expect(run('plan', { KERNTOP_KERNEL_RELEASE: '6.1.0-99-amd64' })).toBe('source linux-6.1.tar.xz from cdn.kernel.org');
     expect(run('plan', { KERNTOP_KERNEL_RELEASE: '5.15.167+' })).toBe('source linux-5.15.167.tar.xz from cdn.kernel.org');
   });
@@ -170,7 +176,12 @@ describe('kernel-headers.sh prepare without BTF (LinuxKit)', () => {
       }
       if (url.startsWith('/auth/token?')) return json({ token: 'tok123' });
       if (url === '/v2/docker/for-desktop-kernel/manifests/6.10.14-aaaa' && authed) {
-        return json({ manifests: [{ digest: 'sha256:arm', platform: { architecture: 'arm64' } }, { digest: 'sha256:amd', platform: { architecture: 'amd64' } }] });
+        return json({
+          manifests: [
+            { digest: 'sha256:arm', platform: { architecture: 'arm64' } },
+            { digest: 'sha256:amd', platform: { architecture: 'amd64' } },
+          ],
+        });
       }
       if (url === '/v2/docker/for-desktop-kernel/manifests/sha256:amd' && authed) {
         return json({ layers: [{ digest: 'sha256:layer1', size: layer.length }] });
@@ -219,7 +230,9 @@ describe('kernel-headers.sh prepare without BTF (LinuxKit)', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('no docker/for-desktop-kernel tag for 6.10.99');
     expect(r.stderr).toContain("no /proc/config.gz: the kernel's configuration is needed to prepare headers");
-    expect(readFileSync(join(dir, 'run/headers.state'), 'utf8')).toMatch(/^failed: could not prepare headers for 6\.10\.99-linuxkit/);
+    expect(readFileSync(join(dir, 'run/headers.state'), 'utf8')).toMatch(
+      /^failed: could not prepare headers for 6\.10\.99-linuxkit/,
+    );
     expect(existsSync(join(dir, 'cache/6.10.99-linuxkit.tmp'))).toBe(false);
   });
 });
@@ -241,7 +254,9 @@ describe('fetch.mjs', () => {
     const out = join(dir, 'file');
     const run = (args: string[]) =>
       new Promise<{ code: number | null; err: string }>((resolve) => {
-        const c = spawn(process.execPath, [join(repo, 'docker/fetch.mjs'), ...args], { env: { ...env, KERNTOP_PROGRESS_MS: '50' } });
+        const c = spawn(process.execPath, [join(repo, 'docker/fetch.mjs'), ...args], {
+          env: { ...env, KERNTOP_PROGRESS_MS: '50' },
+        });
         let err = '';
         c.stderr.on('data', (d) => (err += d));
         c.on('exit', (code) => resolve({ code, err }));

@@ -20,7 +20,11 @@ const walk = (v) => {
   if (!v || typeof v !== 'object') return;
   for (const [k, child] of Object.entries(v)) {
     if (k === 'probes' && child && typeof child === 'object') {
-      found.push(...(Array.isArray(child) ? child : Object.entries(child).map(([name, p]) => ({ name, ...(typeof p === 'object' ? p : { status: p }) }))));
+      found.push(
+        ...(Array.isArray(child)
+          ? child
+          : Object.entries(child).map(([name, p]) => ({ name, ...(typeof p === 'object' ? p : { status: p }) }))),
+      );
     } else walk(child);
   }
 };

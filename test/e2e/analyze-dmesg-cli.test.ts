@@ -9,7 +9,12 @@ import { BIN, ROOT } from './lib/kerntop.js';
 const PANIC = join(ROOT, 'fixtures', 'kernel-logs', 'panic.log');
 
 function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, 'analyze-dmesg', ...args], { cwd: ROOT, encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, [BIN, 'analyze-dmesg', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -17,7 +17,15 @@ copyFileSync(join(ROOT, 'fixtures', 'boot-test', 'vmlinuz-6.1.0-56-cloud-amd64.h
 let n = 0;
 function vngEnv(mode = 'boot') {
   const record = join(tmp, `rec${n++}`);
-  return { record, env: { PATH: `${fakeDir}:${process.env.PATH}`, FAKE_VNG_RECORD: record, FAKE_VNG_MODE: mode, KERNTOP_CACHE_DIR: join(tmp, 'cache') } };
+  return {
+    record,
+    env: {
+      PATH: `${fakeDir}:${process.env.PATH}`,
+      FAKE_VNG_RECORD: record,
+      FAKE_VNG_MODE: mode,
+      KERNTOP_CACHE_DIR: join(tmp, 'cache'),
+    },
+  };
 }
 const args = (record: string) => readFileSync(`${record}.args`, 'latin1').split('\0').slice(0, -1);
 
@@ -34,14 +42,49 @@ describe('vng runner (stand-in vng)', () => {
 
   it('is chosen when installed, runs under a PTY with the settings passed through, and its console is judged', async () => {
     const { record, env } = vngEnv();
-    const r = await bootTest(['--kernel', kernel, '--memory', '1G', '--cpus', '3', '--accel', 'tcg', '--append', 'foo=bar', '--exec', 'echo hi from exec', '--json'], env);
+    const r = await bootTest(
+      [
+        '--kernel',
+        kernel,
+        '--memory',
+        '1G',
+        '--cpus',
+        '3',
+        '--accel',
+        'tcg',
+        '--append',
+        'foo=bar',
+        '--exec',
+        'echo hi from exec',
+        '--json',
+      ],
+      env,
+    );
     expect(args(record)).toEqual([
-      '--run', kernel, '--memory', '1G', '--cpus', '3', '--disable-kvm', '--verbose', '--append', 'panic=-1 foo=bar',
-      '--exec', '(echo hi from exec); echo "kerntop-boot: completed rc=$?"',
+      '--run',
+      kernel,
+      '--memory',
+      '1G',
+      '--cpus',
+      '3',
+      '--disable-kvm',
+      '--verbose',
+      '--append',
+      'panic=-1 foo=bar',
+      '--exec',
+      '(echo hi from exec); echo "kerntop-boot: completed rc=$?"',
     ]);
     expect(readFileSync(`${record}.tty`, 'utf8')).toMatch(/^\/dev\/pts\/\d+/);
     const j = r.json!;
-    expect(j).toMatchObject({ success: true, runner: 'vng', accel: 'tcg', boot_completed: true, kernel_version: '6.1.0-56-amd64', exit_code: 0, exec_rc: 0 });
+    expect(j).toMatchObject({
+      success: true,
+      runner: 'vng',
+      accel: 'tcg',
+      boot_completed: true,
+      kernel_version: '6.1.0-56-amd64',
+      exit_code: 0,
+      exec_rc: 0,
+    });
     expect(j.counts).toMatchObject({ panics: 0, oops: 0 });
     // The PTY turned every newline into CRLF and the firmware's escapes came through: all cleaned.
     const text = readFileSync(j.log_path, 'latin1');
@@ -63,7 +106,9 @@ describe('vng runner (stand-in vng)', () => {
   it('reports a panic: exit 2, with every console line that vng printed just before it exited', async () => {
     // When the session leader exits, Linux drops terminal output not yet read: the runner must not
     // let vng lead the session. Several runs, since the loss depended on timing.
-    const lines = readFileSync(join(ROOT, 'fixtures', 'boot-test', 'panic.log'), 'latin1').trimEnd().split('\n').length;
+    const lines = readFileSync(join(ROOT, 'fixtures', 'boot-test', 'panic.log'), 'latin1')
+      .trimEnd()
+      .split('\n').length;
     for (let i = 0; i < 4; i++) {
       const { env } = vngEnv('panic');
       const r = await bootTest(['--kernel', kernel, '--accel', 'tcg', '--json'], env);

@@ -34,7 +34,15 @@ describe.skipIf(skipReason)(`boot-test on Debian's cloud kernel (${skipReason ??
     const r = await bootTest(['--kernel', k.vmlinuz, '--runner', 'qemu', '--memory', '1G', '--json', '--keep-log', log], env);
     expect(r.stderr).not.toMatch(/kerntop boot-test:/);
     const j = r.json!;
-    expect(j).toMatchObject({ success: true, boot_completed: true, kernel_version: k.abi, runner: 'qemu', timeout_occurred: false, exit_code: 0, exec_rc: 0 });
+    expect(j).toMatchObject({
+      success: true,
+      boot_completed: true,
+      kernel_version: k.abi,
+      runner: 'qemu',
+      timeout_occurred: false,
+      exit_code: 0,
+      exec_rc: 0,
+    });
     expect(j.counts).toMatchObject({ panics: 0, oops: 0 });
     expect(j.has_critical_issues).toBe(false);
     expect([0, 1]).toContain(r.code); // 1 when the classifier flags TCG's clock-calibration lines
@@ -52,7 +60,10 @@ describe.skipIf(skipReason)(`boot-test on Debian's cloud kernel (${skipReason ??
   }, 180_000);
 
   it('runs --exec in the guest and reuses the cached KVM verdict', async () => {
-    const r = await bootTest(['--kernel', k.vmlinuz, '--exec', 'echo guest-says-$((6*7)); cat /proc/cmdline', '--append', 'kerntop.e2e=1', '--json'], env);
+    const r = await bootTest(
+      ['--kernel', k.vmlinuz, '--exec', 'echo guest-says-$((6*7)); cat /proc/cmdline', '--append', 'kerntop.e2e=1', '--json'],
+      env,
+    );
     const j = r.json!;
     expect(j.success).toBe(true);
     expect(j.timings_s.accel_probe).toBeLessThan(1);
@@ -75,14 +86,21 @@ describe.skipIf(skipReason)(`boot-test on Debian's cloud kernel (${skipReason ??
   }, 180_000);
 
   it("QEMU refusing its configuration (--memory 999999G, --cpus 1000) is exit 3 with QEMU's own reason", async () => {
-    const mem = await bootTest(['--kernel', k.vmlinuz, '--runner', 'qemu', '--accel', 'tcg', '--memory', '999999G', '--json'], env);
+    const mem = await bootTest(
+      ['--kernel', k.vmlinuz, '--runner', 'qemu', '--accel', 'tcg', '--memory', '999999G', '--json'],
+      env,
+    );
     expect(mem.code, mem.stderr).toBe(3);
-    expect(mem.stderr).toMatch(/kerntop boot-test: qemu-system-x86_64 refused the VM configuration: qemu-system-x86_64: cannot set up guest memory 'pc\.ram': Cannot allocate memory\. Fix what it names \(this VM had --memory 999999G, --cpus 2\)/);
+    expect(mem.stderr).toMatch(
+      /kerntop boot-test: qemu-system-x86_64 refused the VM configuration: qemu-system-x86_64: cannot set up guest memory 'pc\.ram': Cannot allocate memory\. Fix what it names \(this VM had --memory 999999G, --cpus 2\)/,
+    );
     expect(mem.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(mem.json).toMatchObject({ success: false, error: expect.stringContaining('refused the VM configuration') });
     const cpus = await bootTest(['--kernel', k.vmlinuz, '--runner', 'qemu', '--accel', 'tcg', '--cpus', '1000'], env);
     expect(cpus.code, cpus.stderr).toBe(3);
-    expect(cpus.stderr).toMatch(/refused the VM configuration: qemu-system-x86_64: Invalid SMP CPUs 1000\. The max CPUs supported by machine '[^']+' is \d+/);
+    expect(cpus.stderr).toMatch(
+      /refused the VM configuration: qemu-system-x86_64: Invalid SMP CPUs 1000\. The max CPUs supported by machine '[^']+' is \d+/,
+    );
     expect(cpus.stdout).not.toMatch(/did not boot/);
   }, 60_000);
 
@@ -98,7 +116,10 @@ describe.skipIf(skipReason)(`boot-test on Debian's cloud kernel (${skipReason ??
     expect(processesWith(id)).toEqual([]);
   }, 180_000);
 
-  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [sig, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${sig} in the middle of a boot leaves no qemu process`, async () => {
       const id = `kerntop-e2e-${randomUUID()}`;
       const run = startBootTest(['--kernel', k.vmlinuz, '--exec', 'sleep 1000', '--timeout', '120', '--append', id], env);
@@ -119,7 +140,10 @@ describe.skipIf(skipReason)(`boot-test on Debian's cloud kernel (${skipReason ??
     process.env.KERNTOP_CACHE_DIR = env.KERNTOP_CACHE_DIR;
     try {
       const events: { type: string; stage?: string; message?: string; ok?: boolean }[] = [];
-      const done = await runBootTest({ kernel: k.vmlinuz, runner: 'qemu', exec: 'echo job-api' }, { onEvent: (e) => events.push(e) });
+      const done = await runBootTest(
+        { kernel: k.vmlinuz, runner: 'qemu', exec: 'echo job-api' },
+        { onEvent: (e) => events.push(e) },
+      );
       expect(done.success).toBe(true);
       const setup = events.filter((e) => e.type === 'job.progress' && e.stage === 'setup').map((e) => e.message);
       expect(setup.some((m) => m?.startsWith('booting with qemu'))).toBe(true);
@@ -131,12 +155,15 @@ describe.skipIf(skipReason)(`boot-test on Debian's cloud kernel (${skipReason ??
 
       const id = `kerntop-e2e-${randomUUID()}`;
       const ac = new AbortController();
-      const cancelled = runBootTest({ kernel: k.vmlinuz, runner: 'qemu', exec: 'sleep 1000', append: id }, {
-        signal: ac.signal,
-        onEvent: (e) => {
-          if (e.type === 'job.progress' && e.message.startsWith('kerntop-boot: init started')) ac.abort();
+      const cancelled = runBootTest(
+        { kernel: k.vmlinuz, runner: 'qemu', exec: 'sleep 1000', append: id },
+        {
+          signal: ac.signal,
+          onEvent: (e) => {
+            if (e.type === 'job.progress' && e.message.startsWith('kerntop-boot: init started')) ac.abort();
+          },
         },
-      });
+      );
       const r = await cancelled;
       expect(r).toMatchObject({ cancelled: true, success: false, timeout_occurred: false });
       expect(processesWith(id)).toEqual([]);
@@ -174,7 +201,10 @@ describe('boot-test cannot run: exit 3 with the fix named', () => {
   it('a console log path that cannot be written', async () => {
     const img = join(tmp, 'bzImage-log');
     writeFileSync(img, readFileSync(new URL('../../fixtures/boot-test/vmlinuz-6.1.0-56-cloud-amd64.head', import.meta.url)));
-    const r = await bootTest(['--kernel', img, '--runner', 'qemu', '--accel', 'tcg', '--keep-log', join(tmp, 'no-dir', 'x.log')], env);
+    const r = await bootTest(
+      ['--kernel', img, '--runner', 'qemu', '--accel', 'tcg', '--keep-log', join(tmp, 'no-dir', 'x.log')],
+      env,
+    );
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/cannot write the console log .*no-dir\/x\.log.*--keep-log/);
   });
@@ -185,7 +215,9 @@ describe('boot-test cannot run: exit 3 with the fix named', () => {
     // No QEMU on PATH: had kerntop got as far as QEMU, it would say that instead.
     const r = await bootTest(['--kernel', txt, '--runner', 'qemu', '--accel', 'tcg'], { ...env, PATH: join(tmp, 'empty-bin') });
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/kernel\.txt is not a kernel image: it starts with 68656c6c6f0a \("hello\."\), not a bzImage \("HdrS" setup header\)/);
+    expect(r.stderr).toMatch(
+      /kernel\.txt is not a kernel image: it starts with 68656c6c6f0a \("hello\."\), not a bzImage \("HdrS" setup header\)/,
+    );
     expect(r.stderr).not.toMatch(/qemu|\n\s+at /);
   });
 
@@ -193,12 +225,17 @@ describe('boot-test cannot run: exit 3 with the fix named', () => {
     const tree = nobodyTree();
     if (tree.skip) ctx.skip(tree.skip);
     const img = join(tmp, 'bzImage-root-only');
-    writeFileSync(img, readFileSync(new URL('../../fixtures/boot-test/vmlinuz-6.1.0-56-cloud-amd64.head', import.meta.url)), { mode: 0o600 });
+    writeFileSync(img, readFileSync(new URL('../../fixtures/boot-test/vmlinuz-6.1.0-56-cloud-amd64.head', import.meta.url)), {
+      mode: 0o600,
+    });
     const { chmodSync } = await import('node:fs');
     const { execa } = await import('execa');
     chmodSync(tmp, 0o755);
     const r = await execa(process.execPath, [tree.bin, 'boot-test', '--kernel', img, '--runner', 'qemu'], {
-      cwd: '/', env: { ...process.env, ...env }, ...NOBODY, reject: false,
+      cwd: '/',
+      env: { ...process.env, ...env },
+      ...NOBODY,
+      reject: false,
     });
     expect(r.exitCode, String(r.stderr)).toBe(3);
     expect(r.stderr).toMatch(/cannot read kernel image .*bzImage-root-only: EACCES: permission denied/);

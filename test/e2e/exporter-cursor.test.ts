@@ -19,8 +19,15 @@ afterAll(async () => {
 
 /** The records in the kernel's buffer now: their count and the last sequence number. */
 function buffer(): { count: number; last: number } {
-  const r = spawnSync(process.execPath, [BIN, 'kmsg', '--json', '--source', 'kmsg'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
-  const seqs = r.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { seq: number }).seq);
+  const r = spawnSync(process.execPath, [BIN, 'kmsg', '--json', '--source', 'kmsg'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const seqs = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { seq: number }).seq);
   return { count: seqs.length, last: seqs[seqs.length - 1] };
 }
 

@@ -33,9 +33,11 @@ describe('kerntop exporter under load', () => {
     const pid = exp.child.pid!;
     // Warm-up (not measured): V8 sizes its heap to the scrape load in the first few hundred scrapes.
     let warm = 0;
-    await Promise.all(Array.from({ length: SCRAPERS }, async () => {
-      while (warm++ < 200) await httpGet(url);
-    }));
+    await Promise.all(
+      Array.from({ length: SCRAPERS }, async () => {
+        while (warm++ < 200) await httpGet(url);
+      }),
+    );
     const applied = (body: string) => Number(/^kerntop_events_applied_total (\d+)$/m.exec(body)?.[1]);
     const t0 = performance.now();
     const a0 = applied((await httpGet(url)).body);
@@ -60,7 +62,9 @@ describe('kerntop exporter under load', () => {
     const wall = (performance.now() - t0) / 1000;
     const a1 = applied((await httpGet(url)).body);
     const rate = (a1 - a0) / wall;
-    process.stdout.write(`exporter load: ${SCRAPES} scrapes by ${SCRAPERS} scrapers in ${wall.toFixed(1)} s (${duringReplay} during the replay); scrape latency p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms; events applied meanwhile ${rate.toFixed(0)}/s; RSS ${rss.map((k) => Math.round(k / 1024)).join(' ')} MB\n`);
+    process.stdout.write(
+      `exporter load: ${SCRAPES} scrapes by ${SCRAPERS} scrapers in ${wall.toFixed(1)} s (${duringReplay} during the replay); scrape latency p50 ${pct(lat, 0.5).toFixed(1)} ms, p99 ${pct(lat, 0.99).toFixed(1)} ms; events applied meanwhile ${rate.toFixed(0)}/s; RSS ${rss.map((k) => Math.round(k / 1024)).join(' ')} MB\n`,
+    );
     expect(bad).toBe(0);
     expect(lat).toHaveLength(SCRAPES);
     expect(duringReplay).toBeGreaterThan(SCRAPES / 2);

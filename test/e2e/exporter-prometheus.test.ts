@@ -10,7 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizePci } from '../../src/knowledge/xid/pci.js';
 import { slotMax, slotOf } from '../../src/store/histogram.js';
 import { BIN, ROOT } from './lib/kerntop.js';
-import { freePort, healthy, httpGet, PROMETHEUS, sleep, startExporter, startPrometheus, until, type Child, type Prometheus } from './lib/exporter.js';
+import {
+  freePort,
+  healthy,
+  httpGet,
+  PROMETHEUS,
+  sleep,
+  startExporter,
+  startPrometheus,
+  until,
+  type Child,
+  type Prometheus,
+} from './lib/exporter.js';
 
 const isRoot = process.geteuid?.() === 0;
 const RECORDING = join(ROOT, 'fixtures/sessions/busy-host.jsonl');
@@ -32,7 +43,8 @@ function writeKmsg(lines: string[]): void {
   }
 }
 
-const xidLine = (n: number) => `<3>NVRM: Xid (PCI:${PCI_RAW}): 48, pid=${400000 + n}, name=kxprom${process.pid}, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 0, subpartition 0.`;
+const xidLine = (n: number) =>
+  `<3>NVRM: Xid (PCI:${PCI_RAW}): 48, pid=${400000 + n}, name=kxprom${process.pid}, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 0, subpartition 0.`;
 
 /** The log2 slot an exported quantile (seconds) falls in: the smallest slot whose upper edge holds it. */
 function slotOfSeconds(v: number): number {
@@ -58,7 +70,12 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop exporter scraped by a real Prom
     live = startExporter(['--listen', inst(ports.live), '--state-dir', stateDir]);
     replays = [ports.r1, ports.r2].map((p) => startExporter(['--replay', RECORDING, '--speed', '0', '--listen', inst(p)]));
     const rules = join(dir, 'kerntop-rules.yaml');
-    writeFileSync(rules, YAML.stringify((YAML.parse(readFileSync(join(ROOT, 'deploy/kubernetes/prometheusrule.yaml'), 'utf8')) as { spec: unknown }).spec));
+    writeFileSync(
+      rules,
+      YAML.stringify(
+        (YAML.parse(readFileSync(join(ROOT, 'deploy/kubernetes/prometheusrule.yaml'), 'utf8')) as { spec: unknown }).spec,
+      ),
+    );
     await Promise.all([healthy(ports.live), healthy(ports.r1), healthy(ports.r2)]);
     // The stand-in nodes have replayed all of the recording before Prometheus first looks.
     await Promise.all(replays.map((r) => until('replay done', async () => r.stderr().includes('replay of'))));
@@ -73,11 +90,17 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop exporter scraped by a real Prom
   });
 
   it('histogram_quantile(0.99) of run-queue latency lands in the same log2 bucket as the quiet summary of the same recording', async () => {
-    const q = spawnSync(process.execPath, [BIN, '-q', '--json', '--replay', RECORDING, '--speed', '0'], { cwd: ROOT, encoding: 'utf8' });
+    const q = spawnSync(process.execPath, [BIN, '-q', '--json', '--replay', RECORDING, '--speed', '0'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     const summary = JSON.parse(q.stdout) as { subsystems: { name: string; p99_us: number; p50_us: number }[] };
     const sched = summary.subsystems.find((s) => s.name === 'sched')!;
     for (const port of [ports.r1, ports.r2]) {
-      for (const [p, want] of [[0.99, sched.p99_us], [0.5, sched.p50_us]] as const) {
+      for (const [p, want] of [
+        [0.99, sched.p99_us],
+        [0.5, sched.p50_us],
+      ] as const) {
         const r = await until(`quantile ${p} for ${port}`, async () => {
           const v = await prom.query(`histogram_quantile(${p}, kerntop_runq_latency_seconds_bucket{instance="${inst(port)}"})`);
           return v.length ? v : null;
@@ -97,10 +120,15 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop exporter scraped by a real Prom
     const t0 = Date.now() / 1000;
     writeKmsg([`<4>NVRM: GPU at PCI:${PCI_RAW}.0: ${UUID}`, xidLine(1)]);
     const sel = `kerntop_xid_errors_total{pci="${PCI}"}`;
-    const got = await until('Xid series in Prometheus', async () => {
-      const v = await prom.query(sel);
-      return v.length ? v : null;
-    }, 15_000, 100);
+    const got = await until(
+      'Xid series in Prometheus',
+      async () => {
+        const v = await prom.query(sel);
+        return v.length ? v : null;
+      },
+      15_000,
+      100,
+    );
     expect(got).toHaveLength(1);
     expect(got[0].metric).toMatchObject({ instance: inst(ports.live), job: 'kerntop', pci: PCI, uuid: UUID, xid: '48' });
     expect(Number(got[0].value[1])).toBe(1);
@@ -110,11 +138,25 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop exporter scraped by a real Prom
     const last = await prom.query(`kerntop_xid_last_timestamp_seconds{pci="${PCI}"}`);
     expect(Math.abs(Number(last[0].value[1]) - t0)).toBeLessThan(5);
 
-    const alert = await until('KerntopGpuXidDrainOrReset firing', async () => {
-      const { alerts } = await prom.api<{ alerts: { labels: Record<string, string>; state: string }[] }>('/api/v1/alerts');
-      return alerts.find((a) => a.labels.alertname === 'KerntopGpuXidDrainOrReset' && a.labels.pci === PCI && a.state === 'firing');
-    }, 20_000, 250);
-    expect(alert.labels).toMatchObject({ severity: 'critical', xid: '48', class: 'memory_ecc', action: 'drain_reset', uuid: UUID, instance: inst(ports.live) });
+    const alert = await until(
+      'KerntopGpuXidDrainOrReset firing',
+      async () => {
+        const { alerts } = await prom.api<{ alerts: { labels: Record<string, string>; state: string }[] }>('/api/v1/alerts');
+        return alerts.find(
+          (a) => a.labels.alertname === 'KerntopGpuXidDrainOrReset' && a.labels.pci === PCI && a.state === 'firing',
+        );
+      },
+      20_000,
+      250,
+    );
+    expect(alert.labels).toMatchObject({
+      severity: 'critical',
+      xid: '48',
+      class: 'memory_ecc',
+      action: 'drain_reset',
+      uuid: UUID,
+      instance: inst(ports.live),
+    });
   });
 
   it('a restarted exporter (same boot, same state directory) does not count the old records again', async () => {
@@ -131,10 +173,17 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop exporter scraped by a real Prom
     expect(after.body).not.toContain(`pci="${PCI}"`);
     // A new Xid after the restart counts once: 1, not 2.
     writeKmsg([xidLine(2)]);
-    const v = await until('new Xid after the restart', async () => {
-      const r = await prom.query(`kerntop_xid_errors_total{pci="${PCI}"} and on(instance) (time() - process_start_time_seconds < 60)`);
-      return r.length ? r : null;
-    }, 15_000, 200);
+    const v = await until(
+      'new Xid after the restart',
+      async () => {
+        const r = await prom.query(
+          `kerntop_xid_errors_total{pci="${PCI}"} and on(instance) (time() - process_start_time_seconds < 60)`,
+        );
+        return r.length ? r : null;
+      },
+      15_000,
+      200,
+    );
     expect(Number(v[0].value[1])).toBe(1);
   });
 });

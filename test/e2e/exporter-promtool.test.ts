@@ -32,7 +32,14 @@ describe.skipIf(!PROMTOOL)('promtool', () => {
 
     it('a replaying exporter: no findings', async () => {
       const port = await freePort();
-      const c = startExporter(['--replay', join(ROOT, 'fixtures/sessions/busy-host.jsonl'), '--speed', '0', '--listen', `127.0.0.1:${port}`]);
+      const c = startExporter([
+        '--replay',
+        join(ROOT, 'fixtures/sessions/busy-host.jsonl'),
+        '--speed',
+        '0',
+        '--listen',
+        `127.0.0.1:${port}`,
+      ]);
       kids.push(c);
       await healthy(port);
       await until('replay done', async () => c.stderr().includes('replay of'));
@@ -65,8 +72,12 @@ describe.skipIf(!PROMTOOL)('promtool', () => {
   it('test rules: every alert has a unit test, and they pass', () => {
     const spec = YAML.parse(readFileSync(rules, 'utf8')) as { groups: { rules: { alert?: string }[] }[] };
     const alerts = spec.groups.flatMap((g) => g.rules.map((r) => r.alert).filter(Boolean));
-    const tests = YAML.parse(readFileSync(RULE_TESTS, 'utf8')) as { tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[] };
-    const firing = new Set(tests.tests.flatMap((t) => (t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname)));
+    const tests = YAML.parse(readFileSync(RULE_TESTS, 'utf8')) as {
+      tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[];
+    };
+    const firing = new Set(
+      tests.tests.flatMap((t) => (t.alert_rule_test ?? []).filter((a) => a.exp_alerts.length > 0).map((a) => a.alertname)),
+    );
     expect(alerts.length).toBeGreaterThanOrEqual(7);
     for (const a of alerts) expect(firing, `a firing test for ${a}`).toContain(a);
     const r = promtool(['test', 'rules', join(dir, 'kerntop-rules.test.yaml')]);

@@ -18,7 +18,8 @@ const PASSWORD = `pw-${process.pid}`;
 const TOKEN = `tok-${process.pid}-${Date.now()}`;
 const BASIC = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 
-const fleet = (args: string[]) => spawnSync(process.execPath, [BIN, 'fleet', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+const fleet = (args: string[]) =>
+  spawnSync(process.execPath, [BIN, 'fleet', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 /** The same without blocking this process, whose event loop serves the gateway. */
 function fleetAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const c = spawn(process.execPath, [BIN, 'fleet', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -43,17 +44,31 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop fleet with credentials', () => 
     const web = file('web.yml', `basic_auth_users:\n  ${USER}: ${bcrypt.hashSync(PASSWORD, 10)}\n`);
     f = await startFleet(dir, [{ node: 'node-d', file: 'calm-host' }], 0, { file: web, authorization: BASIC });
     await until('node-d replayed', async () => f.nodes.get('node-d')!.child.stderr().includes('replay of'), 30_000, 200);
-    await until('node-d status scraped', async () => (await f.prom.query('kerntop_subsystem_status == 1')).length > 0, 15_000, 200);
+    await until(
+      'node-d status scraped',
+      async () => (await f.prom.query('kerntop_subsystem_status == 1')).length > 0,
+      15_000,
+      200,
+    );
     // A gateway that takes a bearer token and speaks to Prometheus with its basic auth.
     proxy = createServer((req, res) => {
       if (req.headers.authorization !== `Bearer ${TOKEN}`) {
         res.writeHead(401).end('unauthorized');
         return;
       }
-      const up = request({ host: '127.0.0.1', port: f.prom.port, path: req.url, method: req.method, headers: { ...req.headers, authorization: BASIC } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = request(
+        {
+          host: '127.0.0.1',
+          port: f.prom.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, authorization: BASIC },
+        },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       req.pipe(up);
     });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
@@ -73,12 +88,28 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop fleet with credentials', () => 
   });
 
   it('--basic-auth-user with --basic-auth-password-file: the rows, exit by the node', () => {
-    const r = fleet(['--prometheus', f.url, '--json', '--basic-auth-user', USER, '--basic-auth-password-file', file('pw', `${PASSWORD}\n`)]);
+    const r = fleet([
+      '--prometheus',
+      f.url,
+      '--json',
+      '--basic-auth-user',
+      USER,
+      '--basic-auth-password-file',
+      file('pw', `${PASSWORD}\n`),
+    ]);
     const j = FleetJsonSchema.parse(JSON.parse(r.stdout));
     expect(j.rows.map((x) => x.node)).toEqual(['node-d']);
     expect(j.rows[0].status).toBe('WARNING');
     expect(r.status).toBe(1);
-    const bad = fleet(['--prometheus', f.url, '-q', '--basic-auth-user', USER, '--basic-auth-password-file', file('bad', 'nope')]);
+    const bad = fleet([
+      '--prometheus',
+      f.url,
+      '-q',
+      '--basic-auth-user',
+      USER,
+      '--basic-auth-password-file',
+      file('bad', 'nope'),
+    ]);
     expect(bad.status).toBe(3);
     expect(bad.stderr).toMatch(/HTTP 401/);
   });

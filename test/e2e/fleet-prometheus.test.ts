@@ -34,7 +34,10 @@ interface Quiet {
   subsystems: { name: string; p99_us: number | null; events: number }[];
 }
 function quietSummary(file: string): Quiet {
-  const r = spawnSync(process.execPath, [BIN, '-q', '--json', '--replay', rec(file), '--speed', '0'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [BIN, '-q', '--json', '--replay', rec(file), '--speed', '0'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return JSON.parse(r.stdout) as Quiet;
 }
 
@@ -67,7 +70,12 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop fleet over a real Prometheus', 
     await Promise.all(replays.map((c) => until('replay done', async () => c.stderr().includes('replay of'), 60_000, 250)));
     await sleep(2500);
     await f.nodes.get(STOPPED)!.child.stop();
-    await until('the stopped node is down', async () => (await f.prom.query(`up{node="${STOPPED}"} == 0`)).length === 1, 15_000, 250);
+    await until(
+      'the stopped node is down',
+      async () => (await f.prom.query(`up{node="${STOPPED}"} == 0`)).length === 1,
+      15_000,
+      250,
+    );
   }, 150_000);
 
   afterAll(async () => {
@@ -97,9 +105,15 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop fleet over a real Prometheus', 
       expect(got.age_s!).toBeLessThan(10);
       // The p99s land in the recording's own log2 bucket, or the next one: rate() counts from the
       // first successful scrape, which on a loaded machine can come after the replay's first second.
-      for (const [fam, field] of [['sched', 'runq_p99_us'], ['bio', 'bio_p99_us']] as const) {
+      for (const [fam, field] of [
+        ['sched', 'runq_p99_us'],
+        ['bio', 'bio_p99_us'],
+      ] as const) {
         const want = q.subsystems.find((s) => s.name === fam)!.p99_us!;
-        expect(Math.abs(slotOf(Math.ceil(got[field]!)) - slotOf(want)), `${rp.node} ${fam}: ${got[field]} us, recorded ${want} us`).toBeLessThanOrEqual(1);
+        expect(
+          Math.abs(slotOf(Math.ceil(got[field]!)) - slotOf(want)),
+          `${rp.node} ${fam}: ${got[field]} us, recorded ${want} us`,
+        ).toBeLessThanOrEqual(1);
       }
       expect(got.oom_kills_1h).toBe(q.subsystems.find((s) => s.name === 'oom')!.events);
       const xids = recordedXids(rp.file);
@@ -136,7 +150,9 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop fleet over a real Prometheus', 
     // Straggler marks follow the rule on the medians the output states.
     for (const x of j.rows) {
       const m = j.medians.runq_p99_us;
-      expect(x.straggler.includes('runq'), x.node).toBe(x.status !== 'STALE' && m !== null && x.runq_p99_us !== null && x.runq_p99_us > j.straggler_factor * m);
+      expect(x.straggler.includes('runq'), x.node).toBe(
+        x.status !== 'STALE' && m !== null && x.runq_p99_us !== null && x.runq_p99_us > j.straggler_factor * m,
+      );
     }
   });
 
@@ -149,13 +165,16 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop fleet over a real Prometheus', 
     // the rule on it. As fed (b 4-8 ms, c 8-16 ms, d 32-65 ms), d is over twice c's, the median.
     const fresh = ['node-b', 'node-c', 'node-d'].map((n) => row(n).runq_p99_us!).sort((x, y) => x - y);
     expect(j.medians.runq_p99_us).toBe(fresh[1]);
-    for (const x of j.rows) expect(x.straggler.includes('runq'), x.node).toBe(x.status !== 'STALE' && x.runq_p99_us! > 2 * j.medians.runq_p99_us!);
+    for (const x of j.rows)
+      expect(x.straggler.includes('runq'), x.node).toBe(x.status !== 'STALE' && x.runq_p99_us! > 2 * j.medians.runq_p99_us!);
     if (fresh[1] === row('node-c').runq_p99_us) expect(row('node-d').straggler).toContain('runq');
     expect(row(STOPPED).straggler).toEqual([]);
     // Block I/O by the same rule, on the median the output states.
     for (const x of j.rows) {
       const m = j.medians.bio_p99_us;
-      expect(x.straggler.includes('bio'), x.node).toBe(x.status !== 'STALE' && m !== null && x.bio_p99_us !== null && x.bio_p99_us > 2 * m);
+      expect(x.straggler.includes('bio'), x.node).toBe(
+        x.status !== 'STALE' && m !== null && x.bio_p99_us !== null && x.bio_p99_us > 2 * m,
+      );
     }
   });
 
@@ -171,8 +190,11 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop fleet over a real Prometheus', 
     expect(order.slice(0, 2).sort()).toEqual(['node-b', 'node-c']);
     expect(order.slice(2)).toEqual(['node-e', 'node-d']);
     expect(body[2]).toMatch(/STALE/);
-    const j = FleetJsonSchema.parse(JSON.parse(fleet(['--prometheus', url, '--json', '--selector', '{nodepool="gpu"}', '--straggler-factor', '2']).stdout));
-    for (const [i, n] of order.entries()) expect((body[i].match(/\d(?:us|ms|s) S\b/g) ?? []).length, n).toBe(j.rows.find((x) => x.node === n)!.straggler.length);
+    const j = FleetJsonSchema.parse(
+      JSON.parse(fleet(['--prometheus', url, '--json', '--selector', '{nodepool="gpu"}', '--straggler-factor', '2']).stdout),
+    );
+    for (const [i, n] of order.entries())
+      expect((body[i].match(/\d(?:us|ms|s) S\b/g) ?? []).length, n).toBe(j.rows.find((x) => x.node === n)!.straggler.length);
   });
 
   it('bad input: unreachable, not Prometheus, a selector that matches nothing, a malformed selector: exit 3 with the reason', async () => {

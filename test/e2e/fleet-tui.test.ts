@@ -16,7 +16,11 @@ let dir: string;
 let fleet: Fleet;
 
 /** The table rows: lines that start with one of the stand-in nodes' names. */
-const tableNodes = (s: string) => s.split('\n').map((l) => /^\s*(node-[a-z]+)\s/.exec(l)?.[1]).filter(Boolean);
+const tableNodes = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => /^\s*(node-[a-z]+)\s/.exec(l)?.[1])
+    .filter(Boolean);
 
 async function expectShellBack(w: TmuxWindow) {
   const s = await w.waitFor((s) => /rc=\d+\n.*ktprompt\$ *$/m.test(s), 'the prompt after exit');
@@ -36,8 +40,20 @@ describe.skipIf(!HAVE_TMUX || !PROMETHEUS || !isRoot)('kerntop fleet in tmux', (
       { node: 'node-d', file: 'calm-host' },
     ]);
     // The whole recordings replayed (final statuses), with rate() data for the p99s and the charts.
-    await Promise.all([...fleet.nodes.values()].map((n) => until('replay done', async () => n.child.stderr().includes('replay of'), 60_000, 250)));
-    await until('run-queue p99 of every node', async () => (await fleet.prom.query('histogram_quantile(0.99, sum by (instance, le) (rate(kerntop_runq_latency_seconds_bucket[5m]))) > 0')).length === 3, 60_000, 500);
+    await Promise.all(
+      [...fleet.nodes.values()].map((n) => until('replay done', async () => n.child.stderr().includes('replay of'), 60_000, 250)),
+    );
+    await until(
+      'run-queue p99 of every node',
+      async () =>
+        (
+          await fleet.prom.query(
+            'histogram_quantile(0.99, sum by (instance, le) (rate(kerntop_runq_latency_seconds_bucket[5m]))) > 0',
+          )
+        ).length === 3,
+      60_000,
+      500,
+    );
   }, 120_000);
 
   afterEach(() => server.closeWindows());
@@ -55,7 +71,8 @@ describe.skipIf(!HAVE_TMUX || !PROMETHEUS || !isRoot)('kerntop fleet in tmux', (
     start(w);
     let s = await w.waitFor((s) => tableNodes(s).length === 3 && /CRITICAL/.test(s), 'the three nodes');
     expect(s).toMatch(/^kerntop fleet\s+http:\/\/127\.0\.0\.1:\d+\s+CRITICAL\s+3 nodes/m);
-    for (const h of ['NODE', 'STATUS', 'WORST', 'RUNQ p99', 'BIO p99', 'OOM/1h', 'RETX/s', 'XID/1h', 'LOG/1h', 'PROBES', 'AGE']) expect(s).toContain(h);
+    for (const h of ['NODE', 'STATUS', 'WORST', 'RUNQ p99', 'BIO p99', 'OOM/1h', 'RETX/s', 'XID/1h', 'LOG/1h', 'PROBES', 'AGE'])
+      expect(s).toContain(h);
     // Worst first: the two CRITICAL nodes before the WARNING one.
     expect(tableNodes(s)[2]).toBe('node-d');
     expect(s).toMatch(/node-c\s+CRITICAL\s+sched,xid/);
@@ -74,7 +91,10 @@ describe.skipIf(!HAVE_TMUX || !PROMETHEUS || !isRoot)('kerntop fleet in tmux', (
     // The selection is on the first row (node-d); Down, then Enter opens node-c.
     w.keys('Down');
     w.keys('Enter');
-    s = await w.waitFor((s) => s.includes('Node node-c') && s.includes('/summary.json:') && /run-queue p99\s+\S/.test(s), 'the node view');
+    s = await w.waitFor(
+      (s) => s.includes('Node node-c') && s.includes('/summary.json:') && /run-queue p99\s+\S/.test(s),
+      'the node view',
+    );
     expect(s).toMatch(/status CRITICAL \(sched, xid\)/);
     expect(s).toMatch(/run-queue p99\s+[▁▂▃▄▅▆▇█ ]+\s+\d/);
     expect(s).toMatch(/CRITICAL xid: 4 event\(s\)/);
@@ -124,7 +144,10 @@ describe.skipIf(!HAVE_TMUX || !PROMETHEUS || !isRoot)('kerntop fleet in tmux', (
     const w = server.window(100, 24);
     const closed = await freePort();
     w.run(`node ${BIN} fleet --prometheus http://127.0.0.1:${closed} --interval 1 --timeout 2; echo "rc=$?"`);
-    let s = await w.waitFor((s) => s.includes(`cannot reach Prometheus at http://127.0.0.1:${closed}: ECONNREFUSED`), 'the reason on screen');
+    let s = await w.waitFor(
+      (s) => s.includes(`cannot reach Prometheus at http://127.0.0.1:${closed}: ECONNREFUSED`),
+      'the reason on screen',
+    );
     expect(s).toContain('0 nodes');
     w.type('q');
     expect(await expectShellBack(w)).toMatch(/rc=0/);

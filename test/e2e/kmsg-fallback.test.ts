@@ -32,39 +32,53 @@ describe.skipIf(!isRoot)('dmesg fallback', () => {
     execFileSync('sh', ['-c', `echo "<6>${mark} via syslog" > /dev/kmsg`]);
     const r = run(process.execPath, [BIN, 'kmsg', '--json', '--kmsg-path', '/dev/kmsg-missing-here']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/\/dev\/kmsg-missing-here does not exist .*docker run --device \/dev\/kmsg.*falling back to `dmesg -S`/);
+    expect(r.stderr).toMatch(
+      /\/dev\/kmsg-missing-here does not exist .*docker run --device \/dev\/kmsg.*falling back to `dmesg -S`/,
+    );
     expect(r.stderr).toMatch(/reading the kernel log with `dmesg -S`/);
     const mine = r.records.filter((x) => x.text === `${mark} via syslog`);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ source: 'dmesg', level: 6, facility: 1 });
   });
 
-  it.skipIf(!has('unshare'))('/dev/null bind-mounted over /dev/kmsg in a mount namespace (as some runtimes do): same records via dmesg', () => {
-    const direct = run(process.execPath, [BIN, 'kmsg', '--json']).records;
-    const r = run('unshare', ['-m', 'sh', '-c', `mount --bind /dev/null /dev/kmsg && exec "${process.execPath}" "${BIN}" kmsg --json`]);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/\/dev\/kmsg is not the kernel log device \(expected character device 1:11; .*bind-mount \/dev\/null/);
-    expect(r.stderr).toMatch(/falling back to `dmesg -S`/);
-    expect(r.records.length).toBeGreaterThan(0);
-    expect(new Set(r.records.map((x) => x.source))).toEqual(new Set(['dmesg']));
-    // Same log: every record of the fallback that /dev/kmsg also had agrees on time, level, facility and text.
-    const byKey = new Map(direct.map((d) => [`${d.ts_us}|${d.text}`, d]));
-    let same = 0;
-    for (const x of r.records) {
-      const d = byKey.get(`${x.ts_us}|${x.text}`);
-      if (!d) continue;
-      same++;
-      expect([x.level, x.facility]).toEqual([d.level, d.facility]);
-    }
-    expect(same).toBeGreaterThan(r.records.length * 0.9);
-    // The host's /dev/kmsg is untouched.
-    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toMatch(/ \/dev\/kmsg /);
-  });
+  it.skipIf(!has('unshare'))(
+    '/dev/null bind-mounted over /dev/kmsg in a mount namespace (as some runtimes do): same records via dmesg',
+    () => {
+      const direct = run(process.execPath, [BIN, 'kmsg', '--json']).records;
+      const r = run('unshare', [
+        '-m',
+        'sh',
+        '-c',
+        `mount --bind /dev/null /dev/kmsg && exec "${process.execPath}" "${BIN}" kmsg --json`,
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(
+        /\/dev\/kmsg is not the kernel log device \(expected character device 1:11; .*bind-mount \/dev\/null/,
+      );
+      expect(r.stderr).toMatch(/falling back to `dmesg -S`/);
+      expect(r.records.length).toBeGreaterThan(0);
+      expect(new Set(r.records.map((x) => x.source))).toEqual(new Set(['dmesg']));
+      // Same log: every record of the fallback that /dev/kmsg also had agrees on time, level, facility and text.
+      const byKey = new Map(direct.map((d) => [`${d.ts_us}|${d.text}`, d]));
+      let same = 0;
+      for (const x of r.records) {
+        const d = byKey.get(`${x.ts_us}|${x.text}`);
+        if (!d) continue;
+        same++;
+        expect([x.level, x.facility]).toEqual([d.level, d.facility]);
+      }
+      expect(same).toBeGreaterThan(r.records.length * 0.9);
+      // The host's /dev/kmsg is untouched.
+      expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toMatch(/ \/dev\/kmsg /);
+    },
+  );
 
   it('--source kmsg refuses to fall back: exit 3 naming the fix', () => {
     const r = run(process.execPath, [BIN, 'kmsg', '--source', 'kmsg', '--kmsg-path', '/dev/kmsg-missing-here']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/does not exist.*docker-compose: `devices: \["\/dev\/kmsg:\/dev\/kmsg"\]`.*Kubernetes\/Helm: a hostPath volume/);
+    expect(r.stderr).toMatch(
+      /does not exist.*docker-compose: `devices: \["\/dev\/kmsg:\/dev\/kmsg"\]`.*Kubernetes\/Helm: a hostPath volume/,
+    );
   });
 
   it('no dmesg either (a distroless image): exit 3 with both reasons', () => {
@@ -74,13 +88,23 @@ describe.skipIf(!isRoot)('dmesg fallback', () => {
   });
 
   const restrict = readFileSync('/proc/sys/kernel/dmesg_restrict', 'utf8').trim();
-  it.skipIf(restrict !== '1' || !has('setpriv'))('EPERM for a user without CAP_SYSLOG (kernel.dmesg_restrict=1): exit 3 naming CAP_SYSLOG', (ctx) => {
-    const tree = nobodyTree();
-    if (tree.skip) ctx.skip(tree.skip);
-    const r = run('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', '--inh-caps=-all', process.execPath, tree.bin, 'kmsg'], { XDG_STATE_HOME: '/tmp' }, tree.root);
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/\/dev\/kmsg: permission denied \(EPERM\): kernel.dmesg_restrict=1 lets only processes with CAP_SYSLOG/);
-    expect(r.stderr).toMatch(/--cap-add SYSLOG/);
-    expect(r.stderr).toMatch(/the dmesg fallback failed too: .*Operation not permitted/);
-  });
+  it.skipIf(restrict !== '1' || !has('setpriv'))(
+    'EPERM for a user without CAP_SYSLOG (kernel.dmesg_restrict=1): exit 3 naming CAP_SYSLOG',
+    (ctx) => {
+      const tree = nobodyTree();
+      if (tree.skip) ctx.skip(tree.skip);
+      const r = run(
+        'setpriv',
+        ['--reuid', '65534', '--regid', '65534', '--clear-groups', '--inh-caps=-all', process.execPath, tree.bin, 'kmsg'],
+        { XDG_STATE_HOME: '/tmp' },
+        tree.root,
+      );
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(
+        /\/dev\/kmsg: permission denied \(EPERM\): kernel.dmesg_restrict=1 lets only processes with CAP_SYSLOG/,
+      );
+      expect(r.stderr).toMatch(/--cap-add SYSLOG/);
+      expect(r.stderr).toMatch(/the dmesg fallback failed too: .*Operation not permitted/);
+    },
+  );
 });

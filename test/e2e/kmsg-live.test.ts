@@ -29,9 +29,24 @@ function writeKmsg(lines: string[]): void {
   }
 }
 
-function kerntopJson(args: string[], env: NodeJS.ProcessEnv = {}): { records: (KmsgRecord & { source?: string })[]; stderr: string } {
-  const out = execFileSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, XDG_STATE_HOME: stateDir, ...env }, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
-  return { records: out.split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr: '' };
+function kerntopJson(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { records: (KmsgRecord & { source?: string })[]; stderr: string } {
+  const out = execFileSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, XDG_STATE_HOME: stateDir, ...env },
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return {
+    records: out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+    stderr: '',
+  };
 }
 
 describe.skipIf(!isRoot)('kerntop kmsg on the live /dev/kmsg', () => {
@@ -40,9 +55,19 @@ describe.skipIf(!isRoot)('kerntop kmsg on the live /dev/kmsg', () => {
     writeKmsg([`<3>${mark} dump err`, `<6>${mark} dump info`, `<14>${mark} dump user info`, `${mark} dump default`]);
     const after = Date.now();
     const { records } = kerntopJson(['kmsg', '--json', '--grep', `${mark} dump`]);
-    expect(records.map((r) => r.text)).toEqual([`${mark} dump err`, `${mark} dump info`, `${mark} dump user info`, `${mark} dump default`]);
+    expect(records.map((r) => r.text)).toEqual([
+      `${mark} dump err`,
+      `${mark} dump info`,
+      `${mark} dump user info`,
+      `${mark} dump default`,
+    ]);
     // A write can never pose as a kernel message: facility 0 becomes user (1); no prefix is level 4.
-    expect(records.map((r) => [r.facility, r.level])).toEqual([[1, 3], [1, 6], [1, 6], [1, 4]]);
+    expect(records.map((r) => [r.facility, r.level])).toEqual([
+      [1, 3],
+      [1, 6],
+      [1, 6],
+      [1, 4],
+    ]);
     for (let i = 1; i < records.length; i++) expect(records[i].seq).toBe(records[i - 1].seq + 1);
     for (const r of records) {
       expect(r.source).toBe('kmsg');
@@ -56,8 +81,16 @@ describe.skipIf(!isRoot)('kerntop kmsg on the live /dev/kmsg', () => {
   it('dump: --level filters, and the text form shows the record', () => {
     const { records } = kerntopJson(['kmsg', '--json', '--grep', `${mark} dump`, '--level', 'err']);
     expect(records.map((r) => r.text)).toEqual([`${mark} dump err`]);
-    const text = execFileSync(process.execPath, [BIN, 'kmsg', '--grep', `${mark} dump err`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, XDG_STATE_HOME: stateDir } });
-    expect(text).toMatch(new RegExp(`^\\[\\s*\\d+\\.\\d{6}\\] \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} user\\.err\\s+${mark} dump err\\n$`));
+    const text = execFileSync(process.execPath, [BIN, 'kmsg', '--grep', `${mark} dump err`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, XDG_STATE_HOME: stateDir },
+    });
+    expect(text).toMatch(
+      new RegExp(
+        `^\\[\\s*\\d+\\.\\d{6}\\] \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} user\\.err\\s+${mark} dump err\\n$`,
+      ),
+    );
   });
 
   it('follow: delivers new records within moments and exits at once on SIGTERM', async () => {
@@ -101,9 +134,15 @@ describe.skipIf(!isRoot)('kerntop kmsg on the live /dev/kmsg', () => {
       const env = { XDG_STATE_HOME: dir };
       writeKmsg([`${mark} new first`]);
       const a = kerntopJson(['kmsg', '--json', '--new'], env).records;
-      expect(a.some((r) => r.text === `${mark} new first`), JSON.stringify([mark, a.length, a[a.length - 1]])).toBe(true);
+      expect(
+        a.some((r) => r.text === `${mark} new first`),
+        JSON.stringify([mark, a.length, a[a.length - 1]]),
+      ).toBe(true);
       const cursor = JSON.parse(readFileSync(join(dir, 'kerntop', 'kmsg-cursor.json'), 'utf8'));
-      expect(cursor).toEqual({ boot_id: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), seq: a[a.length - 1].seq });
+      expect(cursor).toEqual({
+        boot_id: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+        seq: a[a.length - 1].seq,
+      });
       writeKmsg([`${mark} new second`]);
       const b = kerntopJson(['kmsg', '--json', '--new'], env).records;
       expect(b.some((r) => r.text === `${mark} new first`)).toBe(false);
@@ -112,7 +151,10 @@ describe.skipIf(!isRoot)('kerntop kmsg on the live /dev/kmsg', () => {
       // A cursor from another boot means the whole buffer.
       writeFileSync(join(dir, 'kerntop', 'kmsg-cursor.json'), JSON.stringify({ boot_id: 'another-boot', seq: 1e9 }));
       const c = kerntopJson(['kmsg', '--json', '--new'], env).records;
-      expect(c.some((r) => r.text === `${mark} new first`), JSON.stringify([mark, c.length, c[0], c[c.length - 1], b[0]])).toBe(true);
+      expect(
+        c.some((r) => r.text === `${mark} new first`),
+        JSON.stringify([mark, c.length, c[0], c[c.length - 1], b[0]]),
+      ).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -143,7 +185,11 @@ describe.skipIf(!isRoot)('the log classifier on live records', () => {
     await waitFor(() => got.some((e) => e.type === 'kernel.event' && e.source === 'log'), 5000);
     await src.stop();
     const ev = got.find((e) => e.type === 'kernel.event' && e.source === 'log')!;
-    expect(ev).toMatchObject({ subsystem: 'io_error', severity: 'warning', fields: { rule: 'buffer-io-error', device: mark.slice(0, 12) } });
+    expect(ev).toMatchObject({
+      subsystem: 'io_error',
+      severity: 'warning',
+      fields: { rule: 'buffer-io-error', device: mark.slice(0, 12) },
+    });
   });
 });
 
@@ -151,13 +197,21 @@ describe.skipIf(!isRoot)('a read error does not end the stream', () => {
   it('the reader reopens with backoff and resumes after the last sequence number, without repeats', async () => {
     const recs: KmsgRecord[] = [];
     const diags: string[] = [];
-    const reader = new KmsgReader({ follow: true, startAtEnd: true, onRecord: (r) => recs.push(r), onLost: () => {}, onDiag: (_l, m) => diags.push(m) });
+    const reader = new KmsgReader({
+      follow: true,
+      startAtEnd: true,
+      onRecord: (r) => recs.push(r),
+      onLost: () => {},
+      onDiag: (_l, m) => diags.push(m),
+    });
     reader.start();
     await waitFor(() => reader.waitMode !== null, 5000);
     writeKmsg([`${mark} before error`]);
     await waitFor(() => recs.some((r) => r.text === `${mark} before error`), 5000);
     // An I/O error on the fd as Node reports it: the stream is destroyed with the error.
-    (reader as unknown as { sock: { destroy(e: Error): void } }).sock.destroy(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }));
+    (reader as unknown as { sock: { destroy(e: Error): void } }).sock.destroy(
+      Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }),
+    );
     writeKmsg([`${mark} during reopen`]);
     await waitFor(() => diags.some((d) => /read failed \(EIO\); reopening in 100 ms and resuming after seq \d+/.test(d)), 2000);
     await waitFor(() => recs.some((r) => r.text === `${mark} during reopen`), 5000);
@@ -196,7 +250,9 @@ describe.skipIf(!isRoot)('records lost when the ring is overrun', () => {
         expect(recs[i].seq).toBeGreaterThan(recs[i - 1].seq); // nothing delivered twice after the reopen
         gap += recs[i].seq - recs[i - 1].seq - 1;
       }
-      const said = [...k.stderr().matchAll(/(\d+) records lost \(overwritten in the kernel ring before they were read\)/g)].reduce((a, m) => a + Number(m[1]), 0);
+      const said = [
+        ...k.stderr().matchAll(/(\d+) records lost \(overwritten in the kernel ring before they were read\)/g),
+      ].reduce((a, m) => a + Number(m[1]), 0);
       expect(gap).toBeGreaterThan(0);
       expect(said).toBe(gap);
       // Nothing after the gap is missing: the flood's tail and the end marker arrived in order.
@@ -211,7 +267,9 @@ describe.skipIf(!isRoot)('records lost when the ring is overrun', () => {
 
 /** Bytes in the kernel's log ring (syslog(2) SYSLOG_ACTION_SIZE_BUFFER, as log_buf_len= sets it). */
 function ringBytes(): number {
-  const out = execFileSync('python3', ['-c', 'import ctypes; print(ctypes.CDLL(None).klogctl(10, None, 0))'], { encoding: 'utf8' });
+  const out = execFileSync('python3', ['-c', 'import ctypes; print(ctypes.CDLL(None).klogctl(10, None, 0))'], {
+    encoding: 'utf8',
+  });
   const n = Number(out.trim());
   if (!(n > 0)) throw new Error(`klogctl(SIZE_BUFFER) answered ${out}`);
   return n;
@@ -281,13 +339,19 @@ describe.skipIf(!isRoot)('the monitor after a ring overrun', () => {
     const rec = join(dir, 'rec.jsonl');
     const events = (): KerntopEvent[] => {
       try {
-        return readFileSync(rec, 'utf8').split('\n').slice(1).filter((l) => l.endsWith('}')).map((l) => JSON.parse(l));
+        return readFileSync(rec, 'utf8')
+          .split('\n')
+          .slice(1)
+          .filter((l) => l.endsWith('}'))
+          .map((l) => JSON.parse(l));
       } catch {
         return [];
       }
     };
     const records = () => events().flatMap((e) => (e.type === 'kmsg.record' ? [e.record] : []));
-    const k = startKerntop(['-q', '--json', '--duration', '120', '--probes', 'oom', '--record', rec], { XDG_STATE_HOME: stateDir });
+    const k = startKerntop(['-q', '--json', '--duration', '120', '--probes', 'oom', '--record', rec], {
+      XDG_STATE_HOME: stateDir,
+    });
     try {
       await waitFor(() => events().some((e) => e.type === 'source.diag' && /^reading \/dev\/kmsg/.test(e.message)), 30_000);
       writeKmsg([`${mark} q start`]);
@@ -309,7 +373,13 @@ describe.skipIf(!isRoot)('the monitor after a ring overrun', () => {
       const after = recs.filter((r) => r.seq >= resumedAt[0] && r.text.startsWith(`${mark} q flood`));
       expect(after.length).toBeGreaterThan(0);
       expect(sum.kmsg).toEqual({ records: recs.length, lost });
-      expect(sum.findings).toContainEqual(expect.objectContaining({ subsystem: 'kmsg', status: 'WARNING', message: expect.stringContaining(`${lost} kernel-log records lost`) }));
+      expect(sum.findings).toContainEqual(
+        expect.objectContaining({
+          subsystem: 'kmsg',
+          status: 'WARNING',
+          message: expect.stringContaining(`${lost} kernel-log records lost`),
+        }),
+      );
       // The Xid after the loss was judged: an Xid event, in the table and the Xid section.
       expect(evs.some((e) => e.type === 'kernel.event' && e.source === 'xid' && e.comm === `${mark}q`)).toBe(true);
       expect(sum.subsystems).toContainEqual(expect.objectContaining({ name: 'xid' }));
@@ -326,10 +396,11 @@ describe.skipIf(!isRoot)('the monitor after a ring overrun', () => {
     }
   });
 
-  it('the live screen\'s source (start at the end, 200 lines of context) judges what it reads after the loss', async () => {
+  it("the live screen's source (start at the end, 200 lines of context) judges what it reads after the loss", async () => {
     writeFileSync('/proc/sys/kernel/printk_devkmsg', 'on\n');
     const got: KerntopEvent[] = [];
-    const isOurXid = (e: KerntopEvent) => e.type === 'kernel.event' && e.source === 'xid' && JSON.stringify(e).includes(`${mark}live`);
+    const isOurXid = (e: KerntopEvent) =>
+      e.type === 'kernel.event' && e.source === 'xid' && JSON.stringify(e).includes(`${mark}live`);
     const src = new KmsgSource({ follow: true, start: 'end', context: 200, cursor: null });
     try {
       await src.start((ev) => got.push(ev));
@@ -357,7 +428,12 @@ describe.skipIf(!isRoot)('agreement with util-linux dmesg on the whole live buff
   it('every record: level, facility, time and text as dmesg -x --json and dmesg -r print them', () => {
     // Freeze the buffer for the moment of the two reads as far as we can: read ours, then dmesg's.
     const ours = kerntopJson(['kmsg', '--json']).records;
-    const dm = JSON.parse(execFileSync('dmesg', ['-x', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 })).dmesg as { fac: string; pri: string; time: number; msg: string }[];
+    const dm = JSON.parse(execFileSync('dmesg', ['-x', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 })).dmesg as {
+      fac: string;
+      pri: string;
+      time: number;
+      msg: string;
+    }[];
     const raw = execFileSync('dmesg', ['-r'], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const FAC = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news'];
     const LVL = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'];

@@ -28,7 +28,9 @@ describe('lifecycle: one place for the stop signals', () => {
         out += d.toString();
         for (const w of waiting) w();
       });
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, sig) => r({ code, signal: sig })));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+        child.once('exit', (code, sig) => r({ code, signal: sig })),
+      );
       const waitFor = (text: string) =>
         new Promise<void>((resolve) => {
           const check = () => {

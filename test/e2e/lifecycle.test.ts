@@ -48,7 +48,11 @@ describe.skipIf(!isRoot())('lifecycle (root)', () => {
     expect(await allGone(children, 2000)).toBe(true);
   });
 
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const) {
     it(`${signal} stops kerntop and its bpftrace`, async () => {
       const { r, children } = await attached();
       process.kill(r.child.pid!, signal);
@@ -72,7 +76,10 @@ describe.skipIf(!isRoot())('lifecycle (root)', () => {
     const failed = await r.waitFor<ProbeStatusEvent>((l) => l.type === 'probe.status' && l.state === 'FAILED', 5000);
     expect(failed.reason).toMatch(/killed by SIGKILL; restarting in 1 s/);
     const idx = r.lines.indexOf(failed);
-    await r.waitFor<ProbeStatusEvent>((l) => l.type === 'probe.status' && l.state === 'ATTACHED' && r.lines.indexOf(l) > idx, 15_000);
+    await r.waitFor<ProbeStatusEvent>(
+      (l) => l.type === 'probe.status' && l.state === 'ATTACHED' && r.lines.indexOf(l) > idx,
+      15_000,
+    );
     const now = bpftracePids(r.child.pid!);
     expect(now.length).toBe(1);
     expect(now[0]).not.toBe(children[0]);
@@ -83,9 +90,12 @@ describe.skipIf(!isRoot())('lifecycle (root)', () => {
     running = r;
     const exit = await r.exited;
     const j = JSON.parse(r.stdout());
-    expect(Object.keys(j)).toEqual(expect.arrayContaining(['duration_s', 'status', 'subsystems', 'probes', 'histograms', 'findings']));
+    expect(Object.keys(j)).toEqual(
+      expect.arrayContaining(['duration_s', 'status', 'subsystems', 'probes', 'histograms', 'findings']),
+    );
     expect(j.duration_s).toBeGreaterThan(2);
-    for (const s of j.subsystems) expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'events', 'rate_per_s', 'worst_us', 'p99_us', 'status']));
+    for (const s of j.subsystems)
+      expect(Object.keys(s)).toEqual(expect.arrayContaining(['name', 'events', 'rate_per_s', 'worst_us', 'p99_us', 'status']));
     for (const p of j.probes) expect(Object.keys(p)).toEqual(expect.arrayContaining(['family', 'state', 'method', 'reason']));
     expect(j.probes.find((p: { family: string }) => p.family === 'sched').state).toBe('ATTACHED');
     expect(Object.keys(j.histograms)).toContain('sched');
@@ -100,7 +110,24 @@ describe.skipIf(!isRoot())('lifecycle (root)', () => {
     let err = '';
     let code = 0;
     try {
-      execFileSync('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', '--inh-caps=-all', process.execPath, tree.bin, '-q', '--no-kmsg', '--duration', '2'], { cwd: tree.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      execFileSync(
+        'setpriv',
+        [
+          '--reuid',
+          '65534',
+          '--regid',
+          '65534',
+          '--clear-groups',
+          '--inh-caps=-all',
+          process.execPath,
+          tree.bin,
+          '-q',
+          '--no-kmsg',
+          '--duration',
+          '2',
+        ],
+        { cwd: tree.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
     } catch (e) {
       err = String((e as { stderr: string }).stderr);
       code = (e as { status: number }).status;
@@ -187,7 +214,10 @@ describe('a replay of a FIFO', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kerntop-fifo-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     it(`with no writer yet ends on ${signal}`, async () => {
       const fifo = join(dir, `${signal}.fifo`);
       execFileSync('mkfifo', [fifo]);
@@ -219,7 +249,11 @@ describe('a replay of a FIFO', () => {
 
 describe('--record', () => {
   for (const [what, path, message] of [
-    ['a missing directory', '/nonexistent-kerntop-dir/r.jsonl', /cannot write the recording \/nonexistent-kerntop-dir\/r\.jsonl: the directory \/nonexistent-kerntop-dir does not exist/],
+    [
+      'a missing directory',
+      '/nonexistent-kerntop-dir/r.jsonl',
+      /cannot write the recording \/nonexistent-kerntop-dir\/r\.jsonl: the directory \/nonexistent-kerntop-dir does not exist/,
+    ],
     ['a directory', tmpdir(), /is a directory: give a file name/],
     ['a full disk (/dev/full)', '/dev/full', /no space left on the device/],
   ] as const) {
@@ -234,57 +268,79 @@ describe('--record', () => {
     });
   }
 
-  describe.skipIf(!isRoot() || spawnSync('bpftrace', ['--version']).status !== 0)('a disk that fills up during the run (a 16 KiB tmpfs)', () => {
-    let mnt = '';
-    afterEach(async () => {
-      // kerntop holds the file open: it goes before the file system does.
-      if (running && running.child.exitCode === null && running.child.signalCode === null) {
-        running.child.kill('SIGKILL');
-        await running.exited;
-      }
-      if (mnt) spawnSync('umount', [mnt]);
-      if (mnt) rmSync(mnt, { recursive: true, force: true });
-      mnt = '';
-    });
-    const mount = () => {
-      mnt = mkdtempSync(join(tmpdir(), 'kerntop-full-'));
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', `kerntop-rec-${process.pid}`, mnt]);
-      return join(mnt, 'r.jsonl');
-    };
-    const wholeLines = (path: string) => {
-      const text = readFileSync(path, 'utf8');
-      expect(text.length).toBeGreaterThan(1000);
-      expect(text.endsWith('\n')).toBe(true);
-      for (const l of text.split('\n').filter(Boolean)) expect(() => JSON.parse(l)).not.toThrow();
-    };
+  describe.skipIf(!isRoot() || spawnSync('bpftrace', ['--version']).status !== 0)(
+    'a disk that fills up during the run (a 16 KiB tmpfs)',
+    () => {
+      let mnt = '';
+      afterEach(async () => {
+        // kerntop holds the file open: it goes before the file system does.
+        if (running && running.child.exitCode === null && running.child.signalCode === null) {
+          running.child.kill('SIGKILL');
+          await running.exited;
+        }
+        if (mnt) spawnSync('umount', [mnt]);
+        if (mnt) rmSync(mnt, { recursive: true, force: true });
+        mnt = '';
+      });
+      const mount = () => {
+        mnt = mkdtempSync(join(tmpdir(), 'kerntop-full-'));
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', `kerntop-rec-${process.pid}`, mnt]);
+        return join(mnt, 'r.jsonl');
+      };
+      const wholeLines = (path: string) => {
+        const text = readFileSync(path, 'utf8');
+        expect(text.length).toBeGreaterThan(1000);
+        expect(text.endsWith('\n')).toBe(true);
+        for (const l of text.split('\n').filter(Boolean)) expect(() => JSON.parse(l)).not.toThrow();
+      };
 
-    it('--events: said at once, monitoring goes on, whole lines kept, exit 3', async () => {
-      const path = mount();
-      const r = startKerntop(['--events', '--no-kmsg', '--probes', 'sched', '--sched-warn', '1', '--record', path]);
-      running = r;
-      const diag = await r.waitFor<{ type: string; source: string; message: string }>((l) => l.type === 'source.diag' && l.source === 'record', 30_000);
-      expect(diag.message).toMatch(/no space left on the device: .*; the recording stopped, \d+ bytes of whole lines kept/);
-      const until = Date.now() + 5000;
-      while (!/no space left on the device/.test(r.stderr()) && Date.now() < until) await sleep(50);
-      expect(r.stderr()).toMatch(/no space left on the device/);
-      expect(r.child.exitCode).toBe(null);
-      const at = r.lines.indexOf(diag);
-      // Still monitoring: more events after the error.
-      await r.waitFor((l) => r.lines.indexOf(l) > at + 5, 15_000);
-      process.kill(r.child.pid!, 'SIGINT');
-      expect((await r.exited).code).toBe(3);
-      wholeLines(path);
-    });
+      it('--events: said at once, monitoring goes on, whole lines kept, exit 3', async () => {
+        const path = mount();
+        const r = startKerntop(['--events', '--no-kmsg', '--probes', 'sched', '--sched-warn', '1', '--record', path]);
+        running = r;
+        const diag = await r.waitFor<{ type: string; source: string; message: string }>(
+          (l) => l.type === 'source.diag' && l.source === 'record',
+          30_000,
+        );
+        expect(diag.message).toMatch(/no space left on the device: .*; the recording stopped, \d+ bytes of whole lines kept/);
+        const until = Date.now() + 5000;
+        while (!/no space left on the device/.test(r.stderr()) && Date.now() < until) await sleep(50);
+        expect(r.stderr()).toMatch(/no space left on the device/);
+        expect(r.child.exitCode).toBe(null);
+        const at = r.lines.indexOf(diag);
+        // Still monitoring: more events after the error.
+        await r.waitFor((l) => r.lines.indexOf(l) > at + 5, 15_000);
+        process.kill(r.child.pid!, 'SIGINT');
+        expect((await r.exited).code).toBe(3);
+        wholeLines(path);
+      });
 
-    it('-q --json: the write error is a diagnostic, exit 3', async () => {
-      const path = mount();
-      const r = startKerntop(['-q', '--json', '--no-kmsg', '--probes', 'sched', '--sched-warn', '1', '--duration', '4', '--record', path]);
-      running = r;
-      const exit = await r.exited;
-      const j = JSON.parse(r.stdout());
-      expect(j.diagnostics).toContainEqual({ source: 'record', level: 'error', message: expect.stringMatching(/no space left on the device/) });
-      expect(exit.code).toBe(3);
-      wholeLines(path);
-    });
-  });
+      it('-q --json: the write error is a diagnostic, exit 3', async () => {
+        const path = mount();
+        const r = startKerntop([
+          '-q',
+          '--json',
+          '--no-kmsg',
+          '--probes',
+          'sched',
+          '--sched-warn',
+          '1',
+          '--duration',
+          '4',
+          '--record',
+          path,
+        ]);
+        running = r;
+        const exit = await r.exited;
+        const j = JSON.parse(r.stdout());
+        expect(j.diagnostics).toContainEqual({
+          source: 'record',
+          level: 'error',
+          message: expect.stringMatching(/no space left on the device/),
+        });
+        expect(exit.code).toBe(3);
+        wholeLines(path);
+      });
+    },
+  );
 });

@@ -19,13 +19,19 @@ afterEach(async () => {
 async function run(decisions: ProbeDecision[], until: (evs: KerntopEvent[]) => boolean): Promise<KerntopEvent[]> {
   const host = await checkHost();
   const events: KerntopEvent[] = [];
-  source = new BpftraceSource({ bpftrace: host.bpftrace!.path, decisions, thresholds: DEFAULT_THRESHOLDS, ctx: { thresholds: DEFAULT_THRESHOLDS, dropReasons: readDropReasons(host.tracefs), deviceName: blockDeviceNamer() } });
+  source = new BpftraceSource({
+    bpftrace: host.bpftrace!.path,
+    decisions,
+    thresholds: DEFAULT_THRESHOLDS,
+    ctx: { thresholds: DEFAULT_THRESHOLDS, dropReasons: readDropReasons(host.tracefs), deviceName: blockDeviceNamer() },
+  });
   await source.start((e) => events.push(e));
   for (let i = 0; i < 300 && !until(events); i++) await sleep(100);
   return events;
 }
 
-const statuses = (evs: KerntopEvent[], family: string) => evs.filter((e): e is ProbeStatusEvent => e.type === 'probe.status' && e.family === family);
+const statuses = (evs: KerntopEvent[], family: string) =>
+  evs.filter((e): e is ProbeStatusEvent => e.type === 'probe.status' && e.family === family);
 const attached = (evs: KerntopEvent[], family: string) => statuses(evs, family).some((s) => s.state === 'ATTACHED');
 const sched = catalogEntry('sched').strategies[0];
 const [vfsKfunc, vfsKprobe, vfsSyscall] = catalogEntry('vfs').strategies;
@@ -40,7 +46,9 @@ describe.skipIf(!isRoot())('runtime fallback between strategies (root)', () => {
       (e) => attached(e, 'vfs') && attached(e, 'sched'),
     );
     const diag = evs.find((e) => e.type === 'source.diag' && e.source === 'vfs');
-    expect(diag && 'message' in diag ? diag.message : '').toMatch(/kprobe \(vfs.kprobe.bt\) failed .*; trying tracepoint \(vfs.syscall.bt\)/);
+    expect(diag && 'message' in diag ? diag.message : '').toMatch(
+      /kprobe \(vfs.kprobe.bt\) failed .*; trying tracepoint \(vfs.syscall.bt\)/,
+    );
     expect(statuses(evs, 'vfs').at(-1)).toMatchObject({ state: 'ATTACHED', method: 'tracepoint' });
     expect(statuses(evs, 'sched').at(-1)).toMatchObject({ state: 'ATTACHED' });
     // And the survivors measure: a tick arrives for sched.
@@ -48,7 +56,7 @@ describe.skipIf(!isRoot())('runtime fallback between strategies (root)', () => {
     expect(evs.some((e) => e.type === 'probe.tick' && e.family === 'sched')).toBe(true);
   });
 
-  it('a kfunc strategy with nothing to fall back on is FAILED with bpftrace\'s reason; the rest attach', async () => {
+  it("a kfunc strategy with nothing to fall back on is FAILED with bpftrace's reason; the rest attach", async () => {
     const evs = await run(
       [
         { family: 'sched', attach: true, method: 'tracepoint', strategy: sched, reason: '', fallbacks: [] },

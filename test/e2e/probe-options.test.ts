@@ -7,7 +7,12 @@ import { BIN, ROOT } from './lib/kerntop.js';
 import { isRoot } from './lib/workloads.js';
 
 function kerntop(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -47,7 +52,12 @@ describe('--probes forms from the README', () => {
 });
 
 describe('threshold options out of range', () => {
-  for (const [opt, value] of [['--sched-warn', '1e300'], ['--bio-warn', 'NaN'], ['--vfs-warn', '-5'], ['--major-faults-warn', '0']]) {
+  for (const [opt, value] of [
+    ['--sched-warn', '1e300'],
+    ['--bio-warn', 'NaN'],
+    ['--vfs-warn', '-5'],
+    ['--major-faults-warn', '0'],
+  ]) {
     it(`${opt} ${value}: exit 3 naming the accepted range, before anything starts`, () => {
       const r = kerntop(['-q', '--no-kmsg', '--duration', '1', opt, value]);
       expect(r.stderr).toMatch(new RegExp(`${opt} must be a whole number from 1 to \\d+`));
@@ -62,7 +72,13 @@ describe.skipIf(!kmsgReadable)('no probe family can run (the kernel log is reada
     const r = kerntop(['-q', '--json', '--duration', '2'], { KERNTOP_BPFTRACE: '/nonexistent/bpftrace' });
     const j = JSON.parse(r.stdout);
     expect(j.status).toBe('WARNING');
-    expect(j.findings).toContainEqual(expect.objectContaining({ subsystem: 'probes', status: 'WARNING', message: expect.stringMatching(/^no probe family could run: bpftrace is not installed/) }));
+    expect(j.findings).toContainEqual(
+      expect.objectContaining({
+        subsystem: 'probes',
+        status: 'WARNING',
+        message: expect.stringMatching(/^no probe family could run: bpftrace is not installed/),
+      }),
+    );
     expect(r.code).toBe(1);
   });
 

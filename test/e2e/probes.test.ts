@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KernelEvent, ProbeStatusEvent, ProbeTickEvent } from '../../src/events.js';
 import { startKerntop, type Running } from './lib/kerntop.js';
-import { busyLoops, directIo, isRoot, lossyLink, oomKill, sleep, tcpTransfer, touchMemory, uid, withLoopDevice } from './lib/workloads.js';
+import {
+  busyLoops,
+  directIo,
+  isRoot,
+  lossyLink,
+  oomKill,
+  sleep,
+  tcpTransfer,
+  touchMemory,
+  uid,
+  withLoopDevice,
+} from './lib/workloads.js';
 
 const root = isRoot();
 let running: Running | null = null;
@@ -22,14 +33,17 @@ afterEach(async () => {
 async function events(probes: string, extra: string[] = []): Promise<Running> {
   running = startKerntop(['--events', '--ticks', '--no-kmsg', '--probes', probes, ...extra]);
   const fams = probes.split(',');
-  for (const f of fams) await running.waitFor<ProbeStatusEvent>((l) => l.type === 'probe.status' && l.family === f && l.state === 'ATTACHED', 30_000);
+  for (const f of fams)
+    await running.waitFor<ProbeStatusEvent>((l) => l.type === 'probe.status' && l.family === f && l.state === 'ATTACHED', 30_000);
   // The first interval starts at READY; let one pass so the maps are live.
   await sleep(300);
   return running;
 }
 
-const ticks = (r: Running, family: string) => (r.lines as ProbeTickEvent[]).filter((l) => l.type === 'probe.tick' && l.family === family);
-const kevents = (r: Running, subsystem: string) => (r.lines as KernelEvent[]).filter((l) => l.type === 'kernel.event' && l.subsystem === subsystem);
+const ticks = (r: Running, family: string) =>
+  (r.lines as ProbeTickEvent[]).filter((l) => l.type === 'probe.tick' && l.family === family);
+const kevents = (r: Running, subsystem: string) =>
+  (r.lines as KernelEvent[]).filter((l) => l.type === 'kernel.event' && l.subsystem === subsystem);
 
 describe.skipIf(!root)('live probes on this kernel (root)', () => {
   beforeAll(() => {
@@ -80,8 +94,14 @@ describe.skipIf(!root)('live probes on this kernel (root)', () => {
       copyFileSync(ddPath, join(dir, pipeDd));
       execFileSync('dd', ['if=/dev/zero', `of=${dir}/src`, 'bs=1M', 'count=10'], { stdio: 'ignore' });
       // Reads of /dev/zero and writes to a pipe are not files: they must not be timed.
-      execFileSync('sh', ['-c', `"${dir}/${pipeDd}" if=/dev/zero bs=512 count=20000 2>/dev/null | cat > /dev/null`], { stdio: 'ignore', env });
-      const copy = spawnSync(join(dir, fileDd), [`if=${dir}/src`, `of=${dir}/dst`, 'bs=512', 'count=20000'], { encoding: 'utf8', env });
+      execFileSync('sh', ['-c', `"${dir}/${pipeDd}" if=/dev/zero bs=512 count=20000 2>/dev/null | cat > /dev/null`], {
+        stdio: 'ignore',
+        env,
+      });
+      const copy = spawnSync(join(dir, fileDd), [`if=${dir}/src`, `of=${dir}/dst`, 'bs=512', 'count=20000'], {
+        encoding: 'utf8',
+        env,
+      });
       expect(copy.status, copy.stderr).toBe(0);
       // "20000+0 records in" / "20000+0 records out": full and partial records, one read or write each.
       const n = (what: string) => {
@@ -113,31 +133,38 @@ describe.skipIf(!root)('live probes on this kernel (root)', () => {
   it('oom: a process past its memory cgroup limit is reported with its pid and comm', async () => {
     const r = await events('oom');
     const victim = await oomKill();
-    const ev = await r.waitFor<KernelEvent>((l) => l.type === 'kernel.event' && l.subsystem === 'oom' && l.pid === victim.pid, 10_000);
+    const ev = await r.waitFor<KernelEvent>(
+      (l) => l.type === 'kernel.event' && l.subsystem === 'oom' && l.pid === victim.pid,
+      10_000,
+    );
     expect(ev).toMatchObject({ severity: 'critical', comm: victim.comm });
     expect(Number(ev.fields?.anon_rss_kb)).toBeGreaterThan(1000);
   });
 
-  it('tcp_retrans and drops: a lossy veth link gives retransmits on our ports and NETFILTER_DROP drops', { timeout: 90_000 }, async () => {
-    const r = await events('tcp_retrans,drops');
-    // 10% loss: more can stall a transfer in exponential RTO backoff. veth hands TCP over in GSO
-    // super-packets, so 1 MiB is only a few dozen packets: transfer again until a drop has happened.
-    const link = lossyLink(10);
-    const retrans = () => kevents(r, 'tcp_retrans').filter((e) => e.fields?.dport === 5001 && e.fields?.daddr === link.addrB);
-    const dropped = () => ticks(r, 'drops').reduce((a, t) => a + (t.by_key?.NETFILTER_DROP ?? 0), 0);
-    try {
-      for (let i = 0; i < 6 && (retrans().length === 0 || dropped() === 0); i++) {
-        // A transfer that stalls in backoff has lost packets too: keep going with the next one.
-        await tcpTransfer(link, 1 << 20, 30_000).catch(() => undefined);
-        await sleep(1500);
+  it(
+    'tcp_retrans and drops: a lossy veth link gives retransmits on our ports and NETFILTER_DROP drops',
+    { timeout: 90_000 },
+    async () => {
+      const r = await events('tcp_retrans,drops');
+      // 10% loss: more can stall a transfer in exponential RTO backoff. veth hands TCP over in GSO
+      // super-packets, so 1 MiB is only a few dozen packets: transfer again until a drop has happened.
+      const link = lossyLink(10);
+      const retrans = () => kevents(r, 'tcp_retrans').filter((e) => e.fields?.dport === 5001 && e.fields?.daddr === link.addrB);
+      const dropped = () => ticks(r, 'drops').reduce((a, t) => a + (t.by_key?.NETFILTER_DROP ?? 0), 0);
+      try {
+        for (let i = 0; i < 6 && (retrans().length === 0 || dropped() === 0); i++) {
+          // A transfer that stalls in backoff has lost packets too: keep going with the next one.
+          await tcpTransfer(link, 1 << 20, 30_000).catch(() => undefined);
+          await sleep(1500);
+        }
+      } finally {
+        link.cleanup();
       }
-    } finally {
-      link.cleanup();
-    }
-    expect(retrans().length).toBeGreaterThan(0);
-    expect(ticks(r, 'tcp_retrans').reduce((a, t) => a + t.count, 0)).toBeGreaterThanOrEqual(retrans().length);
-    expect(dropped()).toBeGreaterThan(0);
-  });
+      expect(retrans().length).toBeGreaterThan(0);
+      expect(ticks(r, 'tcp_retrans').reduce((a, t) => a + t.count, 0)).toBeGreaterThanOrEqual(retrans().length);
+      expect(dropped()).toBeGreaterThan(0);
+    },
+  );
 
   it('faults: a process touching fresh memory raises the fault count', async () => {
     const r = await events('faults');

@@ -5,7 +5,10 @@ import { sessionEvents } from '../unit/ui-fixtures.js';
 
 const store = createStore();
 for (const e of sessionEvents(10)) store.dispatch(e);
-setTimeout(() => {
-  throw new Error('deliberate crash while the UI is up');
-}, Number(process.env.CRASH_AFTER_MS ?? 1500));
+setTimeout(
+  () => {
+    throw new Error('deliberate crash while the UI is up');
+  },
+  Number(process.env.CRASH_AFTER_MS ?? 1500),
+);
 await runTui(store, { replay: true });

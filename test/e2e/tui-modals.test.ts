@@ -21,9 +21,13 @@ const WORK = `/tmp/kt-boot-vmcore-${process.pid}`;
 
 const onPath = (cmd: string) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
 const hasDrgn = spawnSync('/usr/bin/python3', ['-c', 'import drgn']).status === 0;
-const vmcoreSkip = (HAVE_TMUX ? null : 'tmux missing (apt-get install tmux)') ?? labUnavailableReason() ??
+const vmcoreSkip =
+  (HAVE_TMUX ? null : 'tmux missing (apt-get install tmux)') ??
+  labUnavailableReason() ??
   (hasDrgn ? null : 'python3-drgn is not installed (apt-get install python3-drgn)');
-const bootSkip = (HAVE_TMUX ? null : 'tmux missing (apt-get install tmux)') ?? cloudKernelUnavailableReason() ??
+const bootSkip =
+  (HAVE_TMUX ? null : 'tmux missing (apt-get install tmux)') ??
+  cloudKernelUnavailableReason() ??
   (onPath('qemu-system-x86_64') ? null : 'qemu-system-x86_64 missing (apt-get install qemu-system-x86)') ??
   (existsSync('/bin/busybox') || onPath('busybox') ? null : 'busybox missing (apt-get install busybox-static)') ??
   (process.arch === 'x64' ? null : 'the Debian cloud kernel is amd64');
@@ -58,7 +62,11 @@ function field(screen: string, label: string): string {
 /** Pids of processes whose command line contains `needle` (not this test's own pgrep). */
 function pidsWith(needle: string): number[] {
   const r = spawnSync('pgrep', ['-f', '--', needle], { encoding: 'utf8' });
-  return r.stdout.split('\n').filter(Boolean).map(Number).filter((p) => p !== process.pid);
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((p) => p !== process.pid);
 }
 
 beforeAll(() => {
@@ -87,7 +95,10 @@ describe.skipIf(vmcoreSkip)(`v: vmcore report window (${vmcoreSkip ?? 'runs'})`,
     const t0 = Date.now();
     const w = await replayWindow();
     w.type('v');
-    await w.waitFor((s) => s.includes('> Vmcore report') && /Directory/.test(s) && !s.includes('listing'), 'the window and its first listing');
+    await w.waitFor(
+      (s) => s.includes('> Vmcore report') && /Directory/.test(s) && !s.includes('listing'),
+      'the window and its first listing',
+    );
     // Where /var/crash holds dumps the list has the focus; Tab gives it to the directory field.
     if (!/^> Directory/m.test(w.capture())) w.keys('Tab');
     w.keys('C-u');
@@ -114,8 +125,12 @@ describe.skipIf(vmcoreSkip)(`v: vmcore report window (${vmcoreSkip ?? 'runs'})`,
       expect(members).toMatch(/sos_reports\/sos\.txt/);
       expect(members).toMatch(/plugins\/dmesg\/dmesg\.txt/);
       // The report's manifest records the command that makes the same report.
-      const manifest = execFileSync('tar', ['-xOJf', archive, '--wildcards', '*/sos_reports/manifest.json'], { encoding: 'utf8' });
-      expect(manifest).toContain(`kerntop vmcore-report --vmcore ${join(crashDir, '202611241930', 'dump.202611241930')} -o kernel_info,panic,dmesg`);
+      const manifest = execFileSync('tar', ['-xOJf', archive, '--wildcards', '*/sos_reports/manifest.json'], {
+        encoding: 'utf8',
+      });
+      expect(manifest).toContain(
+        `kerntop vmcore-report --vmcore ${join(crashDir, '202611241930', 'dump.202611241930')} -o kernel_info,panic,dmesg`,
+      );
     } finally {
       rmSync(archive, { force: true });
       rmSync(`${archive}.sha256`, { force: true });

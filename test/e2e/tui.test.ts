@@ -15,16 +15,22 @@ const READY = (s: string) => /oom\s.*CRITICAL/.test(s) && /sched\s+268k/.test(s)
 let dir: string;
 type Window = TmuxWindow;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const open = (columns: number, rows: number, env?: Record<string, string | undefined>): Window => server.window(columns, rows, env);
+const open = (columns: number, rows: number, env?: Record<string, string | undefined>): Window =>
+  server.window(columns, rows, env);
 
 /** kerntop started from the source tree (no build needed), its pid written to a file. */
 function kerntop(w: Window, args: string, pidFile: string, envPrefix = '') {
-  w.run(`sh -c 'echo $$ > ${pidFile}; exec env NODE_ENV=production ${envPrefix} node --import tsx src/cli/main.ts ${args}'; echo "rc=$?"`);
+  w.run(
+    `sh -c 'echo $$ > ${pidFile}; exec env NODE_ENV=production ${envPrefix} node --import tsx src/cli/main.ts ${args}'; echo "rc=$?"`,
+  );
 }
 
 /** The shell prompt is back, kerntop's frame is gone, and the tty is cooked again (icanon, echo). */
 async function expectShellBack(w: Window) {
-  const s = await w.waitFor((s) => /rc=\d+\s*\n\s*ktprompt\$\s*$/.test(s.trimEnd() + '\n'.repeat(0)) || /rc=\d+\n.*ktprompt\$ *$/m.test(s), 'the prompt after exit');
+  const s = await w.waitFor(
+    (s) => /rc=\d+\s*\n\s*ktprompt\$\s*$/.test(s.trimEnd() + '\n'.repeat(0)) || /rc=\d+\n.*ktprompt\$ *$/m.test(s),
+    'the prompt after exit',
+  );
   expect(s).not.toMatch(/Subsystems|Kernel log|q quit/);
   w.run('stty -a | tr " " "\\n" | grep -xE -- "-?(icanon|echo)" | tr "\\n" " "; echo');
   const tty = await w.waitFor((s) => /(-?icanon|-?echo) (-?icanon|-?echo) *\n/.test(s), 'stty output');
@@ -70,7 +76,10 @@ describe.skipIf(!HAVE_TMUX)('kerntop --replay in tmux', () => {
     w.type('/oom');
     w.keys('Enter');
     s = await w.waitFor((s) => s.includes('filter: oom'), 'the filter');
-    const events = w.lines().map((l) => l.split('│')[1] ?? '').filter((l) => /^\d\d:\d\d:\d\d (CRIT|WARN|info)/.test(l));
+    const events = w
+      .lines()
+      .map((l) => l.split('│')[1] ?? '')
+      .filter((l) => /^\d\d:\d\d:\d\d (CRIT|WARN|info)/.test(l));
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) expect(e).toMatch(/oom/i);
 
@@ -110,7 +119,10 @@ describe.skipIf(!HAVE_TMUX)('kerntop --replay in tmux', () => {
     const w = open(90, 25);
     kerntop(w, `--replay ${RECORDING} --speed 0 --pane events`, join(dir, 'c.pid'));
     // 25 rows: header, title, 21 event lines, footer, the free last row.
-    await w.waitFor((s) => s.split('\n').filter((l) => /^\d\d:\d\d:\d\d (CRIT|WARN|info) /.test(l)).length >= 21, 'a full events pane');
+    await w.waitFor(
+      (s) => s.split('\n').filter((l) => /^\d\d:\d\d:\d\d (CRIT|WARN|info) /.test(l)).length >= 21,
+      'a full events pane',
+    );
     const lines = w.lines();
     expect(lines.filter((l) => /^[─>] \S/.test(l)).length).toBe(1);
     expect(lines.filter((l) => /Subsystems|Latency|Kernel log|Probes/.test(l))).toEqual([]);
@@ -165,7 +177,11 @@ describe.skipIf(!HAVE_TMUX)('kerntop --replay in tmux', () => {
   });
 
   it('without a terminal it refuses with a hint', () => {
-    const r = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', '--replay', RECORDING], { cwd: ROOT, encoding: 'utf8', input: '' });
+    const r = spawnSync('node', ['--import', 'tsx', 'src/cli/main.ts', '--replay', RECORDING], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      input: '',
+    });
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/-q/);
     expect(r.stderr).toMatch(/--events/);
@@ -181,10 +197,15 @@ describe.skipIf(!HAVE_TMUX)('kerntop live in tmux, as root', () => {
     kerntop(w, '', pidFile);
     await w.waitFor((s) => /ATTACHED/.test(s), 'a probe attached', 30_000);
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    const children = execFileSync('sh', ['-c', `pgrep -P ${pid} || true`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    const children = execFileSync('sh', ['-c', `pgrep -P ${pid} || true`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
     expect(children.length).toBeGreaterThan(0);
     // Some CPU contention so the run-queue latency family has something to show.
-    const busy = execFileSync('sh', ['-c', 'for i in 1 2 3 4; do (timeout 6 sh -c "while :; do :; done" &) ; done; echo ok'], { encoding: 'utf8' });
+    const busy = execFileSync('sh', ['-c', 'for i in 1 2 3 4; do (timeout 6 sh -c "while :; do :; done" &) ; done; echo ok'], {
+      encoding: 'utf8',
+    });
     expect(busy.trim()).toBe('ok');
     await sleep(10_000);
     const s = w.capture();

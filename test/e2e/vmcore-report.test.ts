@@ -1,7 +1,18 @@
 // kerntop vmcore-report and kerntop crashes against a real crash dump: Debian's cloud kernel crashed
 // with sysrq-c under QEMU (see lib/vmcore-lab.ts; made once, cached under /var/cache/kerntop).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAbsolute, join, relative } from 'node:path';
 import { execa } from 'execa';
@@ -32,7 +43,11 @@ const nobodyTree = nobodyTreeForFile();
 async function kerntop(args: string[], opts: { env?: NodeJS.ProcessEnv; asNobody?: boolean; cwd?: string } = {}) {
   const tree = opts.asNobody ? nobodyTree() : null;
   const r = await execa(process.execPath, [tree?.bin ?? BIN, ...args], {
-    cwd: opts.cwd ?? tree?.root ?? ROOT, env: { ...process.env, ...opts.env }, reject: false, ...(tree ? NOBODY : {}), timeout: 240_000,
+    cwd: opts.cwd ?? tree?.root ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    reject: false,
+    ...(tree ? NOBODY : {}),
+    timeout: 240_000,
   });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
@@ -106,14 +121,29 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
     expect(statSync(archive).mode & 0o777).toBe(0o600);
     const names = tarList(archive).map((n) => n.replace(/^[^/]+\//, ''));
     expect(names[0]).toBe('version.txt');
-    for (const p of ['sos_reports/sos.txt', 'sos_reports/manifest.json', 'sos_reports/sos.json', 'sos_logs/sos.log',
-      'plugins/kernel_info/kernel_info.txt', 'plugins/panic/panic.txt', 'plugins/dmesg/dmesg.txt', 'plugins/tasks/ps.txt',
-      'plugins/modules/lsmod.txt', 'plugins/meminfo/kmem_i.txt', 'plugins/slabinfo/slabinfo_top.txt',
-      'plugins/mounts/mounts.txt', 'sys/kernel/debug/sched/debug']) {
+    for (const p of [
+      'sos_reports/sos.txt',
+      'sos_reports/manifest.json',
+      'sos_reports/sos.json',
+      'sos_logs/sos.log',
+      'plugins/kernel_info/kernel_info.txt',
+      'plugins/panic/panic.txt',
+      'plugins/dmesg/dmesg.txt',
+      'plugins/tasks/ps.txt',
+      'plugins/modules/lsmod.txt',
+      'plugins/meminfo/kmem_i.txt',
+      'plugins/slabinfo/slabinfo_top.txt',
+      'plugins/mounts/mounts.txt',
+      'sys/kernel/debug/sched/debug',
+    ]) {
       expect(names, p).toContain(p);
     }
     expect(names.indexOf('sos_logs/sos.log')).toBeLessThan(names.indexOf('plugins/dmesg/dmesg.txt'));
-    const modes = execFileSync('tar', ['-tvJf', archive]).toString().trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    const modes = execFileSync('tar', ['-tvJf', archive])
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+/)[0]);
     for (const m of modes) expect(['-rw-------', 'drwx------']).toContain(m);
 
     expect(tarRead(archive, 'plugins/dmesg/dmesg.txt')).toMatch(/Kernel panic - not syncing: sysrq triggered crash/);
@@ -159,10 +189,35 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
   });
 
   it('plugin selection: -o with -n, -e for an optional plugin, --build keeps a private directory', async () => {
-    const r = await report(['--vmcore', dumpPath, '--vmlinux', lab.vmlinux, '-o', 'panic,dmesg,tasks', '-n', 'dmesg', '-e', 'stacks', '--build']);
+    const r = await report([
+      '--vmcore',
+      dumpPath,
+      '--vmlinux',
+      lab.vmlinux,
+      '-o',
+      'panic,dmesg,tasks',
+      '-n',
+      'dmesg',
+      '-e',
+      'stacks',
+      '--build',
+    ]);
     const status = Object.fromEntries(r.json.plugins.map((p: any) => [p.name, p.status]));
     expect(status).toMatchObject({ panic: 'ok', tasks: 'ok', dmesg: 'skipped', stacks: 'skipped', kernel_info: 'skipped' });
-    const r2 = await report(['--vmcore', dumpPath, '--vmlinux', lab.vmlinux, '--plugins', 'kernel_info', '-e', 'stacks', '--experimental', '-e', 'vmstat', '--build']);
+    const r2 = await report([
+      '--vmcore',
+      dumpPath,
+      '--vmlinux',
+      lab.vmlinux,
+      '--plugins',
+      'kernel_info',
+      '-e',
+      'stacks',
+      '--experimental',
+      '-e',
+      'vmstat',
+      '--build',
+    ]);
     const s2 = Object.fromEntries(r2.json.plugins.map((p: any) => [p.name, p.status]));
     expect(s2).toMatchObject({ kernel_info: 'ok', stacks: 'skipped', vmstat: 'skipped' });
     const r3 = await report(['--vmcore', dumpPath, '--vmlinux', lab.vmlinux, '-e', 'stacks', '--experimental', '--build']);
@@ -191,7 +246,9 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
     const dir = mkdtempSync(join(work, 'rel-'));
     linkSync(lab.vmcore, join(dir, 'dumpcopy.elf'));
     const run = async (args: string[]) => {
-      const r = await kerntop(['vmcore-report', '--vmcore', 'dumpcopy.elf', ...args, '--tmp-dir', 'reports', '--json'], { cwd: dir });
+      const r = await kerntop(['vmcore-report', '--vmcore', 'dumpcopy.elf', ...args, '--tmp-dir', 'reports', '--json'], {
+        cwd: dir,
+      });
       return { ...r, json: JSON.parse(r.stdout) };
     };
     const a = await run(['--vmlinux', relative(dir, lab.vmlinux), '-o', 'kernel_info,panic']);
@@ -212,24 +269,50 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
     const { runVmcoreReport } = await import('../../src/jobs/vmcore/job.js');
     const plugins = ['kernel_info', 'panic', 'dmesg', 'modules', 'nosuch'];
     const seen: string[] = [];
-    const col = await runCollector({
-      vmcore: dumpPath, vmlinux: lab.vmlinux, module_debuginfo_dirs: [], vmcoreinfo: null, plugins,
-      out_dir: mkdtempSync(join(work, 'collect-')), options: {}, plugin_timeout_s: 200,
-    }, (ev) => seen.push(ev.type));
+    const col = await runCollector(
+      {
+        vmcore: dumpPath,
+        vmlinux: lab.vmlinux,
+        module_debuginfo_dirs: [],
+        vmcoreinfo: null,
+        plugins,
+        out_dir: mkdtempSync(join(work, 'collect-')),
+        options: {},
+        plugin_timeout_s: 200,
+      },
+      (ev) => seen.push(ev.type),
+    );
     expect(col.exit_code, col.stderr).toBe(0);
     expect(col.stray).toEqual([]);
     expect(seen).toEqual(['hello', 'open', 'debuginfo', ...plugins.flatMap(() => ['plugin.start', 'plugin.end']), 'done']);
 
     // Through the job: a running then an ended progress per chosen plugin, with the time the collector measured.
     const progress: { name: string; status: string; time_s?: number }[] = [];
-    const r = await runVmcoreReport({ vmcore: dumpPath, vmlinux: lab.vmlinux, onlyPlugins: ['kernel_info', 'panic', 'tasks'], tmpDir: mkdtempSync(join(work, 'typed-')) }, {
-      onEvent: (ev) => {
-        if (ev.type === 'job.progress' && ev.plugin) progress.push(ev.plugin);
+    const r = await runVmcoreReport(
+      {
+        vmcore: dumpPath,
+        vmlinux: lab.vmlinux,
+        onlyPlugins: ['kernel_info', 'panic', 'tasks'],
+        tmpDir: mkdtempSync(join(work, 'typed-')),
       },
-    });
-    expect(progress.map((p) => `${p.name} ${p.status}`)).toEqual(['kernel_info running', 'kernel_info ok', 'panic running', 'panic ok', 'tasks running', 'tasks ok']);
+      {
+        onEvent: (ev) => {
+          if (ev.type === 'job.progress' && ev.plugin) progress.push(ev.plugin);
+        },
+      },
+    );
+    expect(progress.map((p) => `${p.name} ${p.status}`)).toEqual([
+      'kernel_info running',
+      'kernel_info ok',
+      'panic running',
+      'panic ok',
+      'tasks running',
+      'tasks ok',
+    ]);
     for (const name of ['kernel_info', 'panic', 'tasks']) {
-      expect(progress.find((p) => p.name === name && p.status === 'ok')!.time_s).toBe(r.plugins.find((p) => p.name === name)!.run_time_s);
+      expect(progress.find((p) => p.name === name && p.status === 'ok')!.time_s).toBe(
+        r.plugins.find((p) => p.name === name)!.run_time_s,
+      );
     }
   });
 
@@ -239,16 +322,19 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
     const ac = new AbortController();
     let pid = 0;
     const progress: string[] = [];
-    const p = runVmcoreReport({ vmcore: dumpPath, vmlinux: lab.vmlinux, enablePlugins: ['stacks'], tmpDir: out }, {
-      signal: ac.signal,
-      onEvent: (ev) => {
-        if (ev.type !== 'job.progress') return;
-        progress.push(ev.message);
-        const m = /collector pid (\d+)/.exec(ev.message);
-        if (m) pid = Number(m[1]);
-        if (/^plugin panic: started/.test(ev.message)) ac.abort();
+    const p = runVmcoreReport(
+      { vmcore: dumpPath, vmlinux: lab.vmlinux, enablePlugins: ['stacks'], tmpDir: out },
+      {
+        signal: ac.signal,
+        onEvent: (ev) => {
+          if (ev.type !== 'job.progress') return;
+          progress.push(ev.message);
+          const m = /collector pid (\d+)/.exec(ev.message);
+          if (m) pid = Number(m[1]);
+          if (/^plugin panic: started/.test(ev.message)) ac.abort();
+        },
       },
-    });
+    );
     await expect(p).rejects.toBeInstanceOf(CancelledError);
     expect(pid).toBeGreaterThan(0);
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
@@ -259,7 +345,11 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
   it('a SIGKILLed kerntop takes its collector with it', async () => {
     const { spawn } = await import('node:child_process');
     const out = mkdtempSync(join(work, 'kill-'));
-    const child = spawn(process.execPath, [BIN, 'vmcore-report', '--vmcore', dumpPath, '--vmlinux', lab.vmlinux, '-e', 'stacks', '-o', 'stacks', '--tmp-dir', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'vmcore-report', '--vmcore', dumpPath, '--vmlinux', lab.vmlinux, '-e', 'stacks', '-o', 'stacks', '--tmp-dir', out],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let err = '';
     const pid = await new Promise<number>((resolve, reject) => {
       let collector = 0;
@@ -300,9 +390,15 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
   it('SIGHUP (the terminal went away) cancels the report: its children are gone, nothing is kept, exit 3', async () => {
     const { spawn } = await import('node:child_process');
     const out = mkdtempSync(join(work, 'hup-'));
-    const child = spawn(process.execPath, [BIN, 'vmcore-report', '--vmcore', dumpPath, '--vmlinux', lab.vmlinux, '-e', 'stacks', '-o', 'stacks', '--tmp-dir', out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'vmcore-report', '--vmcore', dumpPath, '--vmlinux', lab.vmlinux, '-e', 'stacks', '-o', 'stacks', '--tmp-dir', out],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let err = '';
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+      child.once('exit', (code, signal) => r({ code, signal })),
+    );
     // Every process kerntop runs at the moment the signal comes (the collector and whatever it started).
     let sent = false;
     const children = await new Promise<number[]>((resolve, reject) => {
@@ -330,7 +426,9 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
     const archived = (j: any) => {
       expect(existsSync(j.archive)).toBe(true);
       const names = tarList(j.archive).map((n) => n.replace(/^[^/]+\//, ''));
-      expect(names).toEqual(expect.arrayContaining(['version.txt', 'sos_reports/manifest.json', 'sos_reports/sos.txt', 'sos_logs/sos.log']));
+      expect(names).toEqual(
+        expect.arrayContaining(['version.txt', 'sos_reports/manifest.json', 'sos_reports/sos.txt', 'sos_logs/sos.log']),
+      );
       return names;
     };
 
@@ -349,7 +447,11 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
       execFileSync('sh', ['-c', 'head -c 5000 "$1" > "$2"', 'sh', lab.vmcore, p]);
       const r = await report(['--vmcore', p]);
       expect(r.code).toBe(3);
-      expect(r.json.problems).toEqual([expect.stringMatching(/vmcore-cut-5000 ends inside its own headers \(program headers cut short; the file has 5000 bytes\).*Copy it again/)]);
+      expect(r.json.problems).toEqual([
+        expect.stringMatching(
+          /vmcore-cut-5000 ends inside its own headers \(program headers cut short; the file has 5000 bytes\).*Copy it again/,
+        ),
+      ]);
       expect(r.json.drgn).toBeNull();
       expect(r.stderr).not.toMatch(/\n\s+at /);
       archived(r.json);
@@ -367,7 +469,8 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
       const r = await report(['--vmcore', p, '--vmlinux', lab.vmlinux]);
       expect(r.code).toBeGreaterThanOrEqual(1);
       expect(r.json.problems[0]).toMatch(/is truncated: its headers describe \d+ bytes but the file has 300000000/);
-      for (const pl of r.json.plugins.filter((x: any) => x.status !== 'skipped')) expect(['ok', 'failed'], pl.name).toContain(pl.status);
+      for (const pl of r.json.plugins.filter((x: any) => x.status !== 'skipped'))
+        expect(['ok', 'failed'], pl.name).toContain(pl.status);
       for (const pl of r.json.plugins.filter((x: any) => x.status === 'failed')) expect(pl.error).toMatch(/truncated dump|Error/);
       archived(r.json);
       rmSync(p);
@@ -387,7 +490,9 @@ describe.skipIf(skipReason)(`vmcore-report on a real sysrq crash${skipReason ? `
       linkSync(lab.vmcore, join(dir, 'vmcore'));
       const r = await report(['--vmcore', join(dir, 'vmcore')]);
       expect(r.code).toBe(1);
-      expect(r.json.problems[0]).toMatch(new RegExp(`^no debuginfo: found no vmlinux for this dump.*apt-get install linux-image-${lab.abi}-dbg`));
+      expect(r.json.problems[0]).toMatch(
+        new RegExp(`^no debuginfo: found no vmlinux for this dump.*apt-get install linux-image-${lab.abi}-dbg`),
+      );
       expect(r.json.kernel.release).toBe(lab.abi);
       expect(r.json.panic.reason).toBe('sysrq triggered crash');
       expect(r.json.panic.crashed).toBeNull();
@@ -449,7 +554,9 @@ describe('vmcore-report and crashes: paths that cannot be used', () => {
     for (const d of ['/dev/zero', join(dir, 'a-file')]) {
       const r = await kerntop(['crashes', '--dir', d]);
       expect(r.code, d).toBe(3);
-      expect(r.stderr).toBe(`kerntop crashes: ${d} is not a directory: --dir names the directory kdump writes dumps to (default /var/crash; KDUMP_COREDIR in /etc/default/kdump-tools, "path" in /etc/kdump.conf)`);
+      expect(r.stderr).toBe(
+        `kerntop crashes: ${d} is not a directory: --dir names the directory kdump writes dumps to (default /var/crash; KDUMP_COREDIR in /etc/default/kdump-tools, "path" in /etc/kdump.conf)`,
+      );
       expect(r.stderr).not.toMatch(/kdump is not set up|no crash dumps/);
     }
     const j = JSON.parse((await kerntop(['crashes', '--dir', '/dev/zero', '--json'])).stdout);
@@ -481,21 +588,27 @@ describe('vmcore-report and crashes: paths that cannot be used', () => {
     const sub = await kerntop(['crashes', '--dir', top], { asNobody: true });
     expect(sub.code).toBe(3);
     expect(sub.stdout).toBe(`kerntop crashes: no crash dumps readable under ${top}`);
-    expect(sub.stderr).toBe(`kerntop crashes: cannot read ${join(top, '202611241930')}: permission denied (dumps are root's: run as root)`);
+    expect(sub.stderr).toBe(
+      `kerntop crashes: cannot read ${join(top, '202611241930')}: permission denied (dumps are root's: run as root)`,
+    );
   });
 
   it('a --vmcore that does not exist: named, with where dumps live; exit 3', async () => {
     const out = mkdtempSync(join(dir, 'out-'));
     const r = await kerntop(['vmcore-report', '--vmcore', join(dir, 'no-such-vmcore'), '--tmp-dir', out, '--json']);
     expect(r.code).toBe(3);
-    expect(JSON.parse(r.stdout).problems[0]).toMatch(/no-such-vmcore does not exist\. Point --vmcore at the dump file .*kerntop crashes/);
+    expect(JSON.parse(r.stdout).problems[0]).toMatch(
+      /no-such-vmcore does not exist\. Point --vmcore at the dump file .*kerntop crashes/,
+    );
   });
 
   it('a --tmp-dir that is a file or under /proc: exit 3 at once, the fix named, no stack trace', async () => {
     writeFileSync(join(dir, 'not-a-dir'), 'x\n');
     const a = await kerntop(['vmcore-report', '--vmcore', join(dir, 'not-a-dir'), '--tmp-dir', join(dir, 'not-a-dir')]);
     expect(a.code).toBe(3);
-    expect(a.stderr).toBe(`kerntop vmcore-report: cannot write the report under ${join(dir, 'not-a-dir')}: ${join(dir, 'not-a-dir')} is not a directory; name a writable directory with --tmp-dir`);
+    expect(a.stderr).toBe(
+      `kerntop vmcore-report: cannot write the report under ${join(dir, 'not-a-dir')}: ${join(dir, 'not-a-dir')} is not a directory; name a writable directory with --tmp-dir`,
+    );
     // Node's recursive mkdir spins forever under /proc; the timeout of kerntop() would catch a hang.
     const b = await kerntop(['vmcore-report', '--vmcore', join(dir, 'not-a-dir'), '--tmp-dir', '/proc/kerntop-no-such-dir']);
     expect(b.code).toBe(3);

@@ -48,7 +48,17 @@ describe.skipIf(!isRoot)('kerntop xid on the live kernel log', () => {
       writeKmsg([`<4>NVRM: GPU at PCI:${PCI}: ${UUID}`, `<3>${xidLine}`]);
       const ev = await k.waitFor<XidEvent>((e) => e.pid === pid, 5000);
       expect(Date.now() - t0).toBeLessThan(2000);
-      expect(ev).toMatchObject({ xid: 43, gpu: { pci: PCI, uuid: UUID }, pid, process: comm, message: 'Ch 00000008', class: 'application', severity: 'info', channel: '00000008', form: 'xid' });
+      expect(ev).toMatchObject({
+        xid: 43,
+        gpu: { pci: PCI, uuid: UUID },
+        pid,
+        process: comm,
+        message: 'Ch 00000008',
+        class: 'application',
+        severity: 'info',
+        channel: '00000008',
+        form: 'xid',
+      });
       expect(typeof ev.seq).toBe('number');
       expect(Math.abs(Date.parse(ev.wall!) - t0)).toBeLessThan(5000);
       k.child.kill('SIGINT');
@@ -67,7 +77,9 @@ describe.skipIf(!isRoot)('kerntop xid on the live kernel log', () => {
       await until(() => k.stderr().includes('reading /dev/kmsg'), 10_000);
       const before = k.stdout().length;
       // Another (made-up) GPU, so the events of the test before do not join this storm.
-      writeKmsg(Array.from({ length: 6 }, () => `<4>${xidLine.replace(PCI, '0000:7e:1e').replace('Ch 00000008', 'Ch 00000009')}`));
+      writeKmsg(
+        Array.from({ length: 6 }, () => `<4>${xidLine.replace(PCI, '0000:7e:1e').replace('Ch 00000008', 'Ch 00000009')}`),
+      );
       await until(() => k.stdout().slice(before).includes('Ch 00000009'), 5000);
       k.child.kill('SIGTERM');
       await k.exited;
@@ -81,24 +93,37 @@ describe.skipIf(!isRoot)('kerntop xid on the live kernel log', () => {
 
   it('dump: the whole buffer, grouped per GPU, exit code from the worst severity', () => {
     const json = spawnSync(process.execPath, [BIN, 'xid', '--json'], { cwd: ROOT, encoding: 'utf8' });
-    const evs = json.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as XidEvent);
+    const evs = json.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as XidEvent);
     const mine = evs.filter((e) => e.process === comm);
     expect(mine.length).toBeGreaterThanOrEqual(7);
     const worst = evs.some((e) => e.severity === 'critical') ? 2 : evs.some((e) => e.severity === 'warning') ? 1 : 0;
     expect(json.status).toBe(worst);
     const text = spawnSync(process.execPath, [BIN, 'xid'], { cwd: ROOT, encoding: 'utf8' });
-    expect(text.stdout).toMatch(new RegExp(`GPU 0000:7e:1f \\(${UUID}\\)\\n\\s+Xid 43 (x\\d+ )?(\\(\\d+ in window\\) )?info application: GPU stopped processing`));
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `GPU 0000:7e:1f \\(${UUID}\\)\\n\\s+Xid 43 (x\\d+ )?(\\(\\d+ in window\\) )?info application: GPU stopped processing`,
+      ),
+    );
   });
 });
 
 describe('kerntop xid --input (saved logs)', () => {
   const fix = (f: string) => join(ROOT, 'fixtures/kmsg', f);
-  const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, 'xid', ...args], { cwd: ROOT, encoding: 'utf8', input, maxBuffer: 64 << 20 });
+  const run = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [BIN, 'xid', ...args], { cwd: ROOT, encoding: 'utf8', input, maxBuffer: 64 << 20 });
 
   it('published NVRM lines as plain text: one event per Xid line, exit 2 for the critical ones', () => {
     const r = run(['--json', '--input', fix('xid-lines.txt')]);
-    const evs = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as XidEvent);
-    expect(evs.map((e) => e.xid)).toEqual([31, 79, 13, 94, 79, 43, 31, 109, 31, 13, 32, 119, 63, 154, 149, 145, 149, 146, 14, 3, 79]);
+    const evs = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as XidEvent);
+    expect(evs.map((e) => e.xid)).toEqual([
+      31, 79, 13, 94, 79, 43, 31, 109, 31, 13, 32, 119, 63, 154, 149, 145, 149, 146, 14, 3, 79,
+    ]);
     // In this file the "GPU at PCI" line comes after the Xid 119 of that GPU, so the UUID is not known yet.
     expect(evs.find((e) => e.xid === 119)!.gpu).toEqual({ pci: '0000:9b:00' });
     expect(r.status).toBe(2);
@@ -107,12 +132,19 @@ describe('kerntop xid --input (saved logs)', () => {
   it('the same bus loss as a raw kmsg record and as dmesg/journalctl text, from stdin', () => {
     const raw = run(['--json', '--input', fix('bus-loss-multiline.kmsg')]);
     expect(JSON.parse(raw.stdout)).toMatchObject({ xid: 79, gpu: { pci: '0000:b3:00' }, seq: 1201, ts_us: 88123456 });
-    const journal = ['Nov 22 07:09:01 gpu-node-3 kernel: NVRM: The NVIDIA GPU 0000:b3:00.0', 'Nov 22 07:09:01 gpu-node-3 kernel: NVRM: (PCI ID: 10de:26b5) installed in this system has', 'Nov 22 07:09:01 gpu-node-3 kernel: NVRM: fallen off the bus and is not responding to commands.', ''].join('\n');
+    const journal = [
+      'Nov 22 07:09:01 gpu-node-3 kernel: NVRM: The NVIDIA GPU 0000:b3:00.0',
+      'Nov 22 07:09:01 gpu-node-3 kernel: NVRM: (PCI ID: 10de:26b5) installed in this system has',
+      'Nov 22 07:09:01 gpu-node-3 kernel: NVRM: fallen off the bus and is not responding to commands.',
+      '',
+    ].join('\n');
     const j = run(['--json', '--input', '-'], journal);
     expect(JSON.parse(j.stdout)).toMatchObject({ xid: 79, gpu: { pci: '0000:b3:00' }, severity: 'critical' });
     expect(JSON.parse(j.stdout).wall).toMatch(/^\d{4}-11-22T/);
     const text = run(['--input', '-'], journal);
-    expect(text.stdout).toMatch(/^\d{4}-11-22 07:09:01 {2}Xid 79 {2}GPU 0000:b3:00 {2}critical hardware: GPU has fallen off the bus$/m);
+    expect(text.stdout).toMatch(
+      /^\d{4}-11-22 07:09:01 {2}Xid 79 {2}GPU 0000:b3:00 {2}critical hardware: GPU has fallen off the bus$/m,
+    );
     expect(text.stdout).toMatch(/^Xid: 1 event\(s\), 1 in the last 1h, worst critical$/m);
   });
 
@@ -130,10 +162,13 @@ describe('kerntop xid --input (saved logs)', () => {
     try {
       // dmesg --time-format=iso: 1500 Xids two hours before the end, then 6000 in the last 50 minutes.
       const end = Date.parse('2026-11-22T08:00:00Z');
-      const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)},${String((ms % 1000) * 1000).padStart(6, '0')}+00:00`;
+      const iso = (ms: number) =>
+        `${new Date(ms).toISOString().slice(0, 19)},${String((ms % 1000) * 1000).padStart(6, '0')}+00:00`;
       const lines: string[] = [];
-      for (let i = 0; i < 1500; i++) lines.push(`${iso(end - 7_200_000 + i * 100)} NVRM: Xid (PCI:0000:7e:20): 43, pid=${i}, name=storm, Ch 00000008`);
-      for (let i = 0; i < 6000; i++) lines.push(`${iso(end - 3_000_000 + i * 500)} NVRM: Xid (PCI:0000:7e:20): 43, pid=${i}, name=storm, Ch 00000008`);
+      for (let i = 0; i < 1500; i++)
+        lines.push(`${iso(end - 7_200_000 + i * 100)} NVRM: Xid (PCI:0000:7e:20): 43, pid=${i}, name=storm, Ch 00000008`);
+      for (let i = 0; i < 6000; i++)
+        lines.push(`${iso(end - 3_000_000 + i * 500)} NVRM: Xid (PCI:0000:7e:20): 43, pid=${i}, name=storm, Ch 00000008`);
       const file = join(dir, 'storm.log');
       writeFileSync(file, lines.join('\n') + '\n');
       const r = run(['--input', file]);

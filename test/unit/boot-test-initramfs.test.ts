@@ -64,7 +64,9 @@ describe('runInitramfs', () => {
     expect(at % 4).toBe(0);
     const overlay = execFileSync('cpio', ['-iv', '--to-stdout', '--quiet'], { input: gunzipSync(all.subarray(at)) }).toString();
     expect(overlay).toBe('echo hello\n');
-    const list = execFileSync('cpio', ['-it', '--quiet'], { input: gunzipSync(readFileSync(first.path)) }).toString().split('\n');
+    const list = execFileSync('cpio', ['-it', '--quiet'], { input: gunzipSync(readFileSync(first.path)) })
+      .toString()
+      .split('\n');
     expect(list).toEqual(expect.arrayContaining(['init', 'bin/busybox', 'bin/sh', 'proc', 'sys', 'dev']));
     expect(GUEST_INIT).toContain('poweroff -f');
   });

@@ -65,7 +65,9 @@ describe('locateKernel', () => {
   it('refuses an --arch that contradicts the image', () => {
     const img = join(tmp, 'vmlinuz');
     copyFileSync(fx('vmlinuz-6.1.0-56-cloud-amd64.head'), img);
-    expect(setupError(() => locateKernel({ kernel: img, arch: 'arm64' }))).toMatch(/x86_64 kernel but --arch arm64.*use --arch x86_64/);
+    expect(setupError(() => locateKernel({ kernel: img, arch: 'arm64' }))).toMatch(
+      /x86_64 kernel but --arch arm64.*use --arch x86_64/,
+    );
   });
 
   it("finds a built tree's image and kernel.release", () => {
@@ -95,7 +97,9 @@ describe('locateKernel', () => {
     expect(setupError(() => locateKernel({ kernel: join(tmp, 'nope') }))).toMatch(/does not exist/);
     expect(setupError(() => locateKernel({}))).toMatch(/--kernel PATH.*--host-kernel/);
     if (!existsSync(`/boot/vmlinuz-${release()}`)) {
-      expect(setupError(() => locateKernel({ hostKernel: true }))).toMatch(new RegExp(`/boot/vmlinuz-${release().replace(/\./g, '\\.')} does not exist.*--kernel PATH`));
+      expect(setupError(() => locateKernel({ hostKernel: true }))).toMatch(
+        new RegExp(`/boot/vmlinuz-${release().replace(/\./g, '\\.')} does not exist.*--kernel PATH`),
+      );
     }
   });
 
@@ -109,7 +113,9 @@ describe('locateKernel', () => {
     writeFileSync(empty, '');
     expect(setupError(() => locateKernel({ kernel: empty }))).toMatch(/empty is not a kernel image: it is empty/);
     // A real program and a real kernel module are ELF files too, but no kernel.
-    expect(setupError(() => locateKernel({ kernel: process.execPath }))).toMatch(/is not a kernel image: it is a dynamically linked program/);
+    expect(setupError(() => locateKernel({ kernel: process.execPath }))).toMatch(
+      /is not a kernel image: it is a dynamically linked program/,
+    );
     const ko = Buffer.alloc(64);
     ko.write('\x7fELF', 0, 'latin1');
     ko[4] = 2;
@@ -130,7 +136,9 @@ describe('locateKernel', () => {
     const gz = join(tmp, 'Image.gz');
     writeFileSync(gz, Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]));
     expect(locateKernel({ kernel: gz, arch: 'arm64' })).toMatchObject({ image: gz, archFrom: 'option' });
-    expect(setupError(() => locateKernel({ kernel: gz, arch: 'x86_64' }))).toMatch(/is a gzip-compressed file, which QEMU does not boot for x86_64/);
+    expect(setupError(() => locateKernel({ kernel: gz, arch: 'x86_64' }))).toMatch(
+      /is a gzip-compressed file, which QEMU does not boot for x86_64/,
+    );
     // An arm64 EFI zboot image ("MZ", "zimg", PE machine 0xaa64) names its own arch, whatever the host.
     const zboot = Buffer.alloc(0x100);
     zboot.write('MZ', 0, 'latin1');

@@ -11,22 +11,72 @@ const fixture = (name: string) => readFileSync(new URL(`../../fixtures/boot-test
 const x86 = archInfo('x86_64')!;
 const arm64 = archInfo('arm64')!;
 const kernel = (over: Partial<LocatedKernel> = {}): LocatedKernel => ({
-  image: '/k/bzImage', arch: x86, origin: 'file', version: null, archFrom: 'image', ...over,
+  image: '/k/bzImage',
+  arch: x86,
+  origin: 'file',
+  version: null,
+  archFrom: 'image',
+  ...over,
 });
 
 describe('plain QEMU command', () => {
   it('boots the kernel on a serial console with no reboot and no default devices', () => {
-    const argv = qemuArgv({ qemu: '/usr/bin/qemu-system-x86_64', arch: x86, accel: 'tcg', memory: '2G', cpus: 2, image: '/k', initramfs: '/i', cmdline: kernelCmdline(x86, ' quiet ') });
+    const argv = qemuArgv({
+      qemu: '/usr/bin/qemu-system-x86_64',
+      arch: x86,
+      accel: 'tcg',
+      memory: '2G',
+      cpus: 2,
+      image: '/k',
+      initramfs: '/i',
+      cmdline: kernelCmdline(x86, ' quiet '),
+    });
     expect(argv).toEqual([
-      '/usr/bin/qemu-system-x86_64', '-accel', 'tcg', '-m', '2G', '-smp', '2', '-kernel', '/k', '-initrd', '/i',
-      '-append', 'console=ttyS0 panic=-1 quiet', '-nodefaults', '-no-user-config', '-display', 'none', '-serial', 'stdio', '-no-reboot',
+      '/usr/bin/qemu-system-x86_64',
+      '-accel',
+      'tcg',
+      '-m',
+      '2G',
+      '-smp',
+      '2',
+      '-kernel',
+      '/k',
+      '-initrd',
+      '/i',
+      '-append',
+      'console=ttyS0 panic=-1 quiet',
+      '-nodefaults',
+      '-no-user-config',
+      '-display',
+      'none',
+      '-serial',
+      'stdio',
+      '-no-reboot',
     ]);
   });
   it('uses the virt machine and its console for arm64, the host CPU under KVM', () => {
     expect(kernelCmdline(arm64)).toBe('console=ttyAMA0 panic=-1');
-    const tcg = qemuArgv({ qemu: 'q', arch: arm64, accel: 'tcg', memory: '1G', cpus: 1, image: 'k', initramfs: 'i', cmdline: 'c' });
+    const tcg = qemuArgv({
+      qemu: 'q',
+      arch: arm64,
+      accel: 'tcg',
+      memory: '1G',
+      cpus: 1,
+      image: 'k',
+      initramfs: 'i',
+      cmdline: 'c',
+    });
     expect(tcg.slice(1, 5)).toEqual(['-M', 'virt', '-cpu', 'max']);
-    const kvm = qemuArgv({ qemu: 'q', arch: arm64, accel: 'kvm', memory: '1G', cpus: 1, image: 'k', initramfs: 'i', cmdline: 'c' });
+    const kvm = qemuArgv({
+      qemu: 'q',
+      arch: arm64,
+      accel: 'kvm',
+      memory: '1G',
+      cpus: 1,
+      image: 'k',
+      initramfs: 'i',
+      cmdline: 'c',
+    });
     expect(kvm.slice(1, 5)).toEqual(['-M', 'virt', '-cpu', 'host']);
     expect(arm64.machine).toEqual(['-M', 'virt', '-cpu', 'max']); // the table row is not modified
   });
@@ -39,10 +89,12 @@ describe('plain QEMU command', () => {
 describe('QEMU refusing its configuration', () => {
   const ran = { timedOut: false, aborted: false, stopped: false };
   it("is QEMU's own message when it exits failing before the guest wrote a byte", () => {
-    expect(qemuRefusal({ ...ran, output: '', exitCode: 1, stderr: fixture('qemu-refused-memory.stderr') }))
-      .toBe("qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory");
-    expect(qemuRefusal({ ...ran, output: '', exitCode: 1, stderr: fixture('qemu-refused-cpus.stderr') }))
-      .toMatch(/^qemu-system-x86_64: Invalid SMP CPUs 1000\. The max CPUs supported by machine '.*' is 255$/);
+    expect(qemuRefusal({ ...ran, output: '', exitCode: 1, stderr: fixture('qemu-refused-memory.stderr') })).toBe(
+      "qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory",
+    );
+    expect(qemuRefusal({ ...ran, output: '', exitCode: 1, stderr: fixture('qemu-refused-cpus.stderr') })).toMatch(
+      /^qemu-system-x86_64: Invalid SMP CPUs 1000\. The max CPUs supported by machine '.*' is 255$/,
+    );
   });
   it('is not a refusal once the guest ran, on timeout, cancel or a clean exit', () => {
     const console = fixture('cloud-boot-tcg.console');
@@ -57,8 +109,19 @@ describe('vng command', () => {
   const base = { kernel: kernel(), arch: x86, memory: '2G', cpus: 2, accel: 'tcg' as const, append: undefined, exec: undefined };
   it('passes memory, CPUs, TCG, the console verbosity and the completion marker through', () => {
     expect(vngArgv('/usr/bin/vng', { ...base, kernelArg: '/src/linux' })).toEqual([
-      '/usr/bin/vng', '--run', '/src/linux', '--memory', '2G', '--cpus', '2', '--disable-kvm', '--verbose',
-      '--append', 'panic=-1', '--exec', '(true); echo "kerntop-boot: completed rc=$?"',
+      '/usr/bin/vng',
+      '--run',
+      '/src/linux',
+      '--memory',
+      '2G',
+      '--cpus',
+      '2',
+      '--disable-kvm',
+      '--verbose',
+      '--append',
+      'panic=-1',
+      '--exec',
+      '(true); echo "kerntop-boot: completed rc=$?"',
     ]);
   });
   it('lets vng find the host kernel itself, keeps KVM when it works, cross-arch via --arch', () => {
@@ -83,7 +146,13 @@ describe('KVM probe verdict', () => {
 });
 
 describe('exit code', () => {
-  const clean = { boot_completed: true, timeout_occurred: false, has_critical_issues: false, counts: { panics: 0, oops: 0, errors: 0, warnings: 0 }, exec_rc: 0 };
+  const clean = {
+    boot_completed: true,
+    timeout_occurred: false,
+    has_critical_issues: false,
+    counts: { panics: 0, oops: 0, errors: 0, warnings: 0 },
+    exec_rc: 0,
+  };
   it('0 clean, 1 errors/warnings or a failing command, 2 critical, no boot or timeout', () => {
     expect(bootTestExitCode(clean)).toBe(0);
     expect(bootTestExitCode({ ...clean, counts: { ...clean.counts, warnings: 1 } })).toBe(1);

@@ -16,7 +16,12 @@ const totals = runningTotals(splitInterval(program).tick);
 
 function run(lines: string[]) {
   let t = 1_000_000;
-  const a = new OutputAssembler(['sched', 'bio', 'vfs', 'tcp_retrans', 'drops', 'faults', 'oom'], { thresholds: DEFAULT_THRESHOLDS, dropReasons: parseDropReasons(format), deviceName: () => undefined }, () => (t += 100), totals);
+  const a = new OutputAssembler(
+    ['sched', 'bio', 'vfs', 'tcp_retrans', 'drops', 'faults', 'oom'],
+    { thresholds: DEFAULT_THRESHOLDS, dropReasons: parseDropReasons(format), deviceName: () => undefined },
+    () => (t += 100),
+    totals,
+  );
   const events: KerntopEvent[] = [];
   let malformed = 0;
   let ready = false;
@@ -64,7 +69,20 @@ describe('OutputAssembler on real bpftrace output', () => {
     expect(malformed).toBe(0);
     expect(tickCount).toBeGreaterThanOrEqual(5);
     for (const f of ['sched', 'bio', 'vfs', 'drops', 'faults']) expect(of(f), f).toHaveLength(tickCount);
-    expect(totals).toEqual(expect.arrayContaining(['sched_lat_us', 'sched_own_n', 'vfs_lat_us', 'vfs_op', 'vfs_comm', 'bio_dev', 'drops_reason', 'drops_n', 'faults_n', 'tcp_retrans_n']));
+    expect(totals).toEqual(
+      expect.arrayContaining([
+        'sched_lat_us',
+        'sched_own_n',
+        'vfs_lat_us',
+        'vfs_op',
+        'vfs_comm',
+        'bio_dev',
+        'drops_reason',
+        'drops_n',
+        'faults_n',
+        'tcp_retrans_n',
+      ]),
+    );
     expect(totals).not.toContain('vfs_max_us');
     expect(totals).not.toContain('sched_comm');
   });
@@ -72,15 +90,21 @@ describe('OutputAssembler on real bpftrace output', () => {
   it('reports running totals as per-second differences that add up to what bpftrace counted', () => {
     // Each tick is the difference of two cumulative prints, so the ticks sum to the last print exactly.
     expect(of('sched').map((t) => t.count)).toEqual(diffs(printedPerTick('sched_lat_us') as number[]));
-    expect(of('sched').map((t) => (t.hist_us ?? []).reduce((a, b) => a + b.count, 0))).toEqual(diffs(printedPerTick('sched_lat_us') as number[]));
-    expect(of('vfs').map((t) => (t.hist_us ?? []).reduce((a, b) => a + b.count, 0))).toEqual(diffs(printedPerTick('vfs_lat_us') as number[]));
+    expect(of('sched').map((t) => (t.hist_us ?? []).reduce((a, b) => a + b.count, 0))).toEqual(
+      diffs(printedPerTick('sched_lat_us') as number[]),
+    );
+    expect(of('vfs').map((t) => (t.hist_us ?? []).reduce((a, b) => a + b.count, 0))).toEqual(
+      diffs(printedPerTick('vfs_lat_us') as number[]),
+    );
     expect(of('faults').map((t) => t.count)).toEqual(diffs(printedPerTick('faults_n') as number[]));
     const reads = printedPerTick('vfs_op').map((v) => (v as Record<string, number>)['tracepoint:syscalls:sys_exit_read'] ?? 0);
     expect(of('vfs').map((t) => t.by_key?.read ?? 0)).toEqual(diffs(reads));
     const last = (name: string) => printedPerTick(name).at(-1) as Record<string, number>;
     expect(of('vfs').reduce((a, t) => a + t.count, 0)).toBe(Object.values(last('vfs_op')).reduce((a, b) => a + b, 0));
     expect(of('bio').reduce((a, t) => a + t.count, 0)).toBe(Object.values(last('bio_dev')).reduce((a, b) => a + b, 0));
-    for (const t of ticks) for (const n of [t.count, ...Object.values(t.by_key ?? {}), ...(t.hist_us ?? []).map((b) => b.count)]) expect(n).toBeGreaterThanOrEqual(0);
+    for (const t of ticks)
+      for (const n of [t.count, ...Object.values(t.by_key ?? {}), ...(t.hist_us ?? []).map((b) => b.count)])
+        expect(n).toBeGreaterThanOrEqual(0);
   });
 
   it('counts a key that appears part-way in full once, and a quiet key not again', () => {
@@ -128,7 +152,12 @@ describe('OutputAssembler on real bpftrace output', () => {
   });
 
   it('counts malformed lines and keeps going', () => {
-    const r = run(['garbage', '{"type": "printf", "data": "READY\\n"}', '{"type": "printf", "data": "EV sched notanumber 1 x\\n"}', '{"type": "printf", "data": "TICK\\n"}']);
+    const r = run([
+      'garbage',
+      '{"type": "printf", "data": "READY\\n"}',
+      '{"type": "printf", "data": "EV sched notanumber 1 x\\n"}',
+      '{"type": "printf", "data": "TICK\\n"}',
+    ]);
     expect(r.malformed).toBe(2);
     expect(r.events.filter((e) => e.type === 'probe.tick')).toHaveLength(7);
   });
@@ -138,8 +167,17 @@ describe('OutputAssembler on real bpftrace output', () => {
       '{"type": "printf", "data": "EV oom 23109 35328 5700 0 0 ktoom-fixture\\n"}',
       '{"type": "printf", "data": "EV tcp_retrans 1 40522 5001 10.251.7.1 10.251.7.2\\n"}',
     ]);
-    expect(r.events[0]).toMatchObject({ subsystem: 'oom', severity: 'critical', pid: 23109, comm: 'ktoom-fixture', fields: { anon_rss_kb: 35328 } });
-    expect(r.events[1]).toMatchObject({ subsystem: 'tcp_retrans', fields: { sport: 40522, dport: 5001, state: 'ESTABLISHED', daddr: '10.251.7.2' } });
+    expect(r.events[0]).toMatchObject({
+      subsystem: 'oom',
+      severity: 'critical',
+      pid: 23109,
+      comm: 'ktoom-fixture',
+      fields: { anon_rss_kb: 35328 },
+    });
+    expect(r.events[1]).toMatchObject({
+      subsystem: 'tcp_retrans',
+      fields: { sport: 40522, dport: 5001, state: 'ESTABLISHED', daddr: '10.251.7.2' },
+    });
   });
 });
 
@@ -152,7 +190,16 @@ describe('running totals', () => {
     expect(r.difference('k', { a: 2 })).toEqual({ a: 2 });
     expect(r.difference('k', { a: 2, b: 1 })).toEqual({ b: 1 });
     expect(r.difference('h', [{ min: 1, max: 1, count: 4 }])).toEqual([{ min: 1, max: 1, count: 4 }]);
-    expect(r.difference('h', [{ min: 1, max: 1, count: 5 }, { min: 2, max: 3, count: 0 }, { min: 4, max: 7, count: 2 }])).toEqual([{ min: 1, max: 1, count: 1 }, { min: 4, max: 7, count: 2 }]);
+    expect(
+      r.difference('h', [
+        { min: 1, max: 1, count: 5 },
+        { min: 2, max: 3, count: 0 },
+        { min: 4, max: 7, count: 2 },
+      ]),
+    ).toEqual([
+      { min: 1, max: 1, count: 1 },
+      { min: 4, max: 7, count: 2 },
+    ]);
   });
 
   it('a map that went down or lost a key was recreated: counted from zero, never negative', () => {

@@ -28,7 +28,7 @@ function evPrintfs(src: string): { family: string; format: string; args: string[
 }
 
 describe('EV lines: one contract per family, shared by fragment and decoder', () => {
-  it('every fragment prints its family\'s EV line with the declared conversions and one argument per field', () => {
+  it("every fragment prints its family's EV line with the declared conversions and one argument per field", () => {
     for (const entry of CATALOG)
       for (const s of entry.strategies) {
         const line = eventLine(entry.family);
@@ -55,16 +55,31 @@ describe('EV lines: one contract per family, shared by fragment and decoder', ()
   });
 
   it('reads words by name and type; too few, too many or non-numeric words do not fit', () => {
-    expect(readEventLine(EVENT_LINES.sched, ['1200', '42', 'Web', 'Content'])).toEqual({ runq_latency_us: 1200, pid: 42, comm: 'Web Content' });
-    expect(readEventLine(EVENT_LINES.vfs, ['5440', 'tracepoint:syscalls:sys_exit_read', '8964', 'dd'])).toEqual({ latency_us: 5440, probe: 'tracepoint:syscalls:sys_exit_read', pid: 8964, comm: 'dd' });
+    expect(readEventLine(EVENT_LINES.sched, ['1200', '42', 'Web', 'Content'])).toEqual({
+      runq_latency_us: 1200,
+      pid: 42,
+      comm: 'Web Content',
+    });
+    expect(readEventLine(EVENT_LINES.vfs, ['5440', 'tracepoint:syscalls:sys_exit_read', '8964', 'dd'])).toEqual({
+      latency_us: 5440,
+      probe: 'tracepoint:syscalls:sys_exit_read',
+      pid: 8964,
+      comm: 'dd',
+    });
     expect(readEventLine(EVENT_LINES.sched, ['x', '42', 'a'])).toBeNull();
     expect(readEventLine(EVENT_LINES.bio, ['1', '7', '0', '8'])).toBeNull();
     expect(readEventLine(EVENT_LINES.tcp_retrans, ['1', '2', '3', 'a', 'b', 'c'])).toBeNull();
   });
 
   it('the printf checker splits arguments at top-level commas only', () => {
-    expect(evPrintfs('printf("EV tcp_retrans %d %d %d %s %s\\n", args->state, f(a, b), args->dport, ntop(args->saddr_v6), x);')).toEqual([
-      { family: 'tcp_retrans', format: '%d %d %d %s %s', args: ['args->state', 'f(a, b)', 'args->dport', 'ntop(args->saddr_v6)', 'x'] },
+    expect(
+      evPrintfs('printf("EV tcp_retrans %d %d %d %s %s\\n", args->state, f(a, b), args->dport, ntop(args->saddr_v6), x);'),
+    ).toEqual([
+      {
+        family: 'tcp_retrans',
+        format: '%d %d %d %s %s',
+        args: ['args->state', 'f(a, b)', 'args->dport', 'ntop(args->saddr_v6)', 'x'],
+      },
     ]);
   });
 });

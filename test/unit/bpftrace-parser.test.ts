@@ -28,8 +28,16 @@ describe('bpftrace JSON-line parser on real 0.17 output', () => {
     expect(comm?.kind === 'map' && typeof comm.value === 'object' && comm.value['tmux: client']).toBe(348);
     const ev = parsed.find((p) => p.kind === 'event' && p.family === 'sched');
     expect(ev).toMatchObject({ kind: 'event', family: 'sched', fields: ['7366', '8621', 'node'] });
-    expect(parsed.find((p) => p.kind === 'event' && p.family === 'vfs' && p.fields.length > 4)).toEqual({ kind: 'event', family: 'vfs', fields: ['6143', 'tracepoint:syscalls:sys_exit_write', '9476', 'npm', 'exec', 'vitest'] });
-    expect(parseLine('{"type": "printf", "data": "EV sched 1200 42 Web Content\\n"}')).toEqual({ kind: 'event', family: 'sched', fields: ['1200', '42', 'Web', 'Content'] });
+    expect(parsed.find((p) => p.kind === 'event' && p.family === 'vfs' && p.fields.length > 4)).toEqual({
+      kind: 'event',
+      family: 'vfs',
+      fields: ['6143', 'tracepoint:syscalls:sys_exit_write', '9476', 'npm', 'exec', 'vitest'],
+    });
+    expect(parseLine('{"type": "printf", "data": "EV sched 1200 42 Web Content\\n"}')).toEqual({
+      kind: 'event',
+      family: 'sched',
+      fields: ['1200', '42', 'Web', 'Content'],
+    });
   });
 
   it('skips the empty lines bpftrace prints at exit, and tolerates newer versions', () => {
@@ -37,7 +45,10 @@ describe('bpftrace JSON-line parser on real 0.17 output', () => {
     expect(parseLine('{"type": "attached_probes", "count": 3, "data": {"probes": 3}}')).toEqual({ kind: 'ignored' });
     expect(parseLine('{"type": "tseries", "data": {"@a": []}}')).toEqual({ kind: 'ignored' });
     // 0.24+ may send big integers as strings.
-    expect(parseLine('{"type": "map", "data": {"@drops_n": "18446744073709551615"}}')).toMatchObject({ kind: 'map', name: 'drops_n' });
+    expect(parseLine('{"type": "map", "data": {"@drops_n": "18446744073709551615"}}')).toMatchObject({
+      kind: 'map',
+      name: 'drops_n',
+    });
     expect(parseLine('{"type": "lost_events", "data": {"events": 12}}')).toEqual({ kind: 'lost', events: 12 });
   });
 
@@ -48,7 +59,8 @@ describe('bpftrace JSON-line parser on real 0.17 output', () => {
     expect(parseLine('null')).toMatchObject({ kind: 'malformed' });
     fc.assert(fc.property(fc.string(), (s) => typeof parseLine(s).kind === 'string'));
     // Real lines cut at every position.
-    for (const line of capture.slice(0, 40)) for (let i = 0; i < line.length; i += 7) expect(() => parseLine(line.slice(0, i))).not.toThrow();
+    for (const line of capture.slice(0, 40))
+      for (let i = 0; i < line.length; i += 7) expect(() => parseLine(line.slice(0, i))).not.toThrow();
   });
 
   it('splits chunks into lines at any boundary', () => {

@@ -20,10 +20,22 @@ describe('--probes values that start with a dash', () => {
 
 describe('threshold bounds', () => {
   it('accepts whole numbers in range', () => {
-    expect(thresholdsFrom({ 'sched-warn': 1, 'bio-warn': 3_600_000_000, 'major-faults-warn': 5 })).toMatchObject({ sched_warn_us: 1, bio_warn_us: 3_600_000_000, major_faults_warn_per_s: 5 });
+    expect(thresholdsFrom({ 'sched-warn': 1, 'bio-warn': 3_600_000_000, 'major-faults-warn': 5 })).toMatchObject({
+      sched_warn_us: 1,
+      bio_warn_us: 3_600_000_000,
+      major_faults_warn_per_s: 5,
+    });
   });
 
-  for (const [k, v] of [['sched-warn', 1e300], ['bio-warn', Number.NaN], ['vfs-warn', -3], ['major-faults-warn', 0], ['sched-warn', 0.5], ['vfs-warn', Infinity], ['major-faults-warn', 1e10]] as const) {
+  for (const [k, v] of [
+    ['sched-warn', 1e300],
+    ['bio-warn', Number.NaN],
+    ['vfs-warn', -3],
+    ['major-faults-warn', 0],
+    ['sched-warn', 0.5],
+    ['vfs-warn', Infinity],
+    ['major-faults-warn', 1e10],
+  ] as const) {
     it(`--${k} ${v} is refused naming the range`, () => {
       expect(() => thresholdsFrom({ [k]: v })).toThrow(new RegExp(`--${k} must be a whole number from 1 to \\d+`));
     });

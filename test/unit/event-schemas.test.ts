@@ -10,7 +10,10 @@ const SESSION = new URL('../../fixtures/sessions/busy-host.jsonl', import.meta.u
 /** The `type: '...'` literals of the interfaces that are members of the KerntopEvent union. */
 function unionTypes(): string[] {
   const union = /export type KerntopEvent =([^;]+);/.exec(EVENTS_TS)![1];
-  const members = union.split('|').map((m) => m.trim()).filter(Boolean);
+  const members = union
+    .split('|')
+    .map((m) => m.trim())
+    .filter(Boolean);
   return members.map((m) => {
     const body = new RegExp(`export interface ${m} \\{([\\s\\S]*?)\\n\\}`).exec(EVENTS_TS)![1];
     return /\btype: '([^']+)'/.exec(body)![1];
@@ -37,9 +40,15 @@ describe('event schemas', () => {
   });
 
   it('an event without its fields, of an unknown type or of the wrong shape is refused with the reason', () => {
-    expect(checkEvent({ type: 'kmsg.record', ts_ms: 1, source: 'kmsg' })).toEqual({ ok: false, reason: expect.stringMatching(/^kmsg\.record: record: /) });
+    expect(checkEvent({ type: 'kmsg.record', ts_ms: 1, source: 'kmsg' })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^kmsg\.record: record: /),
+    });
     expect(checkEvent({ type: 'kmsg.record', ts_ms: 1 })).toMatchObject({ ok: false });
-    expect(checkEvent({ type: 'probe.tick', ts_ms: 1, family: 'sched', interval_ms: 1000, count: '3' })).toEqual({ ok: false, reason: expect.stringMatching(/^probe\.tick: count: /) });
+    expect(checkEvent({ type: 'probe.tick', ts_ms: 1, family: 'sched', interval_ms: 1000, count: '3' })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^probe\.tick: count: /),
+    });
     expect(checkEvent({ type: 'nope', ts_ms: 1 })).toEqual({ ok: false, reason: 'unknown event type "nope"' });
     expect(checkEvent({ type: 'clock' })).toMatchObject({ ok: false });
     expect(checkEvent([1])).toMatchObject({ ok: false });

@@ -19,22 +19,45 @@ const MODELS: Record<string, { model: new (d: never) => { validate(): void }; ty
   'v1/Namespace': { model: Namespace as never, types: ['kubernetes-models/v1/Namespace', 'INamespace'] },
   'v1/Service': { model: Service as never, types: ['kubernetes-models/v1/Service', 'IService'] },
   'apps/v1/DaemonSet': { model: DaemonSet as never, types: ['kubernetes-models/apps/v1/DaemonSet', 'IDaemonSet'] },
-  'monitoring.coreos.com/v1/ServiceMonitor': { model: ServiceMonitor as never, types: ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor', 'IServiceMonitor'] },
-  'monitoring.coreos.com/v1/PrometheusRule': { model: PrometheusRule as never, types: ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule', 'IPrometheusRule'] },
+  'monitoring.coreos.com/v1/ServiceMonitor': {
+    model: ServiceMonitor as never,
+    types: ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor', 'IServiceMonitor'],
+  },
+  'monitoring.coreos.com/v1/PrometheusRule': {
+    model: PrometheusRule as never,
+    types: ['@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule', 'IPrometheusRule'],
+  },
 };
 
 const kustomization = YAML.parse(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
-const docs: Doc[] = kustomization.resources.flatMap((f) => YAML.parseAllDocuments(readFileSync(join(DIR, f), 'utf8')).map((d) => d.toJSON() as Doc));
+const docs: Doc[] = kustomization.resources.flatMap((f) =>
+  YAML.parseAllDocuments(readFileSync(join(DIR, f), 'utf8')).map((d) => d.toJSON() as Doc),
+);
 const byKind = (k: string) => docs.filter((d) => d.kind === k);
 
 // One TypeScript program over the declarations of every model used.
-const entry = Object.values(MODELS).map(({ types: [m, i] }, n) => `import type { ${i} as T${n} } from '${m}';\nexport type K${n} = T${n};`).join('\n');
+const entry = Object.values(MODELS)
+  .map(({ types: [m, i] }, n) => `import type { ${i} as T${n} } from '${m}';\nexport type K${n} = T${n};`)
+  .join('\n');
 const host = ts.createCompilerHost({});
 const virtual = join(ROOT, 'test', 'unit', '__manifest-types.ts');
 const origGet = host.getSourceFile.bind(host);
 host.getSourceFile = (f, lang, ...rest) => (f === virtual ? ts.createSourceFile(f, entry, lang) : origGet(f, lang, ...rest));
-host.fileExists = ((orig) => (f: string) => f === virtual || orig(f))(host.fileExists.bind(host));
-const program = ts.createProgram([virtual], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, skipLibCheck: true }, host);
+host.fileExists = (
+  (orig) => (f: string) =>
+    f === virtual || orig(f)
+)(host.fileExists.bind(host));
+const program = ts.createProgram(
+  [virtual],
+  {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+  },
+  host,
+);
 const checker = program.getTypeChecker();
 const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(virtual)!)!);
 
@@ -85,12 +108,17 @@ describe('deploy/kubernetes', () => {
     expect([...kustomization.resources].sort()).toEqual(files.sort());
   });
 
-  it.each(docs.map((d) => [`${d.kind}/${d.metadata.name}`, d] as const))('%s is valid against its API schema, with no unknown fields', (_n, doc) => {
-    expect(check(doc)).toEqual([]);
-  });
+  it.each(docs.map((d) => [`${d.kind}/${d.metadata.name}`, d] as const))(
+    '%s is valid against its API schema, with no unknown fields',
+    (_n, doc) => {
+      expect(check(doc)).toEqual([]);
+    },
+  );
 
   it('the validation catches a misspelt key and a wrong type', () => {
-    const ds = structuredClone(byKind('DaemonSet')[0]) as Doc & { spec: { template: { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } } } };
+    const ds = structuredClone(byKind('DaemonSet')[0]) as Doc & {
+      spec: { template: { spec: Record<string, unknown> & { containers: Record<string, unknown>[] } } };
+    };
     ds.spec.template.spec.containers[0].imagePullPolicyy = 'Always';
     ds.spec.template.spec.hostPID = 'yes';
     const errs = check(ds);
@@ -102,7 +130,24 @@ describe('deploy/kubernetes', () => {
   });
 
   it('the DaemonSet runs the exporter with host PID, read-only BTF, tracefs and /dev/kmsg, a hostPath state directory, limits and GPU tolerations', () => {
-    const ds = byKind('DaemonSet')[0] as unknown as { spec: { template: { spec: { hostPID: boolean; tolerations: { key: string }[]; volumes: { name: string; hostPath?: { path: string } }[]; containers: { args: string[]; ports: { name: string; containerPort: number }[]; resources: { requests: Record<string, string>; limits: Record<string, string> }; volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[]; securityContext: { capabilities: { add: string[] } } }[] } } } };
+    const ds = byKind('DaemonSet')[0] as unknown as {
+      spec: {
+        template: {
+          spec: {
+            hostPID: boolean;
+            tolerations: { key: string }[];
+            volumes: { name: string; hostPath?: { path: string } }[];
+            containers: {
+              args: string[];
+              ports: { name: string; containerPort: number }[];
+              resources: { requests: Record<string, string>; limits: Record<string, string> };
+              volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[];
+              securityContext: { capabilities: { add: string[] } };
+            }[];
+          };
+        };
+      };
+    };
     const pod = ds.spec.template.spec;
     const c = pod.containers[0];
     expect(pod.hostPID).toBe(true);
@@ -117,10 +162,16 @@ describe('deploy/kubernetes', () => {
     expect(pod.tolerations.map((t) => t.key)).toContain('nvidia.com/gpu');
     expect(c.securityContext.capabilities.add).toEqual(expect.arrayContaining(['BPF', 'PERFMON']));
     // The Service and the ServiceMonitor reach the container's port by name.
-    const svc = byKind('Service')[0] as unknown as { spec: { ports: { name: string; targetPort: string }[]; selector: Record<string, string> } };
-    const sm = byKind('ServiceMonitor')[0] as unknown as { spec: { endpoints: { port: string }[]; selector: { matchLabels: Record<string, string> } } };
+    const svc = byKind('Service')[0] as unknown as {
+      spec: { ports: { name: string; targetPort: string }[]; selector: Record<string, string> };
+    };
+    const sm = byKind('ServiceMonitor')[0] as unknown as {
+      spec: { endpoints: { port: string }[]; selector: { matchLabels: Record<string, string> } };
+    };
     expect(c.ports.map((p) => p.name)).toContain(svc.spec.ports[0].targetPort);
     expect(sm.spec.endpoints[0].port).toBe(svc.spec.ports[0].name);
-    expect((byKind('Service')[0].metadata as unknown as { labels: Record<string, string> }).labels).toMatchObject(sm.spec.selector.matchLabels);
+    expect((byKind('Service')[0].metadata as unknown as { labels: Record<string, string> }).labels).toMatchObject(
+      sm.spec.selector.matchLabels,
+    );
   });
 });

@@ -20,7 +20,9 @@ describe('parseListen', () => {
     ['[::1]:9864', { host: '::1', port: 9864 }],
     ['node-1.example:80', { host: 'node-1.example', port: 80 }],
   ])('%s', (s, want) => expect(parseListen(s)).toEqual(want));
-  it.each(['9864', '1.2.3:80', 'a b:80', ':65536', '[1.2.3.4]:80', 'host:port'])('refuses %s', (s) => expect(() => parseListen(s)).toThrow(/--listen/));
+  it.each(['9864', '1.2.3:80', 'a b:80', ':65536', '[1.2.3.4]:80', 'host:port'])('refuses %s', (s) =>
+    expect(() => parseListen(s)).toThrow(/--listen/),
+  );
 });
 
 describe('negotiate (Accept)', () => {
@@ -28,7 +30,10 @@ describe('negotiate (Accept)', () => {
     [undefined, 'text'],
     ['', 'text'],
     ['text/plain;version=0.0.4', 'text'],
-    ['application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1', 'openmetrics'],
+    [
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+      'openmetrics',
+    ],
     ['application/openmetrics-text', 'openmetrics'],
     ['application/openmetrics-text; version=0.0.1', 'text'],
     ['application/openmetrics-text;q=0', 'text'],
@@ -64,7 +69,9 @@ describe('cumulative buckets', () => {
       store.dispatch(ev);
       if (ev.type !== 'probe.tick') continue;
       const now = new Map<string, number>();
-      for (const f of [fam, ...counters]) for (const s of f.collect(store.state, info)) now.set(`${f.name}${s.suffix ?? ''}${JSON.stringify(s.labels ?? {})}`, s.value);
+      for (const f of [fam, ...counters])
+        for (const s of f.collect(store.state, info))
+          now.set(`${f.name}${s.suffix ?? ''}${JSON.stringify(s.labels ?? {})}`, s.value);
       for (const [k, v] of prev) expect(now.get(k) ?? 0, k).toBeGreaterThanOrEqual(v);
       prev = now;
     }
@@ -82,7 +89,10 @@ describe('web configuration', () => {
   };
   it('reads basic_auth_users; an empty file means neither TLS nor auth', () => {
     const hash = bcrypt.hashSync('pw', 4);
-    expect(loadWebConfig(file('a.yml', `basic_auth_users:\n  alice: "${hash}"\n`))).toEqual({ tls: null, users: { alice: hash } });
+    expect(loadWebConfig(file('a.yml', `basic_auth_users:\n  alice: "${hash}"\n`))).toEqual({
+      tls: null,
+      users: { alice: hash },
+    });
     expect(loadWebConfig(file('empty.yml', ''))).toEqual({ tls: null, users: {} });
   });
   it.each([
@@ -91,7 +101,8 @@ describe('web configuration', () => {
     ['http_server_config: {http2: true}', /unsupported key\(s\) http_server_config/],
     ['tls_server_config: {cert_file: missing.crt, key_file: missing.key}', /cannot read the TLS certificate .*missing\.crt/],
   ])('refuses %s', (text, re) => expect(() => loadWebConfig(file('bad.yml', text))).toThrow(re));
-  it('missing file: names it', () => expect(() => loadWebConfig(join(dir, 'nope.yml'))).toThrow(/cannot read the web configuration file .*nope\.yml/));
+  it('missing file: names it', () =>
+    expect(() => loadWebConfig(join(dir, 'nope.yml'))).toThrow(/cannot read the web configuration file .*nope\.yml/));
 
   it('BasicAuth: right credentials pass, wrong user or password or a malformed header do not', async () => {
     const a = new BasicAuth({ alice: bcrypt.hashSync('pw', 4) });
@@ -112,7 +123,12 @@ describe('KerntopRegistry.render', () => {
     const { KerntopRegistry } = await import('../../src/exporter/registry.js');
     const store = createStore();
     let applied = 0;
-    const reg = new KerntopRegistry(() => store.state, { version: 't', kernel_release: 'k', bpftrace_version: 'b', events_applied: () => applied });
+    const reg = new KerntopRegistry(() => store.state, {
+      version: 't',
+      kernel_release: 'k',
+      bpftrace_version: 'b',
+      events_applied: () => applied,
+    });
     const a = reg.render('text', store.state.version);
     expect(reg.render('text', store.state.version)).toBe(a);
     expect(reg.render('openmetrics', store.state.version)).not.toBe(a);

@@ -30,7 +30,11 @@ const row = (node: string, p: Partial<NodeRow> = {}): NodeRow => ({
 
 describe('fleet selector', () => {
   it('takes label matchers in braces, commas inside quotes included', () => {
-    expect(parseSelector('{nodepool="gpu", zone=~"eu-.*",name!="a,b"}')).toEqual(['nodepool="gpu"', 'zone=~"eu-.*"', 'name!="a,b"']);
+    expect(parseSelector('{nodepool="gpu", zone=~"eu-.*",name!="a,b"}')).toEqual([
+      'nodepool="gpu"',
+      'zone=~"eu-.*"',
+      'name!="a,b"',
+    ]);
     expect(parseSelector(undefined)).toEqual([]);
     expect(parseSelector('{}')).toEqual([]);
     expect(withSelector('up', ['a="1"'], ['b!="2"'])).toBe('up{a="1",b!="2"}');
@@ -44,7 +48,13 @@ describe('fleet selector', () => {
 
 describe('stragglers', () => {
   it('marks a p99 over factor x the median of the fresh nodes; stale nodes neither count nor get marked', () => {
-    const rows = [row('a', { runq_p99_us: 1000 }), row('b', { runq_p99_us: 1200 }), row('c', { runq_p99_us: 5000 }), row('d', { runq_p99_us: 900 }), row('e', { status: 'STALE', runq_p99_us: 90000 })];
+    const rows = [
+      row('a', { runq_p99_us: 1000 }),
+      row('b', { runq_p99_us: 1200 }),
+      row('c', { runq_p99_us: 5000 }),
+      row('d', { runq_p99_us: 900 }),
+      row('e', { status: 'STALE', runq_p99_us: 90000 }),
+    ];
     const m = markStragglers(rows, 3);
     expect(m.runq_p99_us).toBe(1100);
     expect(rows.map((r) => r.straggler)).toEqual([[], [], ['runq'], [], []]);
@@ -64,7 +74,13 @@ describe('stragglers', () => {
 });
 
 describe('rows order, filter, exit code', () => {
-  const rows = [row('ok'), row('warn', { status: 'WARNING' }), row('crit', { status: 'CRITICAL' }), row('stale', { status: 'STALE', age_s: 400 }), row('slow', { straggler: ['runq'], runq_p99_us: 9000 })];
+  const rows = [
+    row('ok'),
+    row('warn', { status: 'WARNING' }),
+    row('crit', { status: 'CRITICAL' }),
+    row('stale', { status: 'STALE', age_s: 400 }),
+    row('slow', { straggler: ['runq'], runq_p99_us: 9000 }),
+  ];
   it('worst first: CRITICAL, STALE, WARNING, then stragglers among the OK', () => {
     expect(sortRows(rows).map((r) => r.node)).toEqual(['crit', 'stale', 'warn', 'slow', 'ok']);
     expect(sortRows(rows, 'node').map((r) => r.node)).toEqual(['crit', 'ok', 'slow', 'stale', 'warn']);
@@ -83,8 +99,15 @@ describe('rows order, filter, exit code', () => {
 
 describe('Xids of the hour', () => {
   it('drain/reset by catalog action (never application), GPUs with drain/reset first', () => {
-    const s = (pci: string, xid: string, cls: string, action: string, v: string) => ({ metric: { pci, xid, class: cls, action }, value: [0, v] as [number, string] });
-    const x = xidSummary([s('0000:e2:00.0', '13', 'application', 'restart_app', '2'), s('0000:e1:00.0', '79', 'hardware', 'reboot_node', '1'), s('0000:e3:00.0', '43', 'application', 'reset_gpu', '1.02')]);
+    const s = (pci: string, xid: string, cls: string, action: string, v: string) => ({
+      metric: { pci, xid, class: cls, action },
+      value: [0, v] as [number, string],
+    });
+    const x = xidSummary([
+      s('0000:e2:00.0', '13', 'application', 'restart_app', '2'),
+      s('0000:e1:00.0', '79', 'hardware', 'reboot_node', '1'),
+      s('0000:e3:00.0', '43', 'application', 'reset_gpu', '1.02'),
+    ]);
     expect(x).toMatchObject({ drain_reset: 1, application: 3, other: 0, codes: [13, 43, 79] });
     expect(x.gpus[0]).toMatch(/e1:00/);
   });
@@ -104,7 +127,11 @@ describe('durations and sparklines', () => {
 });
 
 describe('rows from real Prometheus answers (fixtures/fleet/answers.json)', () => {
-  const fx = JSON.parse(readFileSync(new URL('../../fixtures/fleet/answers.json', import.meta.url), 'utf8')) as { time_s: number; series: Record<string, string>[]; answers: Answers };
+  const fx = JSON.parse(readFileSync(new URL('../../fixtures/fleet/answers.json', import.meta.url), 'utf8')) as {
+    time_s: number;
+    series: Record<string, string>[];
+    answers: Answers;
+  };
   const rows = buildRows(fx.series, fx.answers, { nowS: fx.time_s, staleAfterS: 120, nodeLabel: 'node', stragglerFactor: 2 });
   const by = (n: string) => rows.find((r) => r.node === n)!;
   it('one row per exporter seen, named by the node label; the stopped one STALE and down', () => {

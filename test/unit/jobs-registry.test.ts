@@ -20,7 +20,11 @@ describe('job registry', () => {
     const a = fakeJob(20);
     const b = fakeJob(5);
     trackJob('boot-test', a.run, a.ac);
-    trackJob('vmcore-report', b.run.then(() => Promise.reject(new Error('failed'))), b.ac);
+    trackJob(
+      'vmcore-report',
+      b.run.then(() => Promise.reject(new Error('failed'))),
+      b.ac,
+    );
     expect(runningJobs().map((j) => j.name)).toEqual(['boot-test', 'vmcore-report']);
     await jobsSettled();
     expect(await a.run).toBe('done');

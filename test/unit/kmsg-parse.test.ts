@@ -24,7 +24,12 @@ describe('parseKmsgRecord on records from a GPU host', () => {
   });
 
   it('keeps records flagged c as they are (NVRM prints complete lines with c)', () => {
-    expect(recs[2]).toMatchObject({ seq: 356, flags: 'c', level: 4, text: 'NVRM: gpuClearFbhubPoisonIntrForBug2924523_GA100: FBHUB Interrupt detected. Clearing it.' });
+    expect(recs[2]).toMatchObject({
+      seq: 356,
+      flags: 'c',
+      level: 4,
+      text: 'NVRM: gpuClearFbhubPoisonIntrForBug2924523_GA100: FBHUB Interrupt detected. Clearing it.',
+    });
     expect(recs[3]!.flags).toBe('c');
   });
 
@@ -38,7 +43,7 @@ describe('parseKmsgRecord on records from a GPU host', () => {
   });
 });
 
-describe('parseKmsgRecord on this host\'s buffer', () => {
+describe("parseKmsgRecord on this host's buffer", () => {
   const raw = read('this-host.kmsg');
   const parts = splitKmsgRecords(raw);
   const recs = parts.map((p) => parseKmsgRecord(p)!);
@@ -101,12 +106,13 @@ describe('parseKmsgRecord edge cases', () => {
   });
 
   it('rejects what is not a record', () => {
-    for (const s of ['', ';', 'hello', '6,1;x', 'a,b,c,-;x', ' SUBSYSTEM=acpi\n', '6,-1,2,-;x']) expect(parseKmsgRecord(s)).toBeNull();
+    for (const s of ['', ';', 'hello', '6,1;x', 'a,b,c,-;x', ' SUBSYSTEM=acpi\n', '6,-1,2,-;x'])
+      expect(parseKmsgRecord(s)).toBeNull();
   });
 });
 
 describe('parseLevelList', () => {
-  it('reads names, numbers and dmesg\'s + forms', () => {
+  it("reads names, numbers and dmesg's + forms", () => {
     expect([...parseLevelList('err,warn')].sort()).toEqual([3, 4]);
     expect([...parseLevelList('warn+')].sort()).toEqual([0, 1, 2, 3, 4]);
     expect([...parseLevelList('+notice')].sort()).toEqual([5, 6, 7]);

@@ -8,29 +8,46 @@ import { XidTracker } from '../../src/knowledge/xid/tracker.js';
 import { parseXidLine } from '../../src/knowledge/xid/parse.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/kmsg');
-const REAL = splitKmsgRecords(readFileSync(join(FIX, 'this-host.kmsg'), 'utf8')).concat(splitKmsgRecords(readFileSync(join(FIX, 'gpu-host.kmsg'), 'utf8')));
-const XID_LINES = readFileSync(join(FIX, 'xid-lines.txt'), 'utf8').split('\n').filter((l) => l.startsWith('NVRM'));
+const REAL = splitKmsgRecords(readFileSync(join(FIX, 'this-host.kmsg'), 'utf8')).concat(
+  splitKmsgRecords(readFileSync(join(FIX, 'gpu-host.kmsg'), 'utf8')),
+);
+const XID_LINES = readFileSync(join(FIX, 'xid-lines.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => l.startsWith('NVRM'));
 
 /** Escapes bytes the way the kernel's msg_add_ext_text does. */
 function escape(bytes: Uint8Array): string {
   let s = '';
-  for (const b of bytes) s += b < 0x20 || b >= 0x7f || b === 0x5c ? `\\x${b.toString(16).padStart(2, '0')}` : String.fromCharCode(b);
+  for (const b of bytes)
+    s += b < 0x20 || b >= 0x7f || b === 0x5c ? `\\x${b.toString(16).padStart(2, '0')}` : String.fromCharCode(b);
   return s;
 }
 
 /** A mutation of a real record: characters inserted, deleted or replaced at random places. */
 const mutated = fc
-  .tuple(fc.constantFrom(...REAL, ...XID_LINES.map((l) => `4,9,10,c;${l}\n`)), fc.array(fc.tuple(fc.nat(), fc.constantFrom('ins', 'del', 'rep'), fc.string({ maxLength: 4 })), { maxLength: 8 }))
+  .tuple(
+    fc.constantFrom(...REAL, ...XID_LINES.map((l) => `4,9,10,c;${l}\n`)),
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom('ins', 'del', 'rep'), fc.string({ maxLength: 4 })), { maxLength: 8 }),
+  )
   .map(([rec, edits]) => {
     let s = rec;
     for (const [pos, op, str] of edits) {
       const p = s.length ? pos % s.length : 0;
-      s = op === 'ins' ? s.slice(0, p) + str + s.slice(p) : op === 'del' ? s.slice(0, p) + s.slice(p + 1 + (str.length % 3)) : s.slice(0, p) + str + s.slice(p + str.length);
+      s =
+        op === 'ins'
+          ? s.slice(0, p) + str + s.slice(p)
+          : op === 'del'
+            ? s.slice(0, p) + s.slice(p + 1 + (str.length % 3))
+            : s.slice(0, p) + str + s.slice(p + str.length);
     }
     return s;
   });
 
-const anyText = fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: fc.constantFrom(',', ';', '\\', 'x', '0', 'a', '\n', ' ', '=', '9'), maxLength: 300 }));
+const anyText = fc.oneof(
+  fc.string({ maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 300 }),
+  fc.string({ unit: fc.constantFrom(',', ';', '\\', 'x', '0', 'a', '\n', ' ', '=', '9'), maxLength: 300 }),
+);
 
 describe('the parser never throws or hangs', () => {
   it('on random text', () => {

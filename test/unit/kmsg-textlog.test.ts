@@ -33,7 +33,13 @@ describe('saved logs in every dmesg form (same buffer, util-linux 2.38.1)', () =
   it('joins the indented second line of a multi-line record back as kmsg has it (\\x0a)', () => {
     const want = kmsg.find((r) => r.text.startsWith('amd_pstate: The CPPC'))!.text;
     expect(want).toContain('\n');
-    for (const f of ['this-host.dmesg.txt', 'this-host.dmesg-r.txt', 'this-host.dmesg-x.txt', 'this-host.dmesg-T.txt', 'this-host.dmesg-iso.txt']) {
+    for (const f of [
+      'this-host.dmesg.txt',
+      'this-host.dmesg-r.txt',
+      'this-host.dmesg-x.txt',
+      'this-host.dmesg-T.txt',
+      'this-host.dmesg-iso.txt',
+    ]) {
       expect(parseTextLog(read(f)).find((r) => r.text.startsWith('amd_pstate: The CPPC'))!.text).toBe(want);
     }
   });
@@ -89,7 +95,10 @@ describe('DmesgFollower (the syslog(2) fallback has no sequence numbers)', () =>
   it('delivers only what a re-read adds, including a repeat at the same µs', () => {
     const f = new DmesgFollower();
     expect(f.take([rec(1, 'a'), rec(2, 'b')]).map((r) => r.text)).toEqual(['a', 'b']);
-    expect(f.take([rec(1, 'a'), rec(2, 'b'), rec(2, 'c'), rec(3, 'd')]).map((r) => [r.seq, r.text])).toEqual([[2, 'c'], [3, 'd']]);
+    expect(f.take([rec(1, 'a'), rec(2, 'b'), rec(2, 'c'), rec(3, 'd')]).map((r) => [r.seq, r.text])).toEqual([
+      [2, 'c'],
+      [3, 'd'],
+    ]);
     expect(f.take([rec(2, 'c'), rec(3, 'd'), rec(3, 'd')]).map((r) => r.text)).toEqual(['d']);
   });
 });

@@ -1,13 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTroubleDropReason, parseDropReasons, TROUBLE_DROP_CAUSES, troubleDropAdvice } from '../../src/knowledge/drop-reasons.js';
+import {
+  isTroubleDropReason,
+  parseDropReasons,
+  TROUBLE_DROP_CAUSES,
+  troubleDropAdvice,
+} from '../../src/knowledge/drop-reasons.js';
 
 const format = readFileSync(new URL('../../fixtures/bpftrace/kfree_skb.format', import.meta.url), 'utf8');
 const SRC = new URL('../../src/', import.meta.url).pathname;
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('drop reasons that mean trouble (one table in src/knowledge/)', () => {

@@ -55,8 +55,17 @@ describe('pstore records', () => {
 describe('the previous boot, source by source', () => {
   it('a panic kept in pstore', async () => {
     const r = await lastBoot({ pstoreDir: efiPstore(), crashDir: nowhere, journal: 'none', bootStartMs: CRASH_TIME_MS + 60_000 });
-    expect(r).toMatchObject({ crashed: true, from: 'pstore', class: 'panic', title: 'kernel panic: ath11k_pci 0000:01:00.0: unrecoverable failure' });
-    expect(r.sources.find((s) => s.kind === 'pstore')).toMatchObject({ found: true, time_ms: CRASH_TIME_MS, note: 'Panic#1, 8 parts (efi)' });
+    expect(r).toMatchObject({
+      crashed: true,
+      from: 'pstore',
+      class: 'panic',
+      title: 'kernel panic: ath11k_pci 0000:01:00.0: unrecoverable failure',
+    });
+    expect(r.sources.find((s) => s.kind === 'pstore')).toMatchObject({
+      found: true,
+      time_ms: CRASH_TIME_MS,
+      note: 'Panic#1, 8 parts (efi)',
+    });
     expect(lastBootText(r)).toMatch(/^last boot: ended in a crash: kernel panic: ath11k_pci/);
   });
 
@@ -65,34 +74,58 @@ describe('the previous boot, source by source', () => {
     mkdirSync(dir);
     copyFileSync(fixture('pstore/qemu-ramoops-sysrq/dmesg-ramoops-0'), join(dir, 'dmesg-ramoops-0'));
     const r = await lastBoot({ pstoreDir: dir, crashDir: nowhere, journal: 'none' });
-    expect(r).toMatchObject({ crashed: true, from: 'pstore', title: 'kernel panic: sysrq triggered crash', function: 'sysrq_handle_crash' });
+    expect(r).toMatchObject({
+      crashed: true,
+      from: 'pstore',
+      title: 'kernel panic: sysrq triggered crash',
+      function: 'sysrq_handle_crash',
+    });
     expect(r.sources[0].note).toBe('Panic#1, 1 part (ramoops)');
   });
 
-  it('a record written days before this boot began is an older boot\'s, not the last boot\'s', async () => {
-    const r = await lastBoot({ pstoreDir: efiPstore(), crashDir: nowhere, journal: 'none', bootStartMs: CRASH_TIME_MS + 3 * 86_400_000 });
+  it("a record written days before this boot began is an older boot's, not the last boot's", async () => {
+    const r = await lastBoot({
+      pstoreDir: efiPstore(),
+      crashDir: nowhere,
+      journal: 'none',
+      bootStartMs: CRASH_TIME_MS + 3 * 86_400_000,
+    });
     expect(r.crashed).toBe(false);
-    expect(r.verdict).toBe("unknown: only an older boot's crash record (pstore: kernel panic: ath11k_pci 0000:01:00.0: unrecoverable failure)");
+    expect(r.verdict).toBe(
+      "unknown: only an older boot's crash record (pstore: kernel panic: ath11k_pci 0000:01:00.0: unrecoverable failure)",
+    );
     expect(r.sources[0]).toMatchObject({ stale: true, crashed: true });
     expect(r.sources[0].note).toMatch(/written 3 days before this boot began/);
   });
 
   it('the newest dump in /var/crash (kdump-tools layout)', async () => {
     const crash = join(root, 'var-crash');
-    for (const [stamp, log] of [['202301010000', 'boot-clean.log'], ['202301222212', 'panic.log']] as const) {
+    for (const [stamp, log] of [
+      ['202301010000', 'boot-clean.log'],
+      ['202301222212', 'panic.log'],
+    ] as const) {
       mkdirSync(join(crash, stamp), { recursive: true });
       writeFileSync(join(crash, stamp, `dmesg.${stamp}`), readFileSync(fixture(`kernel-logs/${log}`)));
       const t = Date.UTC(Number(stamp.slice(0, 4)), Number(stamp.slice(4, 6)) - 1, Number(stamp.slice(6, 8))) / 1000;
       utimesSync(join(crash, stamp, `dmesg.${stamp}`), t, t);
     }
     const r = await lastBoot({ pstoreDir: nowhere, crashDir: crash, journal: 'none', bootStartMs: Date.UTC(2023, 0, 22, 12) });
-    expect(r).toMatchObject({ crashed: true, from: 'crash-dir', title: 'kernel panic: sysrq triggered crash', function: 'sysrq_handle_crash' });
+    expect(r).toMatchObject({
+      crashed: true,
+      from: 'crash-dir',
+      title: 'kernel panic: sysrq triggered crash',
+      function: 'sysrq_handle_crash',
+    });
     expect(r.sources.find((s) => s.kind === 'crash-dir')?.origin).toMatch(/202301222212\/dmesg\.202301222212$/);
   });
 
   it('a saved previous-boot journal that holds the crash', async () => {
     // Kernel lines in journalctl's short (syslog) form, from a real report (crash-corpus SOURCES.md).
-    const r = await lastBoot({ pstoreDir: nowhere, crashDir: nowhere, journal: { file: fixture('crash-corpus/crash/linux-media-oops-request-firmware-syslog-wrapped.log') } });
+    const r = await lastBoot({
+      pstoreDir: nowhere,
+      crashDir: nowhere,
+      journal: { file: fixture('crash-corpus/crash/linux-media-oops-request-firmware-syslog-wrapped.log') },
+    });
     expect(r.crashed).toBe(true);
     expect(r.from).toBe('journal');
     expect(r.title).toBe('Oops in _request_firmware');
@@ -113,7 +146,7 @@ describe('the previous boot, source by source', () => {
 });
 
 describe('journalctl on this host', () => {
-  it('gives the previous boot\'s kernel lines, or says in its own words why it cannot', async () => {
+  it("gives the previous boot's kernel lines, or says in its own words why it cannot", async () => {
     const j = await readPreviousBootJournal({ timeout_ms: 10_000 });
     expect(j.origin).toBe('journalctl -k -b -1');
     if (j.text === null) expect(j.error).toMatch(/journal|boot|not found/i);
@@ -121,18 +154,25 @@ describe('journalctl on this host', () => {
   });
 });
 
-describe('the monitor\'s line about it', () => {
+describe("the monitor's line about it", () => {
   it('a warning diagnostic that the header shows and the quiet summary lists', async () => {
-    const diags = await lastBootDiags({ pstoreDir: efiPstore(), crashDir: nowhere, journal: 'none', bootStartMs: CRASH_TIME_MS + 60_000 }, 1000);
+    const diags = await lastBootDiags(
+      { pstoreDir: efiPstore(), crashDir: nowhere, journal: 'none', bootStartMs: CRASH_TIME_MS + 60_000 },
+      1000,
+    );
     expect(diags).toHaveLength(1);
     expect(diags[0]).toMatchObject({ type: 'source.diag', source: 'last-boot', level: 'warning' });
     const store = createStore(undefined, 1000);
     store.dispatch(diags[0]);
     const text = summaryText(store.state, { histograms: false });
     expect(text).toContain('warning: last boot ended in a crash: kernel panic: ath11k_pci 0000:01:00.0: unrecoverable failure');
-    expect(lastBootAlerts({ diags: store.state.diags.toArray() } as never)).toEqual(['last boot ended in a crash: kernel panic: ath11k_pci 0000:01:00.0: unrecoverable failure']);
+    expect(lastBootAlerts({ diags: store.state.diags.toArray() } as never)).toEqual([
+      'last boot ended in a crash: kernel panic: ath11k_pci 0000:01:00.0: unrecoverable failure',
+    ]);
   });
   it('nothing when the last boot did not crash', async () => {
-    expect(await lastBootDiags({ pstoreDir: nowhere, crashDir: nowhere, journal: { file: fixture('kernel-logs/boot-clean.log') } })).toEqual([]);
+    expect(
+      await lastBootDiags({ pstoreDir: nowhere, crashDir: nowhere, journal: { file: fixture('kernel-logs/boot-clean.log') } }),
+    ).toEqual([]);
   });
 });

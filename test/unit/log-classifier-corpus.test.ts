@@ -36,13 +36,21 @@ export interface HeldoutCase {
 }
 export function readHeldout(): HeldoutCase[] {
   const out: HeldoutCase[] = [];
-  for (const file of readdirSync(heldoutRoot).filter((f) => f.endsWith('.log')).sort()) {
+  for (const file of readdirSync(heldoutRoot)
+    .filter((f) => f.endsWith('.log'))
+    .sort()) {
     const text = readFileSync(new URL(file, heldoutRoot), 'utf8');
     const blank = text.indexOf('\n\n');
     const head = text.slice(0, blank);
     const field = (k: string) => new RegExp(`^${k}: (.*)$`, 'm').exec(head)?.[1];
     const fn = field('FUNCTION');
-    out.push({ file, source: field('SOURCE') ?? '', title: field('TITLE') ?? '', function: fn === undefined || fn === '-' ? null : fn, log: text.slice(blank + 2) });
+    out.push({
+      file,
+      source: field('SOURCE') ?? '',
+      title: field('TITLE') ?? '',
+      function: fn === undefined || fn === '-' ? null : fn,
+      log: text.slice(blank + 2),
+    });
   }
   return out;
 }
@@ -62,18 +70,38 @@ export function normTitle(t: string): string {
  * (pkg/report title templates), so this table is the fixed bridge between their names and ours.
  */
 export const TITLE_CLASS: ReadonlyArray<[RegExp, string]> = [
-  [/^KASAN:/, 'kasan'], [/^KMSAN:/, 'kmsan'], [/^KCSAN:/, 'kcsan'], [/^KFENCE:/, 'kfence'], [/^UBSAN:/, 'ubsan'],
-  [/^BUG: soft lockup/, 'soft_lockup'], [/hard lockup|hard LOCKUP/, 'hard_lockup'], [/^INFO: rcu detected stall/, 'rcu_stall'],
-  [/^INFO: task (?:hung|can't die)/, 'hung_task'], [/^BUG: workqueue lockup/, 'workqueue_lockup'],
+  [/^KASAN:/, 'kasan'],
+  [/^KMSAN:/, 'kmsan'],
+  [/^KCSAN:/, 'kcsan'],
+  [/^KFENCE:/, 'kfence'],
+  [/^UBSAN:/, 'ubsan'],
+  [/^BUG: soft lockup/, 'soft_lockup'],
+  [/hard lockup|hard LOCKUP/, 'hard_lockup'],
+  [/^INFO: rcu detected stall/, 'rcu_stall'],
+  [/^INFO: task (?:hung|can't die)/, 'hung_task'],
+  [/^BUG: workqueue lockup/, 'workqueue_lockup'],
   [/^(?:general protection fault|stack segment fault)/, 'gpf'],
-  [/unable to handle kernel NULL pointer dereference/, 'null_deref'], [/unable to handle kernel(?: paging request|$)/, 'paging_request'],
-  [/^(?:possible deadlock|inconsistent lock state|(?:WARNING: )?suspicious RCU usage|(?:WARNING|BUG): (?:bad unlock balance|held lock freed|lock held when returning|still has locks held)|INFO: trying to register non-static key|BUG: spinlock|BUG: rwlock|BUG: MAX_LOCK|BUG: looking up invalid subclass)/, 'lockdep'],
+  [/unable to handle kernel NULL pointer dereference/, 'null_deref'],
+  [/unable to handle kernel(?: paging request|$)/, 'paging_request'],
+  [
+    /^(?:possible deadlock|inconsistent lock state|(?:WARNING: )?suspicious RCU usage|(?:WARNING|BUG): (?:bad unlock balance|held lock freed|lock held when returning|still has locks held)|INFO: trying to register non-static key|BUG: spinlock|BUG: rwlock|BUG: MAX_LOCK|BUG: looking up invalid subclass)/,
+    'lockdep',
+  ],
   [/^BUG: (?:sleeping function called|scheduling while atomic|using (?:smp_processor_id|__this_cpu))/, 'atomic_sleep'],
-  [/^(?:memory leak|unreferenced object)/, 'memory_leak'], [/^OOM kill/, 'oom_kill'],
-  [/^(?:kernel panic: stack is corrupted|kernel panic: corrupted stack end|kernel stack overflow|BUG: stack guard page)/, 'stack_corruption'],
-  [/^PANIC: double fault/, 'double_fault'], [/^divide error/, 'divide_error'], [/^invalid opcode/, 'invalid_opcode'],
-  [/^(?:kernel BUG|BUG: corrupted list|BUG: bad usercopy)/, 'kernel_bug'], [/^kernel panic:/, 'panic'],
-  [/^WARNING/, 'warning'], [/^unregister_netdevice/, 'netdev_refcount'], [/^machine check|^hardware error/, 'mce'],
+  [/^(?:memory leak|unreferenced object)/, 'memory_leak'],
+  [/^OOM kill/, 'oom_kill'],
+  [
+    /^(?:kernel panic: stack is corrupted|kernel panic: corrupted stack end|kernel stack overflow|BUG: stack guard page)/,
+    'stack_corruption',
+  ],
+  [/^PANIC: double fault/, 'double_fault'],
+  [/^divide error/, 'divide_error'],
+  [/^invalid opcode/, 'invalid_opcode'],
+  [/^(?:kernel BUG|BUG: corrupted list|BUG: bad usercopy)/, 'kernel_bug'],
+  [/^kernel panic:/, 'panic'],
+  [/^WARNING/, 'warning'],
+  [/^unregister_netdevice/, 'netdev_refcount'],
+  [/^machine check|^hardware error/, 'mce'],
 ];
 
 export function classOfTitle(title: string): string {
@@ -92,7 +120,6 @@ export function functionOfTitle(title: string): string | null {
   for (const m of t.matchAll(/ in ([A-Za-z_$][\w$]*)(?=$| )/g)) fn = m[1];
   return fn === 'corrupted' ? null : fn;
 }
-
 
 interface Score {
   crashFiles: number;
@@ -118,7 +145,17 @@ function analysis(file: string): LogAnalysis {
 }
 
 function score(set: 'dev' | 'heldout' | 'all'): Score {
-  const s: Score = { crashFiles: 0, detected: 0, classRight: 0, funcCases: 0, funcRight: 0, titleRight: 0, healthyFiles: 0, falseCrash: 0, misses: [] };
+  const s: Score = {
+    crashFiles: 0,
+    detected: 0,
+    classRight: 0,
+    funcCases: 0,
+    funcRight: 0,
+    titleRight: 0,
+    healthyFiles: 0,
+    falseCrash: 0,
+    misses: [],
+  };
   for (const [file, e] of Object.entries(manifest)) {
     if (set !== 'all' && e.set !== set) continue;
     const a = analysis(file);
@@ -155,7 +192,17 @@ function score(set: 'dev' | 'heldout' | 'all'): Score {
 }
 
 function scoreHeldout(): Score {
-  const s: Score = { crashFiles: 0, detected: 0, classRight: 0, funcCases: 0, funcRight: 0, titleRight: 0, healthyFiles: 0, falseCrash: 0, misses: [] };
+  const s: Score = {
+    crashFiles: 0,
+    detected: 0,
+    classRight: 0,
+    funcCases: 0,
+    funcRight: 0,
+    titleRight: 0,
+    healthyFiles: 0,
+    falseCrash: 0,
+    misses: [],
+  };
   for (const c of readHeldout()) {
     const a = analyzeLog(c.log);
     s.crashFiles++;

@@ -18,7 +18,18 @@ describe('plumbing groups', () => {
     });
   }
   it('keeps the functions real reports blame', () => {
-    for (const f of ['tcp_fastopen_reset_cipher', 'ext4_fileattr_get', 'bpf_check', 'vgic_mmio_write_invlpi', 'ipgre_header', 'cpc_write', 'blk_rq_map_sg', 'sysrq_handle_crash', 'lkdtm_WARNING', 'tomoyo_write_control']) {
+    for (const f of [
+      'tcp_fastopen_reset_cipher',
+      'ext4_fileattr_get',
+      'bpf_check',
+      'vgic_mmio_write_invlpi',
+      'ipgre_header',
+      'cpc_write',
+      'blk_rq_map_sg',
+      'sysrq_handle_crash',
+      'lkdtm_WARNING',
+      'tomoyo_write_control',
+    ]) {
       expect(isSkippedFrame(f), f).toBe(false);
     }
   });
@@ -82,7 +93,7 @@ describe('report kinds name the caller, not the helper', () => {
   });
 });
 
-describe('titles in the kernel\'s and syzkaller\'s words', () => {
+describe("titles in the kernel's and syzkaller's words", () => {
   it('old kernels\' "INFO: suspicious RCU usage" keeps INFO', () => {
     expect(analyzeLog(corpus('syzkaller/34.log')).title).toMatch(/^INFO: suspicious RCU usage in /);
   });
@@ -96,7 +107,11 @@ describe('titles in the kernel\'s and syzkaller\'s words', () => {
     expect(whole.reports).toHaveLength(1);
     expect(whole.title).toBe('BUG: Objects remaining in test_module_slab on __kmem_cache_shutdown()');
     const fragment = analyzeLog(text.split('\n').slice(29).join('\n'));
-    expect(fragment).toMatchObject({ crashed: true, title: 'INFO: Allocated in test_version_show', function: 'test_version_show' });
+    expect(fragment).toMatchObject({
+      crashed: true,
+      title: 'INFO: Allocated in test_version_show',
+      function: 'test_version_show',
+    });
     expect(fragment.reports[0].corrupted).toBe(true);
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { analyzeLog, CRASH_FORMATS, BENIGN_LINES, IO_ERROR_RULES, FS_ERROR_RULES, HW_WARNING_RULES, SKIP_FRAMES, decodeLine } from '../../src/knowledge/log-classifier/index.js';
+import {
+  analyzeLog,
+  CRASH_FORMATS,
+  BENIGN_LINES,
+  IO_ERROR_RULES,
+  FS_ERROR_RULES,
+  HW_WARNING_RULES,
+  SKIP_FRAMES,
+  decodeLine,
+} from '../../src/knowledge/log-classifier/index.js';
 import { LogStream } from '../../src/sources/kmsg/log-stream.js';
 import { matchHeader } from '../../src/knowledge/log-classifier/classifier.js';
 import { lineEventKind, lineSeverity } from '../../src/knowledge/log-classifier/line-rules.js';
@@ -30,7 +39,11 @@ describe('known-benign lines', () => {
 });
 
 describe('single-line event rules', () => {
-  for (const [kind, rows] of [['io_error', IO_ERROR_RULES], ['fs_error', FS_ERROR_RULES], ['mce', HW_WARNING_RULES]] as const) {
+  for (const [kind, rows] of [
+    ['io_error', IO_ERROR_RULES],
+    ['fs_error', FS_ERROR_RULES],
+    ['mce', HW_WARNING_RULES],
+  ] as const) {
     for (const r of rows) {
       it(`${kind} row ${r.id}`, () => {
         const k = lineEventKind(r.example);
@@ -50,7 +63,8 @@ describe('frame skip table', () => {
     });
   }
   it('keeps ordinary kernel functions', () => {
-    for (const f of ['lkdtm_WARNING', 'ext4_find_entry', 'tcp_sendmsg', 'sysrq_handle_crash', 'nbd_add_socket', 'shutdown_task']) expect(isSkippedFrame(f)).toBe(false);
+    for (const f of ['lkdtm_WARNING', 'ext4_find_entry', 'tcp_sendmsg', 'sysrq_handle_crash', 'nbd_add_socket', 'shutdown_task'])
+      expect(isSkippedFrame(f)).toBe(false);
   });
 });
 
@@ -111,14 +125,36 @@ describe('input forms', () => {
 
 describe('robustness', () => {
   it('analyzeLog never throws, and its output is well formed, on random input', () => {
-    const pieces = ['BUG: ', 'WARNING: ', 'Kernel panic - not syncing: ', 'Call Trace:', ' foo+0x1/0x2', 'RIP: 0010:', '\n', '\r\n', '[  1.0] ', '<3>', '6,1,2,-;', '\x1b[31m', '---[ end trace ]---', 'INFO: task a:1 blocked for more than 1 seconds.', '\\x0a', ' ', 'é', '\u0000'];
+    const pieces = [
+      'BUG: ',
+      'WARNING: ',
+      'Kernel panic - not syncing: ',
+      'Call Trace:',
+      ' foo+0x1/0x2',
+      'RIP: 0010:',
+      '\n',
+      '\r\n',
+      '[  1.0] ',
+      '<3>',
+      '6,1,2,-;',
+      '\x1b[31m',
+      '---[ end trace ]---',
+      'INFO: task a:1 blocked for more than 1 seconds.',
+      '\\x0a',
+      ' ',
+      'é',
+      '\u0000',
+    ];
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string(), fc.string({ unit: 'binary' })), { maxLength: 60 }), (parts) => {
-        const a = analyzeLog(parts.join(''));
-        expect(a.crashed).toBe(a.reports.length > 0);
-        for (const r of a.reports) expect(r.end_line).toBeGreaterThanOrEqual(r.start_line);
-        expect(() => JSON.stringify(a)).not.toThrow();
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string(), fc.string({ unit: 'binary' })), { maxLength: 60 }),
+        (parts) => {
+          const a = analyzeLog(parts.join(''));
+          expect(a.crashed).toBe(a.reports.length > 0);
+          for (const r of a.reports) expect(r.end_line).toBeGreaterThanOrEqual(r.start_line);
+          expect(() => JSON.stringify(a)).not.toThrow();
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -79,7 +79,13 @@ describe('analyzeLog on real console logs', () => {
   });
 
   it('ignores user-space lines that only look like reports', () => {
-    const a = analyzeLog(['WARNING: /etc/ssh/moduli does not exist, using fixed modulus', 'BUG: start networkManagement', 'Speculative Return Stack Overflow: WARNING: See https://kernel.org/doc/html/latest/admin-guide/hw-vuln/srso.html for mitigation options.'].join('\n'));
+    const a = analyzeLog(
+      [
+        'WARNING: /etc/ssh/moduli does not exist, using fixed modulus',
+        'BUG: start networkManagement',
+        'Speculative Return Stack Overflow: WARNING: See https://kernel.org/doc/html/latest/admin-guide/hw-vuln/srso.html for mitigation options.',
+      ].join('\n'),
+    );
     expect(a.crashed).toBe(false);
   });
 
@@ -105,7 +111,15 @@ describe('analyzeLog on real console logs', () => {
     for (const f of forms) {
       const a = analyzeLog(f);
       expect(a.reports).toHaveLength(1);
-      expect(a.reports[0]).toMatchObject({ class: 'soft_lockup', title: 'BUG: soft lockup in lockmod_write', function: 'lockmod_write', cpu: 1, pid: 4242, comm: 'stress-ng', tainted: 'GL' });
+      expect(a.reports[0]).toMatchObject({
+        class: 'soft_lockup',
+        title: 'BUG: soft lockup in lockmod_write',
+        function: 'lockmod_write',
+        cpu: 1,
+        pid: 4242,
+        comm: 'stress-ng',
+        tainted: 'GL',
+      });
       expect(a.errors.some((e) => e.text.includes('I/O error, dev sdb'))).toBe(true);
     }
   });
@@ -123,7 +137,14 @@ describe('LogStream', () => {
     expect(events.map((e) => [e.subsystem, e.severity, e.title, e.fields?.function, e.pid, e.comm])).toEqual([
       ['warning', 'warning', 'WARNING in lkdtm_WARNING', 'lkdtm_WARNING', 45, 'sh'],
       ['oops', 'critical', 'kernel BUG in lkdtm_BUG', 'lkdtm_BUG', 46, 'sh'],
-      ['oops', 'critical', 'BUG: unable to handle kernel NULL pointer dereference in lkdtm_EXCEPTION', 'lkdtm_EXCEPTION', 47, 'sh'],
+      [
+        'oops',
+        'critical',
+        'BUG: unable to handle kernel NULL pointer dereference in lkdtm_EXCEPTION',
+        'lkdtm_EXCEPTION',
+        47,
+        'sh',
+      ],
     ]);
     for (const e of events) expect(e).toMatchObject({ type: 'kernel.event', source: 'log' });
   });
@@ -154,7 +175,12 @@ describe('LogStream', () => {
     ev.push(...s.flush(5000));
     expect(ev.map((e) => e.subsystem).sort()).toEqual(['fs_error', 'hung_task', 'io_error']);
     const hung = ev.find((e) => e.subsystem === 'hung_task')!;
-    expect(hung).toMatchObject({ severity: 'critical', title: 'INFO: task hung in jbd2_journal_commit_transaction', pid: 312, comm: 'jbd2/sda1-8' });
+    expect(hung).toMatchObject({
+      severity: 'critical',
+      title: 'INFO: task hung in jbd2_journal_commit_transaction',
+      pid: 312,
+      comm: 'jbd2/sda1-8',
+    });
     expect(ev.find((e) => e.subsystem === 'fs_error')).toMatchObject({ severity: 'warning', title: 'filesystem error on sda1' });
   });
 
@@ -175,23 +201,44 @@ describe('reports whose header line was lost', () => {
     const a = analyzeLog(corpus('crash/linux-media-oops-request-firmware-syslog-wrapped.log'));
     expect(a.crashed).toBe(true);
     expect(a.reports).toHaveLength(1);
-    expect(a.reports[0]).toMatchObject({ class: 'oops', function: '_request_firmware', corrupted: true, title: 'Oops in _request_firmware' });
+    expect(a.reports[0]).toMatchObject({
+      class: 'oops',
+      function: '_request_firmware',
+      corrupted: true,
+      title: 'Oops in _request_firmware',
+    });
     // The span starts at the EIP line (the wrapped lines before it are not report lines) and ends at the marker.
     expect(a.reports[0].start_line).toBe(16);
     expect(a.reports[0].end_line).toBe(33);
   });
 
   it('needs an instruction-pointer line and a register dump or trace before an orphan end marker', () => {
-    expect(analyzeLog(['some line', 'Call Trace:', ' foo+0x1/0x2', '---[ end trace 0000000000000000 ]---'].join('\n')).crashed).toBe(false);
+    expect(
+      analyzeLog(['some line', 'Call Trace:', ' foo+0x1/0x2', '---[ end trace 0000000000000000 ]---'].join('\n')).crashed,
+    ).toBe(false);
     expect(analyzeLog(['RIP: 0010:foo+0x1/0x2', '---[ end trace 0000000000000000 ]---'].join('\n')).crashed).toBe(false);
     const a = analyzeLog(
-      ['RIP: 0010:foo_bar+0x1/0x2', 'RSP: 0018:ffffc90003017568 EFLAGS: 00010293', 'Call Trace:', ' <TASK>', ' baz+0x1/0x2', ' </TASK>', '---[ end trace 0000000000000000 ]---'].join('\n'),
+      [
+        'RIP: 0010:foo_bar+0x1/0x2',
+        'RSP: 0018:ffffc90003017568 EFLAGS: 00010293',
+        'Call Trace:',
+        ' <TASK>',
+        ' baz+0x1/0x2',
+        ' </TASK>',
+        '---[ end trace 0000000000000000 ]---',
+      ].join('\n'),
     );
     expect(a.reports.map((r) => [r.class, r.function])).toEqual([['oops', 'foo_bar']]);
   });
 
   it('does not report a finished report a second time when its end marker comes late', () => {
-    const lines = ['WARNING: CPU: 0 PID: 1 at a.c:1 foo+0x1/0x2', 'RIP: 0010:foo+0x1/0x2', 'RSP: 0018:ffffc90003017568 EFLAGS: 00010293', 'Call Trace:', ' bar+0x1/0x2'];
+    const lines = [
+      'WARNING: CPU: 0 PID: 1 at a.c:1 foo+0x1/0x2',
+      'RIP: 0010:foo+0x1/0x2',
+      'RSP: 0018:ffffc90003017568 EFLAGS: 00010293',
+      'Call Trace:',
+      ' bar+0x1/0x2',
+    ];
     for (let i = 0; i < 60; i++) lines.push(`unrelated line ${i}`);
     lines.push('---[ end trace 0000000000000000 ]---');
     expect(analyzeLog(lines.join('\n')).reports).toHaveLength(1);

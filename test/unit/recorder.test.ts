@@ -16,7 +16,9 @@ const header = { kerntop_recording: 1, host: 'h', kernel_release: 'r', start_ms:
 
 describe('recorder', () => {
   it('a path that cannot be written fails when opened, naming the cause', () => {
-    expect(() => new Recorder(join(dir, 'missing', 'r.jsonl'), header)).toThrow(`cannot write the recording ${join(dir, 'missing', 'r.jsonl')}: the directory ${join(dir, 'missing')} does not exist`);
+    expect(() => new Recorder(join(dir, 'missing', 'r.jsonl'), header)).toThrow(
+      `cannot write the recording ${join(dir, 'missing', 'r.jsonl')}: the directory ${join(dir, 'missing')} does not exist`,
+    );
     expect(() => new Recorder(dir, header)).toThrow(/is a directory: give a file name/);
     expect(() => new Recorder('/dev/full', header)).toThrow(/no space left on the device/);
   });
@@ -29,12 +31,23 @@ describe('recorder', () => {
     r.write({ type: 'kmsg.lost', ts_ms: 3, lost: 1 });
     await r.close();
     expect(r.error).toBe(null);
-    expect(readFileSync(path, 'utf8').split('\n')).toEqual([JSON.stringify(header), '{"type":"clock","ts_ms":2}', '{"type":"kmsg.lost","ts_ms":3,"lost":1}', '']);
+    expect(readFileSync(path, 'utf8').split('\n')).toEqual([
+      JSON.stringify(header),
+      '{"type":"clock","ts_ms":2}',
+      '{"type":"kmsg.lost","ts_ms":3,"lost":1}',
+      '',
+    ]);
   });
 
   it('a recording that stopped is an alert in the header', () => {
     const store = createStore();
-    store.dispatch({ type: 'source.diag', ts_ms: 1, source: RECORDER_SOURCE, level: 'error', message: 'cannot write the recording /x: no space left on the device' });
+    store.dispatch({
+      type: 'source.diag',
+      ts_ms: 1,
+      source: RECORDER_SOURCE,
+      level: 'error',
+      message: 'cannot write the recording /x: no space left on the device',
+    });
     expect(alertsOf(takeSnapshot(store.state))).toContain('cannot write the recording /x: no space left on the device');
   });
 });

@@ -21,9 +21,18 @@ describe('probe states in the status', () => {
   });
 
   it('STALLED is not OK: WARNING with a finding naming the reason, shown in the summary', () => {
-    const s = withProbes({ sched: { state: 'STALLED', reason: 'no tick from bpftrace (pid 7) for 2.6 s: it is stopped' }, oom: { state: 'ATTACHED' } });
+    const s = withProbes({
+      sched: { state: 'STALLED', reason: 'no tick from bpftrace (pid 7) for 2.6 s: it is stopped' },
+      oom: { state: 'ATTACHED' },
+    });
     expect(selectOverallStatus(s)).toBe('WARNING');
-    expect(selectFindings(s)).toContainEqual(expect.objectContaining({ subsystem: 'sched', status: 'WARNING', message: 'probe sched stalled: no tick from bpftrace (pid 7) for 2.6 s: it is stopped' }));
+    expect(selectFindings(s)).toContainEqual(
+      expect.objectContaining({
+        subsystem: 'sched',
+        status: 'WARNING',
+        message: 'probe sched stalled: no tick from bpftrace (pid 7) for 2.6 s: it is stopped',
+      }),
+    );
     expect(summaryText(s, { histograms: false })).toMatch(/sched\s+STALLED/);
   });
 
@@ -31,7 +40,9 @@ describe('probe states in the status', () => {
     const why = 'bpftrace is not installed: install it';
     const s = withProbes(Object.fromEntries(PROBE_FAMILIES.map((f) => [f, { state: 'SKIPPED', reason: why }])));
     expect(selectOverallStatus(s)).toBe('WARNING');
-    expect(selectFindings(s)).toContainEqual(expect.objectContaining({ subsystem: 'probes', message: `no probe family could run: ${why}` }));
+    expect(selectFindings(s)).toContainEqual(
+      expect.objectContaining({ subsystem: 'probes', message: `no probe family could run: ${why}` }),
+    );
   });
 
   it('no state at all (a replay without probes): no probe finding', () => {

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, type KerntopEvent } from '../../src/events.js';
 import { readRecording } from '../../src/sources/replay/player.js';
 import { addValue, emptyHist, quantile, slotOf, toBuckets } from '../../src/store/histogram.js';
-import { apply, createState, createStore, selectFindings, selectHistograms, selectOverallStatus, selectSubsystems } from '../../src/store/index.js';
+import {
+  apply,
+  createState,
+  createStore,
+  selectFindings,
+  selectHistograms,
+  selectOverallStatus,
+  selectSubsystems,
+} from '../../src/store/index.js';
 import { Ring } from '../../src/store/ring.js';
 
 const SESSION = new URL('../../fixtures/sessions/busy-host.jsonl', import.meta.url).pathname;
@@ -34,13 +42,28 @@ describe('ring', () => {
 
 describe('reducer and rules', () => {
   const t0 = 1_700_000_000_000;
-  const tick = (family: 'sched' | 'faults', i: number, count: number, extra: object = {}): KerntopEvent => ({ type: 'probe.tick', ts_ms: t0 + i * 1000, family, interval_ms: 1000, count, ...extra });
+  const tick = (family: 'sched' | 'faults', i: number, count: number, extra: object = {}): KerntopEvent => ({
+    type: 'probe.tick',
+    ts_ms: t0 + i * 1000,
+    family,
+    interval_ms: 1000,
+    count,
+    ...extra,
+  });
 
   it('counts ticks into events, rates and histograms', () => {
     const s = createState(DEFAULT_THRESHOLDS, t0);
     for (let i = 1; i <= 12; i++) apply(s, tick('sched', i, 100, { hist_us: [{ min: 8, max: 15, count: 100 }], max_us: 14 }));
     const [row] = selectSubsystems(s);
-    expect(row).toMatchObject({ name: 'sched', events: 1200, worst_us: 14, p99_us: 14, status: 'OK', rate_1s: 100, rate_10s: 90 });
+    expect(row).toMatchObject({
+      name: 'sched',
+      events: 1200,
+      worst_us: 14,
+      p99_us: 14,
+      status: 'OK',
+      rate_1s: 100,
+      rate_10s: 90,
+    });
     expect(selectOverallStatus(s)).toBe('OK');
   });
 
@@ -55,7 +78,16 @@ describe('reducer and rules', () => {
 
   it('makes every OOM kill critical and counts it once', () => {
     const store = createStore(DEFAULT_THRESHOLDS, t0);
-    store.dispatch({ type: 'kernel.event', ts_ms: t0 + 10, source: 'oom', subsystem: 'oom', severity: 'critical', title: 'OOM kill: x[1]', pid: 1, comm: 'x' });
+    store.dispatch({
+      type: 'kernel.event',
+      ts_ms: t0 + 10,
+      source: 'oom',
+      subsystem: 'oom',
+      severity: 'critical',
+      title: 'OOM kill: x[1]',
+      pid: 1,
+      comm: 'x',
+    });
     const row = selectSubsystems(store.state).find((r) => r.name === 'oom');
     expect(row).toMatchObject({ events: 1, alerts: 1, status: 'CRITICAL' });
   });
@@ -63,13 +95,29 @@ describe('reducer and rules', () => {
   it('does not count an event twice when its tick already did', () => {
     const s = createState(DEFAULT_THRESHOLDS, t0);
     apply(s, tick('sched', 1, 10));
-    apply(s, { type: 'kernel.event', ts_ms: t0 + 1000, source: 'sched', subsystem: 'sched', severity: 'warning', title: 'x', value_us: 5000, in_tick: true });
+    apply(s, {
+      type: 'kernel.event',
+      ts_ms: t0 + 1000,
+      source: 'sched',
+      subsystem: 'sched',
+      severity: 'warning',
+      title: 'x',
+      value_us: 5000,
+      in_tick: true,
+    });
     expect(selectSubsystems(s)[0]).toMatchObject({ events: 10, alerts: 1, worst_us: 5000 });
   });
 
   it('judges subsystems without a rule by the worst severity of their events', () => {
     const s = createState(DEFAULT_THRESHOLDS, t0);
-    apply(s, { type: 'kernel.event', ts_ms: t0, source: 'log', subsystem: 'soft_lockup', severity: 'critical', title: 'BUG: soft lockup in f' });
+    apply(s, {
+      type: 'kernel.event',
+      ts_ms: t0,
+      source: 'log',
+      subsystem: 'soft_lockup',
+      severity: 'critical',
+      title: 'BUG: soft lockup in f',
+    });
     expect(selectSubsystems(s)[0]).toMatchObject({ name: 'soft_lockup', status: 'CRITICAL' });
   });
 

@@ -45,7 +45,20 @@ describe('replay and the quiet summary', () => {
     const t0 = 1_700_000_000_000;
     const path = join(dir, 'paced.jsonl');
     const evs: KerntopEvent[] = [0, 400, 800].map((d) => ({ type: 'clock', ts_ms: t0 + d }));
-    writeFileSync(path, [JSON.stringify({ kerntop_recording: 1, host: 'h', kernel_release: 'r', start_ms: t0, start: '', thresholds: { sched_warn_us: 1, bio_warn_us: 1, vfs_warn_us: 1, major_faults_warn_per_s: 1 } }), ...evs.map((e) => JSON.stringify(e))].join('\n'));
+    writeFileSync(
+      path,
+      [
+        JSON.stringify({
+          kerntop_recording: 1,
+          host: 'h',
+          kernel_release: 'r',
+          start_ms: t0,
+          start: '',
+          thresholds: { sched_warn_us: 1, bio_warn_us: 1, vfs_warn_us: 1, major_faults_warn_per_s: 1 },
+        }),
+        ...evs.map((e) => JSON.stringify(e)),
+      ].join('\n'),
+    );
     const started = Date.now();
     const src = new ReplaySource(path, { speed: 4 });
     await src.start(() => undefined);
@@ -57,7 +70,14 @@ describe('replay and the quiet summary', () => {
 
   it('records what it is given and reads it back; bad lines are counted, not fatal', async () => {
     const path = join(dir, 'rec.jsonl');
-    const r = new Recorder(path, { kerntop_recording: 1, host: 'h', kernel_release: 'r', start_ms: 1, start: '', thresholds: { sched_warn_us: 1, bio_warn_us: 1, vfs_warn_us: 1, major_faults_warn_per_s: 1 } });
+    const r = new Recorder(path, {
+      kerntop_recording: 1,
+      host: 'h',
+      kernel_release: 'r',
+      start_ms: 1,
+      start: '',
+      thresholds: { sched_warn_us: 1, bio_warn_us: 1, vfs_warn_us: 1, major_faults_warn_per_s: 1 },
+    });
     r.write({ type: 'kmsg.lost', ts_ms: 2, lost: 3 });
     await r.close();
     writeFileSync(path, `${readFileSync(path, 'utf8')}{not json\n{"type":"nope","ts_ms":1}\n`);
@@ -73,13 +93,23 @@ describe('replay and the quiet summary', () => {
     const lines = readFileSync(SESSION, 'utf8').split('\n');
     const path = join(dir, 'malformed.jsonl');
     // A kmsg.record without its record, and a probe.tick whose count is text.
-    writeFileSync(path, [...lines.slice(0, 5), '{"type":"kmsg.record","ts_ms":1795548827999}', '{"type":"probe.tick","ts_ms":1795548828000,"family":"sched","interval_ms":1000,"count":"x"}', ...lines.slice(5)].join('\n'));
+    writeFileSync(
+      path,
+      [
+        ...lines.slice(0, 5),
+        '{"type":"kmsg.record","ts_ms":1795548827999}',
+        '{"type":"probe.tick","ts_ms":1795548828000,"family":"sched","interval_ms":1000,"count":"x"}',
+        ...lines.slice(5),
+      ].join('\n'),
+    );
     const full = (await replayAll(SESSION)).store.state;
     const { store } = await replayAll(path);
     const j = summaryJson(store.state, { histograms: false });
     expect(j.parse_errors).toEqual({ replay: 2 });
     expect(j.diagnostics.find((d) => d.source === 'replay')?.message).toMatch(/recording line 6 skipped: kmsg\.record: /);
-    expect(j.subsystems.find((s) => s.name === 'sched')?.events).toBe(summaryJson(full, { histograms: false }).subsystems.find((s) => s.name === 'sched')?.events);
+    expect(j.subsystems.find((s) => s.name === 'sched')?.events).toBe(
+      summaryJson(full, { histograms: false }).subsystems.find((s) => s.name === 'sched')?.events,
+    );
     expect(j.status).toBe('CRITICAL');
     expect(summaryText(store.state, { histograms: false })).toMatch(/unparsed lines skipped: replay 2/);
   });
@@ -103,10 +133,14 @@ describe('replay and the quiet summary', () => {
   it('a file that is not a recording says so, naming the fix', async () => {
     const garbage = join(dir, 'garbage.bin');
     writeFileSync(garbage, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 37) % 256)));
-    await expect(new ReplaySource(garbage, { speed: 0 }).start(() => undefined)).rejects.toThrow(/is not a kerntop recording .*kerntop --record FILE/);
+    await expect(new ReplaySource(garbage, { speed: 0 }).start(() => undefined)).rejects.toThrow(
+      /is not a kerntop recording .*kerntop --record FILE/,
+    );
     const empty = join(dir, 'empty.jsonl');
     writeFileSync(empty, '');
-    await expect(new ReplaySource(empty, { speed: 0 }).start(() => undefined)).rejects.toThrow(/is empty: not a kerntop recording/);
+    await expect(new ReplaySource(empty, { speed: 0 }).start(() => undefined)).rejects.toThrow(
+      /is empty: not a kerntop recording/,
+    );
     await expect(new ReplaySource(dir, { speed: 0 }).start(() => undefined)).rejects.toThrow(/is a directory/);
   });
 });

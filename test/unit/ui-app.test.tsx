@@ -69,7 +69,8 @@ describe('layout at 60, 100 and 160 columns', () => {
     expectFits(r, 160, 45);
     expect(titles(f).sort()).toEqual(['Events', 'Kernel log', 'Latency', 'Probes', 'Subsystems']);
     expect(r.lines().filter((l) => l.includes('│')).length).toBeGreaterThan(30);
-    for (const h of ['SUBSYSTEM', 'EVENTS', 'RATE/s', 'ALERTS', 'P50', 'P99', 'WORST', 'PEAK/s', 'STATUS']) expect(f).toContain(h);
+    for (const h of ['SUBSYSTEM', 'EVENTS', 'RATE/s', 'ALERTS', 'P50', 'P99', 'WORST', 'PEAK/s', 'STATUS'])
+      expect(f).toContain(h);
     // The recorded OOM kill makes the host CRITICAL; its row says so.
     expect(r.lines()[0]).toMatch(/^kerntop\s+vm\s+6\.18\.44-fc-v657.*CRITICAL/);
     expect(f).toMatch(/oom\s+1\s.*CRITICAL/);
@@ -209,10 +210,21 @@ describe('keys', () => {
     await r.press(KEYS.pageUp);
     const scrolled = await r.waitFor((f) => f.includes('scrolled'));
     expect(scrolled).not.toEqual(before);
-    const visible = (f: string) => f.split('\n').filter((l) => l.includes('run-queue latency')).join('\n');
+    const visible = (f: string) =>
+      f
+        .split('\n')
+        .filter((l) => l.includes('run-queue latency'))
+        .join('\n');
     const shown = visible(scrolled);
     const last = recorded.events.at(-1)!.ts_ms;
-    store.dispatch({ type: 'kernel.event', ts_ms: last + 1, source: 'sched', subsystem: 'sched', severity: 'warning', title: 'run-queue latency 9999 us: newcomer[1]' });
+    store.dispatch({
+      type: 'kernel.event',
+      ts_ms: last + 1,
+      source: 'sched',
+      subsystem: 'sched',
+      severity: 'warning',
+      title: 'run-queue latency 9999 us: newcomer[1]',
+    });
     await new Promise((res) => setTimeout(res, 80));
     expect(visible(r.frame())).toEqual(shown);
     await r.press(KEYS.end);
@@ -233,10 +245,13 @@ describe('keys', () => {
   it('the histogram marks p50 and p99 and scales bars to the width', async () => {
     const r = renderApp(loadedStore(), 160, 45);
     const f = await r.waitFor((f) => f.includes('p99'));
-    const rows = f.split('\n').map((l) => l.split('│')[0]).filter((l) => /^\s*(\[|0 )/.test(l));
+    const rows = f
+      .split('\n')
+      .map((l) => l.split('│')[0])
+      .filter((l) => /^\s*(\[|0 )/.test(l));
     expect(rows.some((l) => l.includes('◀p50'))).toBe(true);
     expect(rows.some((l) => l.includes('◀p99'))).toBe(true);
-    const longest = Math.max(...rows.map((l) => (l.match(/█+/)?.[0].length ?? 0)));
+    const longest = Math.max(...rows.map((l) => l.match(/█+/)?.[0].length ?? 0));
     expect(longest).toBeGreaterThan(30);
     for (const l of rows) expect(stringWidth(l)).toBeLessThanOrEqual(72);
   });
@@ -248,7 +263,15 @@ describe('keys', () => {
     await r.press('p');
     await r.waitFor((f) => f.includes('PAUSED'));
     const last = recorded.events.at(-1)!.ts_ms;
-    for (let i = 0; i < 5; i++) store.dispatch({ type: 'kernel.event', ts_ms: last + i, source: 'oom', subsystem: 'oom', severity: 'critical', title: `OOM kill: frozen[${i}]` });
+    for (let i = 0; i < 5; i++)
+      store.dispatch({
+        type: 'kernel.event',
+        ts_ms: last + i,
+        source: 'oom',
+        subsystem: 'oom',
+        severity: 'critical',
+        title: `OOM kill: frozen[${i}]`,
+      });
     await new Promise((res) => setTimeout(res, 80));
     expect(r.frame()).not.toContain('frozen[');
     expect(store.state.subsystems.get('oom')!.events).toBe(6);
@@ -296,7 +319,16 @@ describe('redraw rate', () => {
       const iv = setInterval(() => {
         // Catch up to 20 events per elapsed millisecond, however late the timer fires.
         const due = Math.min(20_000, (Date.now() - t0) * 20);
-        while (n < due) store.dispatch({ type: 'kernel.event', ts_ms: last + n, source: 'sched', subsystem: 'sched', severity: 'warning', title: `run-queue latency ${1000 + (n++ % 5000)} us: burst[1]`, value_us: 1000 });
+        while (n < due)
+          store.dispatch({
+            type: 'kernel.event',
+            ts_ms: last + n,
+            source: 'sched',
+            subsystem: 'sched',
+            severity: 'warning',
+            title: `run-queue latency ${1000 + (n++ % 5000)} us: burst[1]`,
+            value_us: 1000,
+          });
         if (Date.now() - t0 >= 1000) {
           clearInterval(iv);
           resolve();

@@ -66,7 +66,14 @@ afterEach(() => {
 function renderModal(runJob: BootTestRunner, columns = 100, rows = 24, store = createStore()): Rendered {
   current = renderAt(
     <ThemeContext.Provider value={makeTheme({ color: false, unicode: true })}>
-      <BootTestModal store={store} snapshot={takeSnapshot(store.state)} width={columns} height={rows - 1} close={() => {}} runJob={runJob} />
+      <BootTestModal
+        store={store}
+        snapshot={takeSnapshot(store.state)}
+        width={columns}
+        height={rows - 1}
+        close={() => {}}
+        runJob={runJob}
+      />
     </ThemeContext.Provider>,
     columns,
     rows,
@@ -91,7 +98,10 @@ describe('the form', () => {
       if (a.kind === 'edit') s = a.state;
       return a;
     };
-    expect(apply('', key({ return: true }))).toMatchObject({ kind: 'edit', state: { error: 'type a kernel path, or turn on Host kernel (Space)' } });
+    expect(apply('', key({ return: true }))).toMatchObject({
+      kind: 'edit',
+      state: { error: 'type a kernel path, or turn on Host kernel (Space)' },
+    });
     apply('/boot/x');
     apply('', key({ backspace: true }));
     expect(s.form.kernel).toBe('/boot/');
@@ -110,7 +120,10 @@ describe('the form', () => {
     // Text fields take the whole of a paste, less a trailing newline.
     apply('u', key({ ctrl: true }));
     apply('1G\n');
-    expect(apply('', key({ return: true }))).toEqual({ kind: 'start', options: { hostKernel: true, memory: '1G', cpus: 2, timeout_s: 120 } });
+    expect(apply('', key({ return: true }))).toEqual({
+      kind: 'start',
+      options: { hostKernel: true, memory: '1G', cpus: 2, timeout_s: 120 },
+    });
     s.form.cpus = '0';
     expect(formOptions(s.form)).toEqual({ error: 'CPUs "0": give a whole number >= 1' });
     s.form.cpus = '1';
@@ -132,7 +145,19 @@ describe('the form', () => {
     await r.press(K.slice(0, -3), 'x', KEYS.backspace, 'd64');
     f = await r.waitFor((f) => f.includes('amd64_'));
     expect(f).not.toContain('type a kernel path');
-    await r.press(KEYS.down, KEYS.down, KEYS.backspace, KEYS.backspace, '1G', KEYS.tab, KEYS.backspace, '1', KEYS.tab, '\u0015', '30');
+    await r.press(
+      KEYS.down,
+      KEYS.down,
+      KEYS.backspace,
+      KEYS.backspace,
+      '1G',
+      KEYS.tab,
+      KEYS.backspace,
+      '1',
+      KEYS.tab,
+      '\u0015',
+      '30',
+    );
     f = await r.waitFor((f) => /> Timeout \(s\)\s+\[30_/.test(f));
     expect(f).toMatch(/Memory\s+\[1G\s*\]/);
     expect(f).toMatch(/CPUs\s+\[1\s*\]/);
@@ -172,7 +197,10 @@ describe('while the VM boots', () => {
     const f = await r.waitFor((f) => f.includes(last.slice(0, 60)));
     expect(r.lines()[0]).toMatch(/^booting with qemu \(tcg, 1G, 2 CPUs, timeout 120 s\)\s+\d+s\s+Esc cancels/);
     // The tail: the window's last lines are the last console lines, in order; older ones scrolled off.
-    const tail = r.lines().slice(1).map((l) => l.trimEnd());
+    const tail = r
+      .lines()
+      .slice(1)
+      .map((l) => l.trimEnd());
     expect(tail.length).toBe(13);
     const expected = shown.slice(-13).map((e) => e.message);
     tail.forEach((l, i) => expect(expected[i].startsWith(l.replace(/…$/, ''))).toBe(true));
@@ -331,7 +359,24 @@ describe('in the app', () => {
 });
 
 const NO_KEY = {
-  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
-  super: false, hyper: false, capsLock: false, numLock: false,
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
 };

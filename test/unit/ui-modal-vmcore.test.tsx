@@ -67,7 +67,15 @@ function renderModal(runJob: VmcoreRunner, calls: string[] = [], columns = 120, 
   const store = createStore();
   current = renderAt(
     <ThemeContext.Provider value={makeTheme({ color: false, unicode: true })}>
-      <VmcoreModal store={store} snapshot={takeSnapshot(store.state)} width={columns} height={rows - 1} close={() => {}} runJob={runJob} listCrashes={lister(calls)} />
+      <VmcoreModal
+        store={store}
+        snapshot={takeSnapshot(store.state)}
+        width={columns}
+        height={rows - 1}
+        close={() => {}}
+        runJob={runJob}
+        listCrashes={lister(calls)}
+      />
     </ThemeContext.Provider>,
     columns,
     rows,
@@ -99,7 +107,9 @@ describe('the dumps', () => {
     f = await openLab(r);
     expect(calls).toEqual(['/var/crash', LAB_DIR]);
     expect(f).toMatch(/TIME\s+RELEASE\s+DEBUGINFO\s+SIZE\s+FORMAT\s+DUMP/);
-    expect(f).toMatch(/> 2026-11-24 19:30:00Z\s+6\.1\.0-56-cloud-amd64\s+yes\s+528\.1 MiB\s+elf\/qemu\s+202611241930\/dump\.202611241930/);
+    expect(f).toMatch(
+      /> 2026-11-24 19:30:00Z\s+6\.1\.0-56-cloud-amd64\s+yes\s+528\.1 MiB\s+elf\/qemu\s+202611241930\/dump\.202611241930/,
+    );
     expect(f).toMatch(/ {2}2026-11-24 09:15:00Z\s+\?\s+no\s+528\.1 MiB\s+elf\/qemu\s+202611240915\/dump\.202611240915/);
     expect(f).toContain(`dump       ${CRASHES.entries[0].dump}`);
     expect(f).toContain(`debuginfo  yes: ${CRASHES.entries[0].debuginfo.path} (compressed; checked when a report`);
@@ -143,7 +153,8 @@ describe('the plugins', () => {
     await r.press(KEYS.enter);
     let f = await r.waitFor((f) => f.includes('PLUGIN'));
     expect(f).toMatch(/> \[x\] kernel_info\s+default\s+any\s+release, banner/);
-    for (const n of ['panic', 'dmesg', 'tasks', 'modules', 'sched_debug', 'meminfo', 'slabinfo', 'mounts']) expect(f).toMatch(new RegExp(`\\[x\\] ${n}\\s`));
+    for (const n of ['panic', 'dmesg', 'tasks', 'modules', 'sched_debug', 'meminfo', 'slabinfo', 'mounts'])
+      expect(f).toMatch(new RegExp(`\\[x\\] ${n}\\s`));
     expect(f).toMatch(/\[ \] stacks\s+optional\s+vmlinux/);
     expect(f).toMatch(/\[ \] vmstat\s+experimental/);
     expect(f).toContain('Enter runs 9');
@@ -164,7 +175,10 @@ describe('the plugins', () => {
 
   it('an experimental plugin brings --experimental; none chosen is refused; Backspace goes back', async () => {
     expect(reportOptions('/d', new Set(['vmstat', 'panic']))).toEqual({
-      vmcore: '/d', onlyPlugins: ['panic', 'vmstat'], experimental: true, cmdline: 'kerntop vmcore-report --vmcore /d -o panic,vmstat --experimental',
+      vmcore: '/d',
+      onlyPlugins: ['panic', 'vmstat'],
+      experimental: true,
+      cmdline: 'kerntop vmcore-report --vmcore /d -o panic,vmstat --experimental',
     });
     const { runner, fake } = replaying(REPORT);
     const r = renderModal(runner);
@@ -198,7 +212,8 @@ describe('the run', () => {
   it('per-plugin progress from the typed progress the job gives, with what the job says between plugins', async () => {
     // Every plugin message of the recorded runs carries its typed progress.
     for (const rec of [REPORT, NO_DBG]) {
-      for (const e of rec.events) if (e.type === 'job.progress' && e.message.startsWith('plugin ')) expect(e.plugin, e.message).toBeDefined();
+      for (const e of rec.events)
+        if (e.type === 'job.progress' && e.message.startsWith('plugin ')) expect(e.plugin, e.message).toBeDefined();
     }
     const { runner } = replaying(REPORT, /^plugin dmesg: started/);
     const r = renderModal(runner);
@@ -207,7 +222,9 @@ describe('the run', () => {
     const f = await r.waitFor((f) => /dmesg\s+running/.test(f));
     expect(r.lines()[0]).toMatch(new RegExp(`^report on ${CRASHES.entries[0].dump}\\s+\\d+s\\s+Esc cancels`));
     expect(f).toMatch(/kernel_info\s+ok\s+0\.001 s/);
-    const panicEnd = REPORT.events.find((e) => e.type === 'job.progress' && e.plugin?.name === 'panic' && e.plugin.status === 'ok') as JobProgressEvent;
+    const panicEnd = REPORT.events.find(
+      (e) => e.type === 'job.progress' && e.plugin?.name === 'panic' && e.plugin.status === 'ok',
+    ) as JobProgressEvent;
     expect(f).toMatch(new RegExp(`panic\\s+ok\\s+${panicEnd.plugin!.time_s} s`));
     expect(f).toMatch(/tasks\s+waiting/);
     expect(f).toMatch(/mounts\s+waiting/);
@@ -219,7 +236,9 @@ describe('the run', () => {
     // The same run with every plugin message reworded: the rows still follow the plugins.
     const reworded: Recorded = {
       ...NO_DBG,
-      events: NO_DBG.events.map((e) => (e.type === 'job.progress' && e.plugin ? { ...e, message: `step of ${e.plugin.name}` } : e)),
+      events: NO_DBG.events.map((e) =>
+        e.type === 'job.progress' && e.plugin ? { ...e, message: `step of ${e.plugin.name}` } : e,
+      ),
     };
     const r = renderModal(replaying(reworded, /^step of dmesg$/).runner);
     await openLab(r);

@@ -40,7 +40,14 @@ async function open(store: Store, replay: boolean): Promise<Screen> {
   const stdout = new TestStdout(120, 40);
   const stdin = new TestStdin();
   let renders = 0;
-  const done = runTui(store, { stdout: stdout as never, stdin: stdin as never, replay, env: { TERM: 'xterm-256color', LANG: 'C.UTF-8' }, onRender: () => renders++, signalExitTimeoutMs: 0 });
+  const done = runTui(store, {
+    stdout: stdout as never,
+    stdin: stdin as never,
+    replay,
+    env: { TERM: 'xterm-256color', LANG: 'C.UTF-8' },
+    onRender: () => renders++,
+    signalExitTimeoutMs: 0,
+  });
   const until = Date.now() + 10_000;
   while (!stdout.frames.join('').includes('Subsystems')) {
     if (Date.now() > until) throw new Error('the first frame never came');

@@ -9,15 +9,21 @@ describe('runTui', () => {
   it('refuses without a terminal and names the non-interactive modes', async () => {
     const stdout = new TestStdout(100, 40);
     stdout.isTTY = false;
-    await expect(runTui(createStore(), { stdout: stdout as never, stdin: new TestStdin() as never })).rejects.toThrow(TuiUsageError);
-    await expect(runTui(createStore(), { stdout: stdout as never, stdin: new TestStdin() as never })).rejects.toThrow(/-q.*--events/);
+    await expect(runTui(createStore(), { stdout: stdout as never, stdin: new TestStdin() as never })).rejects.toThrow(
+      TuiUsageError,
+    );
+    await expect(runTui(createStore(), { stdout: stdout as never, stdin: new TestStdin() as never })).rejects.toThrow(
+      /-q.*--events/,
+    );
     expect(NOT_A_TTY_MESSAGE).toMatch(/not a TTY/);
     expect(stdout.frames).toEqual([]);
   });
 
   it('rejects an unknown pane before touching the terminal', async () => {
     const stdout = new TestStdout(100, 40);
-    await expect(runTui(createStore(), { pane: 'graphs', stdout: stdout as never, stdin: new TestStdin() as never })).rejects.toThrow(/unknown pane "graphs"/);
+    await expect(
+      runTui(createStore(), { pane: 'graphs', stdout: stdout as never, stdin: new TestStdin() as never }),
+    ).rejects.toThrow(/unknown pane "graphs"/);
     expect(stdout.frames).toEqual([]);
   });
 
@@ -27,12 +33,22 @@ describe('runTui', () => {
     const stdout = new TestStdout(120, 40);
     const stdin = new TestStdin();
     const quits: unknown[] = [];
-    const done = runTui(store, { stdout: stdout as never, stdin: stdin as never, replay: true, onQuit: (e) => quits.push(e), env: { TERM: 'xterm-256color' } });
+    const done = runTui(store, {
+      stdout: stdout as never,
+      stdin: stdin as never,
+      replay: true,
+      onQuit: (e) => quits.push(e),
+      env: { TERM: 'xterm-256color' },
+    });
     const until = Date.now() + 3000;
     while (!stdout.frames.join('').includes('Subsystems') && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     // console output while the frame is up becomes a diagnostic instead of scrolling the screen.
     console.error('stray message from a library');
-    expect(store.state.diags.toArray().at(-1)).toMatchObject({ source: 'console', level: 'error', message: 'stray message from a library' });
+    expect(store.state.diags.toArray().at(-1)).toMatchObject({
+      source: 'console',
+      level: 'error',
+      message: 'stray message from a library',
+    });
     stdin.write('q');
     await expect(done).resolves.toEqual({ reason: 'quit' });
     expect(quits).toEqual([{ reason: 'quit' }]);

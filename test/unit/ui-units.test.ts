@@ -37,9 +37,25 @@ describe('text', () => {
   });
 
   it('formats latencies, counts and durations compactly', () => {
-    expect([formatUs(850), formatUs(12_345), formatUs(134_217), formatUs(8_060_000), formatUs(null)]).toEqual(['850us', '12ms', '134ms', '8.06s', '-']);
-    expect([formatCount(999), formatCount(48_000), formatCount(268_123), formatCount(1_048_576)]).toEqual(['999', '48.0k', '268k', '1.0M']);
-    expect([formatDuration(45), formatDuration(725), formatDuration(3 * 3600 + 720), formatDuration(4 * 86400 + 7 * 3600)]).toEqual(['45s', '12m05s', '3h12m', '4d07h']);
+    expect([formatUs(850), formatUs(12_345), formatUs(134_217), formatUs(8_060_000), formatUs(null)]).toEqual([
+      '850us',
+      '12ms',
+      '134ms',
+      '8.06s',
+      '-',
+    ]);
+    expect([formatCount(999), formatCount(48_000), formatCount(268_123), formatCount(1_048_576)]).toEqual([
+      '999',
+      '48.0k',
+      '268k',
+      '1.0M',
+    ]);
+    expect([
+      formatDuration(45),
+      formatDuration(725),
+      formatDuration(3 * 3600 + 720),
+      formatDuration(4 * 86400 + 7 * 3600),
+    ]).toEqual(['45s', '12m05s', '3h12m', '4d07h']);
   });
 });
 
@@ -68,7 +84,13 @@ describe('Table columns', () => {
 
 describe('layout', () => {
   const base: Omit<LayoutInput, 'columns' | 'rows'> = { headerLines: 1, want: { summary: 8, hist: 14, probes: 8 } };
-  const used = (p: ReturnType<typeof planLayout>) => p.header + p.footer + Math.max(p.left.reduce((a, b) => a + b.height, 0), p.right.reduce((a, b) => a + b.height, 0));
+  const used = (p: ReturnType<typeof planLayout>) =>
+    p.header +
+    p.footer +
+    Math.max(
+      p.left.reduce((a, b) => a + b.height, 0),
+      p.right.reduce((a, b) => a + b.height, 0),
+    );
 
   it('two columns from 120, stacked below, compact under 80, short under 20 rows', () => {
     expect(planLayout({ ...base, columns: 120, rows: 40 }).mode).toBe('wide');
@@ -77,17 +99,24 @@ describe('layout', () => {
     const short = planLayout({ ...base, columns: 70, rows: 19 });
     expect(short.mode).toBe('short');
     expect(focusOrder(short)).toEqual(['summary', 'events']);
-    expect(planLayout({ ...base, columns: 70, rows: 20, pane: 'probes' }).left).toEqual([{ name: 'probes', width: 70, height: 17 }]);
+    expect(planLayout({ ...base, columns: 70, rows: 20, pane: 'probes' }).left).toEqual([
+      { name: 'probes', width: 70, height: 17 },
+    ]);
   });
 
   it('fills exactly one line less than the terminal at every size', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 20, max: 300 }), fc.integer({ min: 8, max: 120 }), fc.integer({ min: 1, max: 2 }), (columns, rows, headerLines) => {
-        const p = planLayout({ ...base, headerLines, columns, rows });
-        expect(used(p)).toBe(rows - 1);
-        for (const b of [...p.left, ...p.right]) expect(b.height).toBeGreaterThanOrEqual(1);
-        if (p.right.length) expect(p.leftWidth + 1 + p.right[0].width).toBe(columns);
-      }),
+      fc.property(
+        fc.integer({ min: 20, max: 300 }),
+        fc.integer({ min: 8, max: 120 }),
+        fc.integer({ min: 1, max: 2 }),
+        (columns, rows, headerLines) => {
+          const p = planLayout({ ...base, headerLines, columns, rows });
+          expect(used(p)).toBe(rows - 1);
+          for (const b of [...p.left, ...p.right]) expect(b.height).toBeGreaterThanOrEqual(1);
+          if (p.right.length) expect(p.leftWidth + 1 + p.right[0].width).toBe(columns);
+        },
+      ),
     );
   });
 
@@ -136,9 +165,16 @@ describe('stream lines from a snapshot', () => {
     for (let k = 1; k < lines.length; k++) expect(lines[k].time_ms).toBeGreaterThanOrEqual(lines[k - 1].time_ms);
   });
 
-  it('reads GPU, code, name and action from the store\'s Xid slice, newest last', () => {
+  it("reads GPU, code, name and action from the store's Xid slice, newest last", () => {
     expect(xidRows(snap, '')).toMatchObject([
-      { gpu: '0000:2b:00', xid: 79, count: 1, name: 'GPU has fallen off the bus', action: expect.stringContaining('reboot the node'), severity: 'critical' },
+      {
+        gpu: '0000:2b:00',
+        xid: 79,
+        count: 1,
+        name: 'GPU has fallen off the bus',
+        action: expect.stringContaining('reboot the node'),
+        severity: 'critical',
+      },
       { gpu: '0000:01:00', xid: 31, count: 1, name: xidInfo(31).name, action: xidInfo(31).advice, severity: 'warning' },
     ]);
   });
@@ -192,7 +228,7 @@ describe('header and footer segments', () => {
 describe('terminal environment', () => {
   it('honours NO_COLOR and TERM=dumb', () => {
     expect(colorWanted({ NO_COLOR: '1' })).toBe(false);
-    expect(colorWanted({ NO_COLOR: '' , TERM: 'xterm-256color' })).toBe(true);
+    expect(colorWanted({ NO_COLOR: '', TERM: 'xterm-256color' })).toBe(true);
     expect(colorWanted({ TERM: 'dumb' })).toBe(false);
     const mono = makeTheme({ color: false, unicode: true });
     expect(mono.status('CRITICAL').color).toBeUndefined();
@@ -233,7 +269,11 @@ describe('terminal guard', () => {
       const raw: boolean[] = [];
       const order: string[] = [];
       const proc = fakeProc();
-      const g = takeTerminal({ write: (s) => out.push(s) }, { isTTY: true, setRawMode: (m) => raw.push(m) }, { proc: proc as never, beforeRestore: () => order.push('unmount') });
+      const g = takeTerminal(
+        { write: (s) => out.push(s) },
+        { isTTY: true, setRawMode: (m) => raw.push(m) },
+        { proc: proc as never, beforeRestore: () => order.push('unmount') },
+      );
       expect(out).toEqual([ENTER_ALT_SCREEN]);
       proc.fire(way);
       proc.fire('exit');
@@ -266,7 +306,14 @@ describe('snapshot', () => {
     for (const e of evs) store.dispatch(e);
     const s = takeSnapshot(store.state);
     const n = s.recent.length;
-    store.dispatch({ type: 'kernel.event', ts_ms: T0 + 9000, source: 'oom', subsystem: 'oom', severity: 'critical', title: 'later' });
+    store.dispatch({
+      type: 'kernel.event',
+      ts_ms: T0 + 9000,
+      source: 'oom',
+      subsystem: 'oom',
+      severity: 'critical',
+      title: 'later',
+    });
     expect(s.recent.length).toBe(n);
     expect(takeSnapshot(store.state).recent.length).toBe(n + 1);
   });

@@ -34,7 +34,15 @@ function stormStore(n: number) {
   const tracker = new XidTracker();
   for (let i = 0; i < n; i++) {
     const t = T0 + 1000 + i * 200;
-    const record: KmsgRecord = { seq: 100 + i, ts_us: 5_000_000 + i * 200_000, level: 4, facility: 0, flags: '-', text: XID31, arrival_ms: t };
+    const record: KmsgRecord = {
+      seq: 100 + i,
+      ts_us: 5_000_000 + i * 200_000,
+      level: 4,
+      facility: 0,
+      flags: '-',
+      text: XID31,
+      arrival_ms: t,
+    };
     // As the kmsg source does: the record, then the Xid events the tracker reads from it.
     store.dispatch({ type: 'kmsg.record', ts_ms: t, source: 'kmsg', record });
     for (const x of tracker.process(record)) store.dispatch(xidToKernelEvent(x, t));
@@ -43,7 +51,7 @@ function stormStore(n: number) {
   return store;
 }
 
-describe('live kernel-log pane: the Xid table is the store\'s Xid slice', () => {
+describe("live kernel-log pane: the Xid table is the store's Xid slice", () => {
   it('a storm of one Xid shows as one row xN, as the summary counts it', async () => {
     const store = stormStore(7);
     expect(selectXid(store.state).total).toBe(7);
@@ -71,7 +79,14 @@ describe('header uptime', () => {
       const s = takeSnapshot(createStore(undefined, T0).state);
       current = renderAt(
         <ThemeContext.Provider value={theme}>
-          <Header snapshot={s} width={120} lines={1} paused={false} pending={0} host={{ host: 'h', kernel_release: '6.18.0', uptime_s: 3600 }} />
+          <Header
+            snapshot={s}
+            width={120}
+            lines={1}
+            paused={false}
+            pending={0}
+            host={{ host: 'h', kernel_release: '6.18.0', uptime_s: 3600 }}
+          />
         </ThemeContext.Provider>,
         120,
         5,

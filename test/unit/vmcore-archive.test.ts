@@ -3,7 +3,15 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { archiveName, lockDown, packArchive, sanitizeNamePart, sha256File, writeChecksum, writePrivate } from '../../src/jobs/vmcore/archive.js';
+import {
+  archiveName,
+  lockDown,
+  packArchive,
+  sanitizeNamePart,
+  sha256File,
+  writeChecksum,
+  writePrivate,
+} from '../../src/jobs/vmcore/archive.js';
 import { timeFromName } from '../../src/jobs/vmcore/crashes.js';
 
 describe('archive names follow sos friendly names', () => {
@@ -35,7 +43,11 @@ describe('packing', () => {
       await packArchive(parent, 'sosvmcore-x-2026-11-24-abcdefg', out, compression);
       expect(statSync(out).mode & 0o777).toBe(0o600);
       const flag = compression === 'xz' ? 'J' : compression === 'gzip' ? 'z' : '';
-      const names = execFileSync('tar', [`-t${flag}f`, out]).toString().trim().split('\n').map((n) => n.replace(/^[^/]+\//, ''));
+      const names = execFileSync('tar', [`-t${flag}f`, out])
+        .toString()
+        .trim()
+        .split('\n')
+        .map((n) => n.replace(/^[^/]+\//, ''));
       expect(names.slice(0, 3)).toEqual(['version.txt', 'sos_reports/', 'sos_reports/manifest.json']);
       expect(names.indexOf('sos_logs/sos.log')).toBeLessThan(names.indexOf('plugins/'));
       expect(names).toContain('sys/kernel/debug/sched/debug');

@@ -8,11 +8,24 @@ import { type VmlinuxIdentity, candidatePaths, compare, decompressTo, identifyVm
 const REL = '6.1.0-56-cloud-amd64';
 const BID = '3b43fad5034874490492495d552c0af6a5fab235';
 const dump = { release: REL, build_id: BID };
-const id = (o: Partial<VmlinuxIdentity>): VmlinuxIdentity => ({ path: '/x', elf: true, build_id: BID, release: REL, has_dwarf: true, ...o });
+const id = (o: Partial<VmlinuxIdentity>): VmlinuxIdentity => ({
+  path: '/x',
+  elf: true,
+  build_id: BID,
+  release: REL,
+  has_dwarf: true,
+  ...o,
+});
 
 describe('where a vmlinux is looked for', () => {
   it('explicit, then --debuginfo-dir trees, then the system debug dirs, then beside the dump (compressed too)', () => {
-    const c = candidatePaths({ vmlinux: '/v/vmlinux', debuginfoDirs: ['/d'], dumpPath: '/var/crash/202611241930/dump.202611241930', release: REL, buildId: BID });
+    const c = candidatePaths({
+      vmlinux: '/v/vmlinux',
+      debuginfoDirs: ['/d'],
+      dumpPath: '/var/crash/202611241930/dump.202611241930',
+      release: REL,
+      buildId: BID,
+    });
     const paths = c.map((x) => x.path);
     expect(c[0]).toEqual({ path: '/v/vmlinux', origin: '--vmlinux' });
     expect(paths).toContain(`/d/vmlinux-${REL}.zst`);
@@ -34,7 +47,9 @@ describe('matching a vmlinux to the dump', () => {
     expect(compare(dump, id({})).verdict).toBe('match');
     const other = compare(dump, id({ build_id: 'be80279be0383f6dbea0d4cedb91714bdff3a72b', release: '6.1.0-55-cloud-amd64' }));
     expect(other.verdict).toBe('mismatch');
-    expect(other.reason).toBe(`is another kernel (release 6.1.0-55-cloud-amd64, build id be80279be0383f6dbea0d4cedb91714bdff3a72b); the dump is release ${REL}, build id ${BID}`);
+    expect(other.reason).toBe(
+      `is another kernel (release 6.1.0-55-cloud-amd64, build id be80279be0383f6dbea0d4cedb91714bdff3a72b); the dump is release ${REL}, build id ${BID}`,
+    );
   });
   it('the release decides for kernels without a build id in VMCOREINFO (before 5.9)', () => {
     expect(compare({ release: REL, build_id: null }, id({})).by).toBe('release');
@@ -44,7 +59,7 @@ describe('matching a vmlinux to the dump', () => {
     expect(compare(dump, id({ has_dwarf: false })).reason).toMatch(/no DWARF debuginfo.*linux-image-<release>-dbg/);
   });
   it('identifies an ELF without DWARF (/usr/bin/true) as no_debuginfo', async () => {
-    const i = await identifyVmlinux("/usr/bin/true");
+    const i = await identifyVmlinux('/usr/bin/true');
     expect(i.elf).toBe(true);
     expect(i.has_dwarf).toBe(false);
     expect(compare(dump, i).verdict).toBe('no_debuginfo');

@@ -92,7 +92,9 @@ describe('inspectDump on a dump damaged inside its headers', () => {
     const d = await inspectDump(p);
     expect(d.problems).toHaveLength(1);
     expect(d.problems[0]).toMatchObject({ kind: 'corrupt', fatal: true });
-    expect(d.problems[0].message).toMatch(/ends inside its own headers \(program headers cut short; the file has 100 bytes\).*Copy it again/);
+    expect(d.problems[0].message).toMatch(
+      /ends inside its own headers \(program headers cut short; the file has 100 bytes\).*Copy it again/,
+    );
   });
   it('ELF magic followed by random bytes: damaged headers, not "truncated"', async () => {
     const p = join(dir, 'random');

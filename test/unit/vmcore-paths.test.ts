@@ -9,15 +9,32 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('resolveUserPaths', () => {
   it('makes the dump, vmlinux, debuginfo dirs and tmp dir absolute against the working directory', () => {
-    const r = resolveUserPaths({ vmcore: 'dumpcopy.elf', vmlinux: '../vmlinux', debuginfoDirs: ['dbg', '/abs'], tmpDir: 'out', label: 'x' }, '/srv/crash');
-    expect(r).toEqual({ vmcore: '/srv/crash/dumpcopy.elf', vmlinux: '/srv/vmlinux', debuginfoDirs: ['/srv/crash/dbg', '/abs'], tmpDir: '/srv/crash/out', label: 'x' });
-    expect(resolveUserPaths({ vmcore: '/d' }, '/w')).toEqual({ vmcore: '/d', vmlinux: undefined, debuginfoDirs: undefined, tmpDir: '/var/tmp' });
+    const r = resolveUserPaths(
+      { vmcore: 'dumpcopy.elf', vmlinux: '../vmlinux', debuginfoDirs: ['dbg', '/abs'], tmpDir: 'out', label: 'x' },
+      '/srv/crash',
+    );
+    expect(r).toEqual({
+      vmcore: '/srv/crash/dumpcopy.elf',
+      vmlinux: '/srv/vmlinux',
+      debuginfoDirs: ['/srv/crash/dbg', '/abs'],
+      tmpDir: '/srv/crash/out',
+      label: 'x',
+    });
+    expect(resolveUserPaths({ vmcore: '/d' }, '/w')).toEqual({
+      vmcore: '/d',
+      vmlinux: undefined,
+      debuginfoDirs: undefined,
+      tmpDir: '/var/tmp',
+    });
   });
 });
 
 describe('ensureOutputDir', () => {
   const fails = async (p: string) => {
-    const e = await ensureOutputDir(p).then(() => null, (x: unknown) => x);
+    const e = await ensureOutputDir(p).then(
+      () => null,
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(OutputDirError);
     return (e as Error).message;
   };
@@ -37,6 +54,8 @@ describe('ensureOutputDir', () => {
     expect(await fails(file)).toMatch(/file is not a directory; name a writable directory with --tmp-dir/);
     expect(await fails(join(file, 'sub'))).toMatch(/file is not a directory; name a writable directory with --tmp-dir/);
     // Node's recursive mkdir loops forever here.
-    expect(await fails('/proc/kerntop-no-such-dir')).toMatch(/cannot create \/proc\/kerntop-no-such-dir for the report: ENOENT.*--tmp-dir/);
+    expect(await fails('/proc/kerntop-no-such-dir')).toMatch(
+      /cannot create \/proc\/kerntop-no-such-dir for the report: ENOENT.*--tmp-dir/,
+    );
   });
 });

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PYTHON_DIR } from '../../src/jobs/vmcore/collector.js';
 import {
-  PLUGIN_TABLE_PATH, PluginSelectionError, VMCORE_PLUGINS, loadPluginTable, selectPlugins, splitList,
+  PLUGIN_TABLE_PATH,
+  PluginSelectionError,
+  VMCORE_PLUGINS,
+  loadPluginTable,
+  selectPlugins,
+  splitList,
 } from '../../src/jobs/vmcore/plugins-select.js';
 
 const defaults = VMCORE_PLUGINS.filter((p) => p.kind === 'default').map((p) => p.name);
@@ -54,7 +59,11 @@ describe('plugin selection follows sos', () => {
 describe('one plugin table for TypeScript and Python', () => {
   const python = '/usr/bin/python3';
   const py = (args: string[]) =>
-    execFileSync(python, ['-S', '-B', ...args], { cwd: PYTHON_DIR, env: { ...process.env, PYTHONPATH: PYTHON_DIR }, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    execFileSync(python, ['-S', '-B', ...args], {
+      cwd: PYTHON_DIR,
+      env: { ...process.env, PYTHONPATH: PYTHON_DIR },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString();
 
   it('the table TypeScript reads is the file the collector runs', () => {
     expect(PLUGIN_TABLE_PATH).toBe(join(PYTHON_DIR, 'kerntop_vmcore', 'plugins', 'table.json'));

@@ -12,7 +12,10 @@ const python = '/usr/bin/python3';
 const env = { ...process.env, PYTHONPATH: PYTHON_DIR };
 
 function lines(code: string): string[] {
-  const out = execFileSync(python, ['-S', '-B', '-c', `import sys\nfrom kerntop_vmcore import protocol as p\n${code}`], { cwd: PYTHON_DIR, env });
+  const out = execFileSync(python, ['-S', '-B', '-c', `import sys\nfrom kerntop_vmcore import protocol as p\n${code}`], {
+    cwd: PYTHON_DIR,
+    env,
+  });
   return out.toString().split('\n').filter(Boolean);
 }
 
@@ -50,7 +53,11 @@ w({"type": "done", "time_s": 3})
     const out = r.stdout.toString().trim().split('\n');
     expect(out).toHaveLength(1);
     const p = parseCollectorLine(out[0]);
-    expect(p.ok && p.event).toMatchObject({ type: 'fatal', kind: 'no_drgn', message: expect.stringMatching(/^drgn does not import in /) });
+    expect(p.ok && p.event).toMatchObject({
+      type: 'fatal',
+      kind: 'no_drgn',
+      message: expect.stringMatching(/^drgn does not import in /),
+    });
   });
 });
 
@@ -62,7 +69,9 @@ describe('lines that are not protocol events', () => {
     const missing = parseCollectorLine('{"type": "plugin.end", "name": "panic", "ok": true}');
     expect(missing.ok).toBe(false);
     expect(!missing.ok && missing.error).toMatch(/time_s/);
-    const badStatus = parseCollectorLine('{"type": "plugin.end", "name": "panic", "ok": "yes", "time_s": 1, "files": [], "notes": []}');
+    const badStatus = parseCollectorLine(
+      '{"type": "plugin.end", "name": "panic", "ok": "yes", "time_s": 1, "files": [], "notes": []}',
+    );
     expect(!badStatus.ok && badStatus.error).toMatch(/ok/);
   });
 });

@@ -16,7 +16,10 @@ const hasDrgn = (() => {
 })();
 
 function py(code: string): any {
-  const out = execFileSync('/usr/bin/python3', ['-B', '-c', code], { cwd: PYTHON_DIR, env: { ...process.env, PYTHONPATH: PYTHON_DIR } });
+  const out = execFileSync('/usr/bin/python3', ['-B', '-c', code], {
+    cwd: PYTHON_DIR,
+    env: { ...process.env, PYTHONPATH: PYTHON_DIR },
+  });
   return JSON.parse(out.toString());
 }
 
@@ -31,19 +34,30 @@ describe.skipIf(!hasDrgn)('collector helpers (needs python3-drgn)', () => {
 
   it('ranks the panic line as drgn panic_message() does, from the dump log and the console log', () => {
     for (const f of ['dmesg-sysrq-crash.txt', 'console-sysrq-crash.log']) {
-      const r = py(`import json; from kerntop_vmcore.plugins.panic import ranked_panic_line; print(json.dumps(ranked_panic_line(open(${JSON.stringify(fx(f))}).read())))`);
+      const r = py(
+        `import json; from kerntop_vmcore.plugins.panic import ranked_panic_line; print(json.dumps(ranked_panic_line(open(${JSON.stringify(fx(f))}).read())))`,
+      );
       expect(r, f).toBe('Kernel panic - not syncing: sysrq triggered crash');
     }
   });
 
   it('starts the backtrace at panic, dropping its halt loop', () => {
-    const frames = [{ function: '__preempt_count_add' }, { function: 'delay_tsc' }, { function: 'panic' }, { function: 'sysrq_handle_crash' }];
-    const r = py(`import json; from kerntop_vmcore.plugins.panic import stack_from_panic; print(json.dumps(stack_from_panic(${JSON.stringify(frames)})))`);
+    const frames = [
+      { function: '__preempt_count_add' },
+      { function: 'delay_tsc' },
+      { function: 'panic' },
+      { function: 'sysrq_handle_crash' },
+    ];
+    const r = py(
+      `import json; from kerntop_vmcore.plugins.panic import stack_from_panic; print(json.dumps(stack_from_panic(${JSON.stringify(frames)})))`,
+    );
     expect(r.map((f: { function: string }) => f.function)).toEqual(['panic', 'sysrq_handle_crash']);
   });
 
   it('parses VMCOREINFO', () => {
-    const r = py(`import json; from kerntop_vmcore import vmcoreinfo; print(json.dumps(vmcoreinfo.parse(open(${JSON.stringify(fx('vmcoreinfo-6.1.0-56-cloud-amd64.txt'))}).read())))`);
+    const r = py(
+      `import json; from kerntop_vmcore import vmcoreinfo; print(json.dumps(vmcoreinfo.parse(open(${JSON.stringify(fx('vmcoreinfo-6.1.0-56-cloud-amd64.txt'))}).read())))`,
+    );
     expect(r['BUILD-ID']).toBe('3b43fad5034874490492495d552c0af6a5fab235');
     expect(r['OFFSET(prb_desc_ring.count_bits)']).toBe('0');
   });

@@ -36,7 +36,9 @@ describe('sos.txt of the real sysrq crash', () => {
   });
   it('reports data health: dump complete, vmlinux match, module debuginfo, drgn', () => {
     expect(txt).toMatch(/dump:\s+elf \(qemu\), 528\.1 MiB, VMCOREINFO present, build id 3b43fad5/);
-    expect(txt).toMatch(/vmlinux:\s+using .*vmlinux-6\.1\.0-56-cloud-amd64\.zst \(beside the dump\): build id 3b43fad5\w+ matches the dump/);
+    expect(txt).toMatch(
+      /vmlinux:\s+using .*vmlinux-6\.1\.0-56-cloud-amd64\.zst \(beside the dump\): build id 3b43fad5\w+ matches the dump/,
+    );
     expect(txt).toMatch(/modules:\s+no debuginfo for qemu_fw_cfg/);
     expect(txt).toMatch(/drgn:\s+0\.0\.22 under \/usr\/bin\/python3/);
     expect(txt).toMatch(/plugins:\s+9 ran, 0 failed, 2 skipped/);
@@ -74,7 +76,8 @@ describe('panic reason through the log classifier', () => {
 
 it('manifest has sos top-level keys and per-plugin timings', () => {
   const m = buildManifest({ version: 'kerntop 0.1.0', cmdline: 'kerntop vmcore-report', tmpdir: '/var/tmp', result }) as any;
-  for (const k of ['version', 'cmdline', 'start_time', 'end_time', 'run_time', 'compression', 'tmpdir', 'components']) expect(m).toHaveProperty(k);
+  for (const k of ['version', 'cmdline', 'start_time', 'end_time', 'run_time', 'compression', 'tmpdir', 'components'])
+    expect(m).toHaveProperty(k);
   const c = m.components['vmcore-report'];
   expect(c.enabled_plugins).toContain('panic');
   expect(c.disabled_plugins).toEqual(['stacks', 'vmstat']);

@@ -5,7 +5,9 @@ import { XID_CATALOG, xidInfo, type XidActionCode } from '../../src/knowledge/xi
 import { XidTracker } from '../../src/knowledge/xid/tracker.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/kmsg');
-const LINES = readFileSync(join(FIX, 'xid-lines.txt'), 'utf8').split('\n').filter((l) => l.startsWith('NVRM: Xid'));
+const LINES = readFileSync(join(FIX, 'xid-lines.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => l.startsWith('NVRM: Xid'));
 
 describe('Xid catalog', () => {
   it('has a row for every code 1-172', () => {
@@ -14,10 +16,11 @@ describe('Xid catalog', () => {
 
   it('application-class Xids never recommend draining, resetting or rebooting', () => {
     const disruptive: XidActionCode[] = ['drain_p2p', 'drain_reset', 'reboot_node', 'reset_gpu'];
-    for (const r of XID_CATALOG.values()) if (r.class === 'application') expect(disruptive, `Xid ${r.xid}`).not.toContain(r.action);
+    for (const r of XID_CATALOG.values())
+      if (r.class === 'application') expect(disruptive, `Xid ${r.xid}`).not.toContain(r.action);
   });
 
-  it('the Xids NVIDIA\'s device plugin treats as application errors are application class', () => {
+  it("the Xids NVIDIA's device plugin treats as application errors are application class", () => {
     for (const x of [13, 31, 43, 45, 68]) expect(['application', 'informational']).toContain(xidInfo(x).class);
   });
 

@@ -8,7 +8,9 @@ import { createStore, selectSubsystems } from '../../src/store/index.js';
 import { applyXid, createXidState, selectXid, summarizeXid } from '../../src/store/xid.js';
 
 const FIX = join(import.meta.dirname, '../../fixtures/kmsg');
-const LINES = readFileSync(join(FIX, 'xid-lines.txt'), 'utf8').split('\n').filter((l) => l.startsWith('NVRM'));
+const LINES = readFileSync(join(FIX, 'xid-lines.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => l.startsWith('NVRM'));
 const line = (needle: string) => LINES.find((x) => x.includes(needle))!;
 
 const T0 = 1_790_000_000_000;
@@ -26,7 +28,14 @@ describe('Xid store slice', () => {
     const sum = summarizeXid(s, T0 + 100_000);
     expect(sum.gpus).toHaveLength(1);
     expect(sum.gpus[0].rows).toHaveLength(1);
-    expect(sum.gpus[0].rows[0]).toMatchObject({ xid: 31, total: 5, count_window: 2, last_ms: T0 + 91_000, last_comm: 'python3.10', last_pid: 2512125 });
+    expect(sum.gpus[0].rows[0]).toMatchObject({
+      xid: 31,
+      total: 5,
+      count_window: 2,
+      last_ms: T0 + 91_000,
+      last_comm: 'python3.10',
+      last_pid: 2512125,
+    });
     expect(sum).toMatchObject({ total: 5, count_window: 2, worst_severity: 'warning' });
   });
 
@@ -56,9 +65,16 @@ describe('Xid store slice', () => {
     const sec = xidSection(summarizeXid(s, T0 + 62_000));
     expect(sec.lines[0]).toBe('Xid: 3 event(s), 3 in the last 1h, worst warning');
     expect(sec.lines[1]).toBe('  GPU 0000:00:07');
-    expect(sec.lines[2]).toBe('    Xid 31 x3 warning application: GPU memory page fault (MMU fault); last 1m ago python3.10[2512125]');
+    expect(sec.lines[2]).toBe(
+      '    Xid 31 x3 warning application: GPU memory page fault (MMU fault); last 1m ago python3.10[2512125]',
+    );
     expect(sec.lines[3]).toMatch(/^ {6}-> restart the application/);
-    expect(sec.json.gpus[0].xids[0]).toMatchObject({ xid: 31, total: 3, count_window: 3, last_seen: new Date(T0 + 2000).toISOString() });
+    expect(sec.json.gpus[0].xids[0]).toMatchObject({
+      xid: 31,
+      total: 3,
+      count_window: 3,
+      last_seen: new Date(T0 + 2000).toISOString(),
+    });
     expect(xidSection(summarizeXid(createXidState(), T0)).lines).toEqual(['Xid: none seen']);
   });
 

@@ -60,8 +60,13 @@ async function readSource(file: string | undefined): Promise<{ name: string; ana
       return { name: 'dmesg', analysis: a.result() };
     } catch (err) {
       const e = err as { code?: string; stderr?: string; shortMessage?: string };
-      if (e.code === 'ENOENT') throw new CannotRun('dmesg is not installed (apt-get install util-linux), or give a saved log: kerntop analyze-dmesg FILE');
-      throw new CannotRun(`dmesg failed: ${(e.stderr || e.shortMessage || String(err)).trim()} (run as root or set kernel.dmesg_restrict=0, or give a saved log: kerntop analyze-dmesg FILE)`);
+      if (e.code === 'ENOENT')
+        throw new CannotRun(
+          'dmesg is not installed (apt-get install util-linux), or give a saved log: kerntop analyze-dmesg FILE',
+        );
+      throw new CannotRun(
+        `dmesg failed: ${(e.stderr || e.shortMessage || String(err)).trim()} (run as root or set kernel.dmesg_restrict=0, or give a saved log: kerntop analyze-dmesg FILE)`,
+      );
     }
   }
   const stream = createReadStream(file);
@@ -73,8 +78,17 @@ async function readSource(file: string | undefined): Promise<{ name: string; ana
     await opened;
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : e.message;
-    throw new CannotRun(`cannot read ${file}: ${why} (give the path of a saved console log, dmesg output, /dev/kmsg records or journalctl -k output; - reads stdin)`);
+    const why =
+      e.code === 'ENOENT'
+        ? 'no such file'
+        : e.code === 'EACCES'
+          ? 'permission denied'
+          : e.code === 'EISDIR'
+            ? 'is a directory'
+            : e.message;
+    throw new CannotRun(
+      `cannot read ${file}: ${why} (give the path of a saved console log, dmesg output, /dev/kmsg records or journalctl -k output; - reads stdin)`,
+    );
   }
   return { name: file, analysis: await analyzeStream(stream) };
 }
@@ -119,7 +133,11 @@ export const analyzeDmesgCommand: CommandModule<object, Args> = {
   describe: 'classify a kernel log: crash reports (panic, Oops, KASAN, lockups, hung tasks, ...), errors, warnings',
   builder: (y) =>
     y
-      .positional('file', { type: 'string', describe: 'console log, dmesg output, /dev/kmsg records or journalctl -k output; - for stdin (default: this kernel\'s dmesg)' })
+      .positional('file', {
+        type: 'string',
+        describe:
+          "console log, dmesg output, /dev/kmsg records or journalctl -k output; - for stdin (default: this kernel's dmesg)",
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the analysis as JSON' })
       .epilogue('Exit status: 0 clean, 1 errors or warnings only, 2 a crash report, 3 could not read the log.'),
   handler: async (argv) => {

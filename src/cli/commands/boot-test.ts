@@ -26,7 +26,8 @@ function printHuman(r: BootTestResult): void {
   const code = bootTestExitCode(r);
   const verdict = !r.success || code === 2 ? 'FAIL' : code === 1 ? 'PASS with errors/warnings' : 'PASS';
   out.push(`boot-test ${verdict}: ${summarize(r)}`);
-  if (r.analysis.crashed || r.analysis.title) out.push(`  first problem: ${r.analysis.title}${r.analysis.function ? ` (in ${r.analysis.function})` : ''}`);
+  if (r.analysis.crashed || r.analysis.title)
+    out.push(`  first problem: ${r.analysis.title}${r.analysis.function ? ` (in ${r.analysis.function})` : ''}`);
   const noise = new Set(r.emulation_noise.map((h) => h.line));
   const errors = r.analysis.errors.filter((h) => !noise.has(h.line));
   const warnings = r.analysis.warnings.filter((h) => !noise.has(h.line));
@@ -48,12 +49,30 @@ export const bootTestCommand: CommandModule<object, BootTestArgs> = {
       .option('host-kernel', { type: 'boolean', describe: 'boot /boot/vmlinuz-$(uname -r)' })
       .option('memory', { type: 'string', default: DEFAULTS.memory, describe: 'guest memory (512M, 2G)' })
       .option('cpus', { type: 'number', default: DEFAULTS.cpus, describe: 'guest CPUs' })
-      .option('timeout', { type: 'number', default: DEFAULTS.timeout_s, describe: 'seconds before the VM is killed and the run counts as a timeout' })
-      .option('arch', { type: 'string', describe: `guest architecture (${ARCH_NAMES.join(', ')}); default: what the kernel is built for` })
-      .option('runner', { choices: ['auto', 'vng', 'qemu'] as const, default: 'auto' as const, describe: 'auto: vng when installed, else plain QEMU' })
-      .option('accel', { choices: ['auto', 'kvm', 'tcg'] as const, default: 'auto' as const, describe: 'auto: KVM when a probe boot shows it works here (cached), else TCG' })
+      .option('timeout', {
+        type: 'number',
+        default: DEFAULTS.timeout_s,
+        describe: 'seconds before the VM is killed and the run counts as a timeout',
+      })
+      .option('arch', {
+        type: 'string',
+        describe: `guest architecture (${ARCH_NAMES.join(', ')}); default: what the kernel is built for`,
+      })
+      .option('runner', {
+        choices: ['auto', 'vng', 'qemu'] as const,
+        default: 'auto' as const,
+        describe: 'auto: vng when installed, else plain QEMU',
+      })
+      .option('accel', {
+        choices: ['auto', 'kvm', 'tcg'] as const,
+        default: 'auto' as const,
+        describe: 'auto: KVM when a probe boot shows it works here (cached), else TCG',
+      })
       .option('append', { type: 'string', describe: 'extra kernel command-line arguments' })
-      .option('exec', { type: 'string', describe: 'shell command to run in the guest once it is up (default: none, just power off)' })
+      .option('exec', {
+        type: 'string',
+        describe: 'shell command to run in the guest once it is up (default: none, just power off)',
+      })
       .option('keep-log', { type: 'string', describe: 'write the cleaned console log to FILE' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' })
       .check((a) => {
@@ -63,7 +82,9 @@ export const bootTestCommand: CommandModule<object, BootTestArgs> = {
       .example('kerntop boot-test --kernel ~/linux', 'boot a built tree (arch/x86/boot/bzImage)')
       .example('kerntop boot-test --kernel vmlinuz --exec "cat /proc/cmdline" --json', 'run a command in the guest, JSON verdict')
       .example('kerntop boot-test --kernel ~/linux-arm64 --arch arm64', 'a cross-compiled kernel under qemu-system-aarch64')
-      .epilog('Exit codes: 0 clean boot, 1 booted with errors or warnings, 2 panic/oops or did not boot, 3 could not run.') as never,
+      .epilog(
+        'Exit codes: 0 clean boot, 1 booted with errors or warnings, 2 panic/oops or did not boot, 3 could not run.',
+      ) as never,
   handler: async (argv) => {
     const ac = new AbortController();
     let job: Promise<unknown> | undefined;
@@ -82,8 +103,17 @@ export const bootTestCommand: CommandModule<object, BootTestArgs> = {
       const { runBootTest } = await import('../../jobs/boot-test/job.js');
       job = runBootTest(
         {
-          kernel: argv.kernel, hostKernel: argv['host-kernel'], memory: argv.memory, cpus: argv.cpus, timeout_s: argv.timeout,
-          arch: argv.arch, runner: argv.runner, accel: argv.accel, append: argv.append, exec: argv.exec, keepLog: argv['keep-log'],
+          kernel: argv.kernel,
+          hostKernel: argv['host-kernel'],
+          memory: argv.memory,
+          cpus: argv.cpus,
+          timeout_s: argv.timeout,
+          arch: argv.arch,
+          runner: argv.runner,
+          accel: argv.accel,
+          append: argv.append,
+          exec: argv.exec,
+          keepLog: argv['keep-log'],
         },
         {
           signal: ac.signal,

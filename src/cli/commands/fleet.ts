@@ -31,7 +31,8 @@ function readSecret(file: string, what: string): string {
 }
 
 function authFrom(a: FleetArgs): Auth {
-  if (a['bearer-token-file'] && a['basic-auth-user']) throw new Error('give either --bearer-token-file or --basic-auth-user, not both');
+  if (a['bearer-token-file'] && a['basic-auth-user'])
+    throw new Error('give either --bearer-token-file or --basic-auth-user, not both');
   if (a['bearer-token-file']) return { bearer: readSecret(a['bearer-token-file'], '--bearer-token-file') };
   if (a['basic-auth-user']) {
     if (!a['basic-auth-password-file']) throw new Error('--basic-auth-user needs --basic-auth-password-file');
@@ -49,7 +50,8 @@ export async function runFleet(a: FleetArgs): Promise<number> {
   let opts: FleetOptions;
   let prom: InstanceType<typeof Prometheus>;
   try {
-    if (!(a['straggler-factor'] > 1)) throw new Error(`--straggler-factor must be a number above 1 (got ${a['straggler-factor']})`);
+    if (!(a['straggler-factor'] > 1))
+      throw new Error(`--straggler-factor must be a number above 1 (got ${a['straggler-factor']})`);
     if (!(a.interval >= 1)) throw new Error(`--interval must be at least 1 second (got ${a.interval})`);
     opts = {
       matchers: parseSelector(a.selector),
@@ -87,7 +89,10 @@ export async function runFleet(a: FleetArgs): Promise<number> {
     } catch (e) {
       if (!(e instanceof PrometheusError)) throw e;
       say(e.message);
-      if (a.json) process.stdout.write(`${JSON.stringify({ ...fleetJson({ time_s: Date.now() / 1000, rows: [], medians: { runq_p99_us: null, bio_p99_us: null }, requests: prom.requests, empty_reason: null }, meta), error: e.message })}\n`);
+      if (a.json)
+        process.stdout.write(
+          `${JSON.stringify({ ...fleetJson({ time_s: Date.now() / 1000, rows: [], medians: { runq_p99_us: null, bio_p99_us: null }, requests: prom.requests, empty_reason: null }, meta), error: e.message })}\n`,
+        );
       return 3;
     }
   }
@@ -100,22 +105,51 @@ export const fleetCommand: CommandModule<object, FleetArgs> = {
   describe: 'which nodes are sick right now, and why: every kerntop exporter through Prometheus, worst first',
   builder: (y) =>
     y
-      .option('prometheus', { type: 'string', demandOption: true, describe: 'base URL of Prometheus, or of an engine that speaks its HTTP API (Thanos, VictoriaMetrics, Mimir)' })
+      .option('prometheus', {
+        type: 'string',
+        demandOption: true,
+        describe: 'base URL of Prometheus, or of an engine that speaks its HTTP API (Thanos, VictoriaMetrics, Mimir)',
+      })
       .option('selector', { type: 'string', describe: 'label matchers for the nodes to show, like \'{nodepool="gpu"}\'' })
-      .option('node-label', { type: 'string', default: 'node', describe: 'the label that names a node when the scrape config adds one (else instance)' })
-      .option('straggler-factor', { type: 'number', default: 3, describe: 'mark a node whose run-queue or block I/O p99 is more than this many times the fleet median' })
+      .option('node-label', {
+        type: 'string',
+        default: 'node',
+        describe: 'the label that names a node when the scrape config adds one (else instance)',
+      })
+      .option('straggler-factor', {
+        type: 'number',
+        default: 3,
+        describe: 'mark a node whose run-queue or block I/O p99 is more than this many times the fleet median',
+      })
       .option('window', { type: 'string', default: '5m', describe: 'range of rate() for the p99s and retransmits/s' })
-      .option('lookback', { type: 'string', default: '1h', describe: 'nodes seen within this long are listed (stale when they stopped)' })
-      .option('stale-after', { type: 'string', default: '2m', describe: 'a node whose latest sample is older than this is STALE' })
+      .option('lookback', {
+        type: 'string',
+        default: '1h',
+        describe: 'nodes seen within this long are listed (stale when they stopped)',
+      })
+      .option('stale-after', {
+        type: 'string',
+        default: '2m',
+        describe: 'a node whose latest sample is older than this is STALE',
+      })
       .option('interval', { type: 'number', default: 10, describe: 'seconds between refreshes of the screen' })
       .option('timeout', { type: 'number', default: 10, describe: 'seconds to wait for each answer of Prometheus' })
       .option('bearer-token-file', { type: 'string', describe: 'send the token in this file as Authorization: Bearer' })
       .option('basic-auth-user', { type: 'string', describe: 'basic auth user (with --basic-auth-password-file)' })
       .option('basic-auth-password-file', { type: 'string', describe: 'file holding the basic auth password' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no screen: print the rows once; exit 0 OK, 1 warnings or stale nodes, 2 critical, 3 Prometheus cannot be asked' })
+      .option('quiet', {
+        alias: 'q',
+        type: 'boolean',
+        default: false,
+        describe:
+          'no screen: print the rows once; exit 0 OK, 1 warnings or stale nodes, 2 critical, 3 Prometheus cannot be asked',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the rows once as JSON (same exit codes)' })
       .example('kerntop fleet --prometheus http://prometheus:9090', 'the fleet, worst first')
-      .example('kerntop fleet --prometheus http://prometheus:9090 --selector \'{nodepool="gpu"}\' -q', 'one table for cron; the exit code is the worst node\'s') as never,
+      .example(
+        'kerntop fleet --prometheus http://prometheus:9090 --selector \'{nodepool="gpu"}\' -q',
+        "one table for cron; the exit code is the worst node's",
+      ) as never,
   handler: async (argv) => {
     const code = await runFleet(argv);
     await new Promise<void>((r) => process.stdout.write('', () => r()));

@@ -13,4 +13,16 @@ import { fleetCommand } from './fleet.js';
 
 // Every subcommand is one module here; each is a thin shell over a source, a job or the store.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [monitorCommand, analyzeDmesgCommand, probesCommand, kmsgCommand, xidCommand, vmcoreReportCommand, crashesCommand, bootTestCommand, lastBootCommand, exporterCommand, fleetCommand];
+export const commands: CommandModule<any, any>[] = [
+  monitorCommand,
+  analyzeDmesgCommand,
+  probesCommand,
+  kmsgCommand,
+  xidCommand,
+  vmcoreReportCommand,
+  crashesCommand,
+  bootTestCommand,
+  lastBootCommand,
+  exporterCommand,
+  fleetCommand,
+];

@@ -75,13 +75,38 @@ export const kmsgCommand: CommandModule<object, KmsgArgs> = {
   describe: 'the kernel log from /dev/kmsg (dmesg that works in a container): whole buffer, --new, --follow',
   builder: (y) =>
     y
-      .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'after the buffer, print new records as they come' })
-      .option('new', { type: 'boolean', default: false, describe: 'only records after the last one kerntop read (position kept per boot)' })
-      .option('json', { type: 'boolean', default: false, describe: 'one JSON object per record: seq, ts_us, wall, level, facility, flags, text, subsystem, device' })
-      .option('level', { alias: 'l', type: 'string', describe: 'levels to show, e.g. "err,warn", "warn+" (warn and more severe), 0-7' })
+      .option('follow', {
+        alias: 'f',
+        type: 'boolean',
+        default: false,
+        describe: 'after the buffer, print new records as they come',
+      })
+      .option('new', {
+        type: 'boolean',
+        default: false,
+        describe: 'only records after the last one kerntop read (position kept per boot)',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'one JSON object per record: seq, ts_us, wall, level, facility, flags, text, subsystem, device',
+      })
+      .option('level', {
+        alias: 'l',
+        type: 'string',
+        describe: 'levels to show, e.g. "err,warn", "warn+" (warn and more severe), 0-7',
+      })
       .option('grep', { type: 'string', describe: 'only records whose text matches this regular expression' })
-      .option('source', { type: 'string', choices: ['auto', 'kmsg', 'dmesg'] as const, default: 'auto' as const, describe: 'auto: /dev/kmsg, else `dmesg -S`' })
-      .option('kmsg-path', { type: 'string', describe: 'read the kmsg device at this path (e.g. a host device mounted elsewhere)' })
+      .option('source', {
+        type: 'string',
+        choices: ['auto', 'kmsg', 'dmesg'] as const,
+        default: 'auto' as const,
+        describe: 'auto: /dev/kmsg, else `dmesg -S`',
+      })
+      .option('kmsg-path', {
+        type: 'string',
+        describe: 'read the kmsg device at this path (e.g. a host device mounted elsewhere)',
+      })
       .example('kerntop kmsg --follow --level warn+', 'warnings and worse, then follow')
       .example('kerntop kmsg --new --json', 'records since the last run, as JSON lines') as never,
   handler: async (argv) => {

@@ -33,7 +33,9 @@ export async function runVmcoreReportCli(argv: VmcoreReportArgs): Promise<number
   const { renderSosTxt } = await import('../../jobs/vmcore/report-text.js');
   if (argv['list-plugins']) {
     for (const p of VMCORE_PLUGINS) {
-      process.stdout.write(`${p.name.padEnd(14)} ${p.kind.padEnd(13)} ${p.needs_debuginfo ? 'vmlinux  ' : 'any      '} ${p.description}\n`);
+      process.stdout.write(
+        `${p.name.padEnd(14)} ${p.kind.padEnd(13)} ${p.needs_debuginfo ? 'vmlinux  ' : 'any      '} ${p.description}\n`,
+      );
     }
     return 0;
   }
@@ -46,26 +48,29 @@ export async function runVmcoreReportCli(argv: VmcoreReportArgs): Promise<number
   // nothing is kept.
   const off = onStopRequested(() => ac.abort());
   try {
-    const result = await runVmcoreReport({
-      vmcore: argv.vmcore,
-      vmlinux: argv.vmlinux,
-      debuginfoDirs: splitList(argv['debuginfo-dir']),
-      enablePlugins: splitList(argv['enable-plugins']),
-      onlyPlugins: splitList(argv['only-plugins']),
-      skipPlugins: splitList(argv['skip-plugins']),
-      experimental: argv.experimental,
-      label: argv.label,
-      build: argv.build,
-      compression: argv['compression-type'],
-      tmpDir: argv['tmp-dir'],
-      cmdline: ['kerntop', ...process.argv.slice(2)].join(' '),
-      version: kerntopVersion(),
-    }, {
-      signal: ac.signal,
-      onEvent: (ev) => {
-        if (!argv.json && ev.type === 'job.progress') process.stderr.write(`kerntop: ${ev.message}\n`);
+    const result = await runVmcoreReport(
+      {
+        vmcore: argv.vmcore,
+        vmlinux: argv.vmlinux,
+        debuginfoDirs: splitList(argv['debuginfo-dir']),
+        enablePlugins: splitList(argv['enable-plugins']),
+        onlyPlugins: splitList(argv['only-plugins']),
+        skipPlugins: splitList(argv['skip-plugins']),
+        experimental: argv.experimental,
+        label: argv.label,
+        build: argv.build,
+        compression: argv['compression-type'],
+        tmpDir: argv['tmp-dir'],
+        cmdline: ['kerntop', ...process.argv.slice(2)].join(' '),
+        version: kerntopVersion(),
       },
-    });
+      {
+        signal: ac.signal,
+        onEvent: (ev) => {
+          if (!argv.json && ev.type === 'job.progress') process.stderr.write(`kerntop: ${ev.message}\n`);
+        },
+      },
+    );
     if (argv.json) {
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     } else {
@@ -95,16 +100,43 @@ export const vmcoreReportCommand: CommandModule<object, VmcoreReportArgs> = {
   describe: 'sos-style report from a kernel crash dump (vmcore) with drgn',
   builder: (y) =>
     y
-      .option('vmcore', { type: 'string', describe: 'the dump: an ELF vmcore (kdump, QEMU dump-guest-memory) or kdump-compressed file' })
+      .option('vmcore', {
+        type: 'string',
+        describe: 'the dump: an ELF vmcore (kdump, QEMU dump-guest-memory) or kdump-compressed file',
+      })
       .option('vmlinux', { type: 'string', describe: 'vmlinux with debuginfo, of the exact kernel that crashed' })
-      .option('debuginfo-dir', { type: 'string', array: true, describe: 'directory to search for vmlinux and module debuginfo (repeatable)' })
-      .option('enable-plugins', { alias: 'e', type: 'string', array: true, describe: 'also run these optional plugins (comma-separated)' })
-      .option('only-plugins', { alias: ['o', 'plugins'], type: 'string', array: true, describe: 'run only these plugins (comma-separated)' })
-      .option('skip-plugins', { alias: 'n', type: 'string', array: true, describe: 'do not run these plugins; wins over -e and -o' })
+      .option('debuginfo-dir', {
+        type: 'string',
+        array: true,
+        describe: 'directory to search for vmlinux and module debuginfo (repeatable)',
+      })
+      .option('enable-plugins', {
+        alias: 'e',
+        type: 'string',
+        array: true,
+        describe: 'also run these optional plugins (comma-separated)',
+      })
+      .option('only-plugins', {
+        alias: ['o', 'plugins'],
+        type: 'string',
+        array: true,
+        describe: 'run only these plugins (comma-separated)',
+      })
+      .option('skip-plugins', {
+        alias: 'n',
+        type: 'string',
+        array: true,
+        describe: 'do not run these plugins; wins over -e and -o',
+      })
       .option('experimental', { type: 'boolean', default: false, describe: 'admit experimental plugins' })
       .option('label', { type: 'string', describe: 'label added to the archive name' })
       .option('build', { type: 'boolean', default: false, describe: 'keep the report directory; do not pack it' })
-      .option('compression-type', { alias: 'z', choices: ['auto', 'xz', 'gzip', 'none'] as const, default: 'auto' as const, describe: 'archive compression (auto: xz when available)' })
+      .option('compression-type', {
+        alias: 'z',
+        choices: ['auto', 'xz', 'gzip', 'none'] as const,
+        default: 'auto' as const,
+        describe: 'archive compression (auto: xz when available)',
+      })
       .option('tmp-dir', { type: 'string', default: '/var/tmp', describe: 'where the archive is written' })
       .option('list-plugins', { alias: 'l', type: 'boolean', default: false, describe: 'list the plugins and exit' })
       .option('json', { type: 'boolean', default: false, describe: 'print the result as JSON' }),

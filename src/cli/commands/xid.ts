@@ -39,7 +39,8 @@ export function xidJson(e: XidEvent): string {
   if (e.wall) o.wall = e.wall;
   o.name = e.name;
   o.action_code = e.action_code;
-  for (const k of ['form', 'gpu_instance', 'compute_instance', 'caused_by', 'channel', 'recovery', 'nvlink'] as const) if (e[k] !== undefined) o[k] = e[k];
+  for (const k of ['form', 'gpu_instance', 'compute_instance', 'caused_by', 'channel', 'recovery', 'nvlink'] as const)
+    if (e[k] !== undefined) o[k] = e[k];
   return JSON.stringify(o);
 }
 
@@ -50,8 +51,15 @@ function when(e: XidEvent): string {
 }
 
 function xidLine(e: XidEvent, times: number, last?: XidEvent): string {
-  const proc = e.process ? ` ${e.process}${typeof e.pid === 'number' ? `[${e.pid}]` : ''}` : typeof e.pid === 'number' ? ` pid ${e.pid}` : '';
-  const mig = e.gpu_instance !== undefined ? ` GI ${e.gpu_instance}${e.compute_instance !== undefined ? ` CI ${e.compute_instance}` : ''}` : '';
+  const proc = e.process
+    ? ` ${e.process}${typeof e.pid === 'number' ? `[${e.pid}]` : ''}`
+    : typeof e.pid === 'number'
+      ? ` pid ${e.pid}`
+      : '';
+  const mig =
+    e.gpu_instance !== undefined
+      ? ` GI ${e.gpu_instance}${e.compute_instance !== undefined ? ` CI ${e.compute_instance}` : ''}`
+      : '';
   const storm = times > 1 ? ` x${times} (until ${last ? when(last) : '?'})` : '';
   return `${when(e)}  Xid ${e.xid}${storm}  GPU ${gpuLabel(e.gpu)}${mig}  ${e.severity} ${e.class}: ${e.name}${proc}\n    ${e.message}\n    -> ${e.action}`;
 }
@@ -65,7 +73,10 @@ class StormPrinter {
   private cur: { first: XidEvent; last: XidEvent; n: number; key: string; t: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly write: (s: string) => void, private readonly live: boolean) {}
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly live: boolean,
+  ) {}
 
   add(e: XidEvent): void {
     const key = stormKey(e);
@@ -102,7 +113,8 @@ class StormPrinter {
     this.cur = null;
     if (!c) return;
     if (this.live) {
-      if (c.n > 0) this.write(`    ... Xid ${c.first.xid} on GPU ${gpuLabel(c.first.gpu)} repeated x${c.n} more (until ${when(c.last)})`);
+      if (c.n > 0)
+        this.write(`    ... Xid ${c.first.xid} on GPU ${gpuLabel(c.first.gpu)} repeated x${c.n} more (until ${when(c.last)})`);
     } else this.write(xidLine(c.first, c.n, c.last));
   }
 }
@@ -156,7 +168,9 @@ export async function runXid(argv: XidArgs): Promise<number> {
     try {
       await eachLine(argv.input === '-' ? process.stdin : createReadStream(argv.input), (l) => handle(parser.push(l)));
     } catch (e) {
-      process.stderr.write(`kerntop xid: cannot read ${argv.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      process.stderr.write(
+        `kerntop xid: cannot read ${argv.input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`,
+      );
       return 3;
     }
     handle(parser.flush());
@@ -164,8 +178,20 @@ export async function runXid(argv: XidArgs): Promise<number> {
   }
 
   const smi = await queryNvidiaSmi();
-  if (smi.gpus === null) process.stderr.write(`kerntop: nvidia-smi unavailable (${smi.reason}): GPUs are named by PCI address and the UUID the driver logged\n`);
-  const src = new KmsgSource({ source: argv.source, path: argv['kmsg-path'], follow: argv.follow, start: 'oldest', cursor: null, classify: null, gpus: smi.gpus ?? [], onXid });
+  if (smi.gpus === null)
+    process.stderr.write(
+      `kerntop: nvidia-smi unavailable (${smi.reason}): GPUs are named by PCI address and the UUID the driver logged\n`,
+    );
+  const src = new KmsgSource({
+    source: argv.source,
+    path: argv['kmsg-path'],
+    follow: argv.follow,
+    start: 'oldest',
+    cursor: null,
+    classify: null,
+    gpus: smi.gpus ?? [],
+    onXid,
+  });
   const emit = (ev: KerntopEvent) => {
     if (ev.type === 'kmsg.record') return; // the store keeps only what the Xid view needs
     if (ev.type === 'source.diag') process.stderr.write(`kerntop: ${ev.message}\n`);
@@ -180,10 +206,30 @@ export const xidCommand: CommandModule<object, XidArgs> = {
   describe: 'NVIDIA Xid errors from the kernel log (or a saved log): what failed, on which GPU, and what to do',
   builder: (y) =>
     y
-      .option('follow', { alias: 'f', type: 'boolean', default: false, describe: 'after the buffer, report new Xids as they come' })
-      .option('json', { type: 'boolean', default: false, describe: 'one JSON object per Xid: xid, gpu, pid, process, message, class, severity, action, seq, ts_us, wall' })
-      .option('input', { alias: 'i', type: 'string', nargs: 1, describe: 'read a saved log instead (raw /dev/kmsg records, dmesg text with or without times, journalctl -k); - for stdin' })
-      .option('source', { type: 'string', choices: ['auto', 'kmsg', 'dmesg'] as const, default: 'auto' as const, describe: 'auto: /dev/kmsg, else `dmesg -S`' })
+      .option('follow', {
+        alias: 'f',
+        type: 'boolean',
+        default: false,
+        describe: 'after the buffer, report new Xids as they come',
+      })
+      .option('json', {
+        type: 'boolean',
+        default: false,
+        describe: 'one JSON object per Xid: xid, gpu, pid, process, message, class, severity, action, seq, ts_us, wall',
+      })
+      .option('input', {
+        alias: 'i',
+        type: 'string',
+        nargs: 1,
+        describe:
+          'read a saved log instead (raw /dev/kmsg records, dmesg text with or without times, journalctl -k); - for stdin',
+      })
+      .option('source', {
+        type: 'string',
+        choices: ['auto', 'kmsg', 'dmesg'] as const,
+        default: 'auto' as const,
+        describe: 'auto: /dev/kmsg, else `dmesg -S`',
+      })
       .option('kmsg-path', { type: 'string', describe: 'read the kmsg device at this path' })
       .example('kerntop xid', 'Xids in the kernel buffer, grouped per GPU; exit 2 if any needs a reset or drain')
       .example('journalctl -k -b -1 | kerntop xid --input -', 'Xids of the previous boot') as never,

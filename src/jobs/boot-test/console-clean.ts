@@ -5,10 +5,10 @@
 
 // CSI (colours, cursor moves, modes), OSC titles, charset selection, and single-char escapes (ESC c).
 // Control characters are what these patterns are about.
- 
+
 const ESCAPE_RE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()#][0-9A-Za-z]|[@-Z\\-_a-z])/g;
 // C0 controls other than tab and newline (NULs and bells from firmware).
- 
+
 const CONTROL_RE = /[\x00-\x08\x0b-\x1f\x7f]/g;
 // "[    1.234567] text", optionally with the printk caller "[    T1]".
 const TS_RE = /^\[\s*(\d+\.\d+)\]/;
@@ -33,7 +33,7 @@ export function cleanConsole(raw: string): CleanedConsole {
   // line follows it on the same row as the firmware's last words, so it becomes a line break.
   const noEsc = raw.replace(ESCAPE_RE, (m) => {
     escapes++;
-     
+
     return m === '\x1bc' || /^\x1b\[[0-9;]*J$/.test(m) ? '\n' : '';
   });
   const lines: string[] = [];
@@ -68,7 +68,12 @@ export function cleanConsole(raw: string): CleanedConsole {
     if (ts > maxTs) maxTs = ts;
     out.push(line);
   }
-  return { text: out.join('\n') + (out.length ? '\n' : ''), lines: out.length, escapes_removed: escapes, dmesg_repeats_dropped: dropped };
+  return {
+    text: out.join('\n') + (out.length ? '\n' : ''),
+    lines: out.length,
+    escapes_removed: escapes,
+    dmesg_repeats_dropped: dropped,
+  };
 }
 
 /** The kernel's own version from the first "Linux version X ..." banner, or null. */

@@ -27,8 +27,20 @@ export function cpioNewc(entries: CpioEntry[]): Buffer {
   const push = (name: string, mode: number, data: Buffer, nlink: number) => {
     const nameBuf = Buffer.from(`${name}\0`, 'utf8');
     const header =
-      '070701' + hex8(ino++) + hex8(mode) + hex8(0) + hex8(0) + hex8(nlink) + hex8(0) + hex8(data.length) +
-      hex8(0) + hex8(0) + hex8(0) + hex8(0) + hex8(nameBuf.length) + hex8(0);
+      '070701' +
+      hex8(ino++) +
+      hex8(mode) +
+      hex8(0) +
+      hex8(0) +
+      hex8(nlink) +
+      hex8(0) +
+      hex8(data.length) +
+      hex8(0) +
+      hex8(0) +
+      hex8(0) +
+      hex8(0) +
+      hex8(nameBuf.length) +
+      hex8(0);
     parts.push(Buffer.from(header, 'ascii'), nameBuf, Buffer.alloc(pad4(110 + nameBuf.length)));
     parts.push(data, Buffer.alloc(pad4(data.length)));
   };

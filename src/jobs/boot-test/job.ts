@@ -50,7 +50,8 @@ export function validateOptions(o: BootTestOptions): void {
   if (o.memory !== undefined && !/^\d+(\.\d+)?[KMGT]?$/i.test(o.memory)) {
     throw new BootTestSetupError(`--memory ${o.memory}: give a size such as 512M or 2G`);
   }
-  if (o.cpus !== undefined && (!Number.isInteger(o.cpus) || o.cpus < 1)) throw new BootTestSetupError(`--cpus ${o.cpus}: give a whole number >= 1`);
+  if (o.cpus !== undefined && (!Number.isInteger(o.cpus) || o.cpus < 1))
+    throw new BootTestSetupError(`--cpus ${o.cpus}: give a whole number >= 1`);
   if (o.timeout_s !== undefined && !(o.timeout_s > 0)) throw new BootTestSetupError(`--timeout ${o.timeout_s}: give seconds > 0`);
   if (o.kernel && o.hostKernel) throw new BootTestSetupError('give either --kernel PATH or --host-kernel, not both');
 }
@@ -79,8 +80,11 @@ function sweepStaleWorkDirs(): void {
 function defaultLogPath(version: string | null): string {
   const dir = cacheDir(join('boot-test', 'logs'));
   try {
-    const old = readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
-      .sort((a, b) => b.t - a.t).slice(KEEP_LOGS - 1);
+    const old = readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t)
+      .slice(KEEP_LOGS - 1);
     for (const { f } of old) rmSync(join(dir, f), { force: true });
   } catch {
     // pruning is best effort
@@ -110,14 +114,21 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
     runner = findVng() ? 'vng' : 'qemu';
     if (runner === 'qemu') notes.push('vng (virtme-ng) not installed: plain QEMU with a busybox initramfs');
   } else runner = wanted;
-  if (runner === 'qemu') findQemu(arch); // fail early, naming the package
-  else if (!findVng()) throw new BootTestSetupError('vng (virtme-ng) not found on PATH; install it (pip install virtme-ng) or use --runner qemu');
+  if (runner === 'qemu')
+    findQemu(arch); // fail early, naming the package
+  else if (!findVng())
+    throw new BootTestSetupError('vng (virtme-ng) not found on PATH; install it (pip install virtme-ng) or use --runner qemu');
 
   const tAccel = performance.now();
   let decision: AccelDecision;
   try {
     progress(`choosing the accelerator (${opts.accel ?? 'auto'})`);
-    decision = await chooseAccel(opts.accel ?? 'auto', { arch, qemu: which(arch.qemu), image: kernel.image, signal: hooks.signal });
+    decision = await chooseAccel(opts.accel ?? 'auto', {
+      arch,
+      qemu: which(arch.qemu),
+      image: kernel.image,
+      signal: hooks.signal,
+    });
   } catch (e) {
     if (!(e instanceof BootTestSetupError) || opts.accel === 'kvm') throw e;
     decision = { accel: 'tcg', how: 'unavailable', note: `cannot probe KVM (${e.message}); using TCG` };
@@ -135,7 +146,9 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
     // mkdir spins forever under /proc).
     logFd = openSync(logPath, 'w');
   } catch (e) {
-    throw new BootTestSetupError(`cannot write the console log ${logPath}: ${(e as Error).message}; name another file with --keep-log`);
+    throw new BootTestSetupError(
+      `cannot write the console log ${logPath}: ${(e as Error).message}; name another file with --keep-log`,
+    );
   }
   const rawLog = createWriteStream('', { fd: logFd, encoding: 'latin1' });
   sweepStaleWorkDirs();
@@ -157,8 +170,18 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
   try {
     progress(`booting with ${runner} (${decision.accel}, ${memory}, ${cpus} CPUs, timeout ${timeout_s} s)`);
     const req = {
-      kernel, kernelArg: opts.kernel === undefined ? undefined : resolve(opts.kernel), arch, memory, cpus, accel: decision.accel, append: opts.append, exec: opts.exec,
-      timeoutMs: timeout_s * 1000, signal: hooks.signal, onData, workDir,
+      kernel,
+      kernelArg: opts.kernel === undefined ? undefined : resolve(opts.kernel),
+      arch,
+      memory,
+      cpus,
+      accel: decision.accel,
+      append: opts.append,
+      exec: opts.exec,
+      timeoutMs: timeout_s * 1000,
+      signal: hooks.signal,
+      onData,
+      workDir,
     };
     out = runner === 'vng' ? await runVng(req) : await runQemu(req);
   } finally {
@@ -182,7 +205,9 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
     warnings: Math.max(0, (analysis.counts.warnings ?? 0) - warns.noise.length),
   };
   if (emulation_noise.length) {
-    notes.push(`${emulation_noise.length} line(s) that TCG's uneven timing causes (clock calibration) not counted; see emulation_noise`);
+    notes.push(
+      `${emulation_noise.length} line(s) that TCG's uneven timing causes (clock calibration) not counted; see emulation_noise`,
+    );
   }
   const has_critical_issues = counts.panics > 0 || counts.oops > 0;
   const boot_completed = completed !== null;
@@ -210,12 +235,20 @@ export async function runBootTest(opts: BootTestOptions, hooks: JobHooks = {}): 
     kernel: { image: kernel.image, origin: kernel.origin, arch: arch.name, arch_from: kernel.archFrom },
     settings: { memory, cpus, timeout_s, append: opts.append ?? null, exec: opts.exec ?? null },
     command: out.command,
-    console: { lines: cleaned.lines, escapes_removed: cleaned.escapes_removed, dmesg_repeats_dropped: cleaned.dmesg_repeats_dropped },
+    console: {
+      lines: cleaned.lines,
+      escapes_removed: cleaned.escapes_removed,
+      dmesg_repeats_dropped: cleaned.dmesg_repeats_dropped,
+    },
     timings_s: { setup, accel_probe, boot, analysis: since(tAnalysis) },
     notes,
   };
   hooks.onEvent?.({
-    type: 'job.result', ts_ms: Date.now(), job: JOB_NAME, ok: bootTestExitCode(result) === 0 && !result.cancelled, summary: summarize(result),
+    type: 'job.result',
+    ts_ms: Date.now(),
+    job: JOB_NAME,
+    ok: bootTestExitCode(result) === 0 && !result.cancelled,
+    summary: summarize(result),
   });
   return result;
 }

@@ -108,7 +108,10 @@ export function inspectImage(head: Buffer): ImageFacts {
 
 function describeHead(head: Buffer): string {
   if (head.length === 0) return 'is empty';
-  const text = head.subarray(0, 16).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+  const text = head
+    .subarray(0, 16)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '.');
   return `starts with ${head.subarray(0, 8).toString('hex')} ("${text}")`;
 }
 
@@ -130,13 +133,22 @@ function checkImage(image: string, head: Buffer, facts: ImageFacts, arch: ArchIn
 
 /** The architecture a configured tree was built for, from its .config, or null. */
 export function archFromConfig(config: string): string | null {
-  const set = new Set(config.split('\n').filter((l) => l.endsWith('=y')).map((l) => l.slice(0, -2)));
+  const set = new Set(
+    config
+      .split('\n')
+      .filter((l) => l.endsWith('=y'))
+      .map((l) => l.slice(0, -2)),
+  );
   // Most specific first: CONFIG_ARM is also set by nothing else, CONFIG_RISCV needs 64BIT, ...
   for (const a of ARCHES) if (a.configSymbols.every((s) => set.has(s))) return a.name;
   return null;
 }
 
-function chooseArch(wanted: string | undefined, detected: string | null, where: string): { arch: ArchInfo; from: LocatedKernel['archFrom'] } {
+function chooseArch(
+  wanted: string | undefined,
+  detected: string | null,
+  where: string,
+): { arch: ArchInfo; from: LocatedKernel['archFrom'] } {
   if (wanted) {
     const arch = archInfo(wanted);
     if (!arch) throw new BootTestSetupError(`unknown architecture "${wanted}"; known: ${ARCHES.map((a) => a.name).join(', ')}`);
@@ -162,9 +174,13 @@ export function locateKernel(opts: { kernel?: string; hostKernel?: boolean; arch
     }
     return fromFile(image, opts.arch, 'host');
   }
-  if (!opts.kernel) throw new BootTestSetupError('no kernel named: give --kernel PATH (a built source tree or an image file) or --host-kernel');
+  if (!opts.kernel)
+    throw new BootTestSetupError('no kernel named: give --kernel PATH (a built source tree or an image file) or --host-kernel');
   const path = resolve(opts.kernel);
-  if (!existsSync(path)) throw new BootTestSetupError(`kernel path ${path} does not exist; give a built kernel source tree or an image file (bzImage, Image, vmlinuz)`);
+  if (!existsSync(path))
+    throw new BootTestSetupError(
+      `kernel path ${path} does not exist; give a built kernel source tree or an image file (bzImage, Image, vmlinuz)`,
+    );
   if (statSync(path).isDirectory()) return fromTree(path, opts.arch);
   return fromFile(path, opts.arch, 'file');
 }
@@ -173,7 +189,9 @@ function readImageHead(image: string): Buffer {
   try {
     return readHead(image, IMAGE_HEAD_BYTES);
   } catch (e) {
-    throw new BootTestSetupError(`cannot read kernel image ${image}: ${(e as Error).message}${process.getuid?.() !== 0 ? ' (images under /boot are often readable by root only)' : ''}`);
+    throw new BootTestSetupError(
+      `cannot read kernel image ${image}: ${(e as Error).message}${process.getuid?.() !== 0 ? ' (images under /boot are often readable by root only)' : ''}`,
+    );
   }
 }
 
@@ -197,7 +215,9 @@ function fromTree(dir: string, wanted: string | undefined): LocatedKernel {
   if (!image) {
     const what = looksLikeTree ? `the source tree ${dir}` : `${dir} (not a kernel source tree: no Makefile and arch/)`;
     const make = arch.name === hostArch() ? 'make -j$(nproc)' : `make ARCH=${arch.srcArch} CROSS_COMPILE=<prefix> -j$(nproc)`;
-    throw new BootTestSetupError(`no built ${arch.name} image in ${what}: looked for ${arch.images.join(', ')}; build it with '${make}'`);
+    throw new BootTestSetupError(
+      `no built ${arch.name} image in ${what}: looked for ${arch.images.join(', ')}; build it with '${make}'`,
+    );
   }
   const head = readImageHead(image);
   const facts = inspectImage(head);

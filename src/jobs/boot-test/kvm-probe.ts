@@ -58,19 +58,34 @@ function probeKey(qemu: string): string {
 
 /** What a console shows about a guest's progress under KVM: ok (it ran), or why not. */
 export function judgeProbe(output: string): 'ok' | 'no-output' | 'pending' {
-  if (output.includes(MARKER_COMPLETED) || output.includes(MARKER_STARTED) || output.includes('Run /init as init process') ||
-    output.includes('Kernel panic')) {
+  if (
+    output.includes(MARKER_COMPLETED) ||
+    output.includes(MARKER_STARTED) ||
+    output.includes('Run /init as init process') ||
+    output.includes('Kernel panic')
+  ) {
     return 'ok';
   }
   return /Linux version \S+/.test(output) ? 'pending' : 'no-output';
 }
 
-async function probe(qemu: string, arch: ArchInfo, image: string, signal?: AbortSignal): Promise<{ ok: boolean; reason: string; probe_s: number }> {
+async function probe(
+  qemu: string,
+  arch: ArchInfo,
+  image: string,
+  signal?: AbortSignal,
+): Promise<{ ok: boolean; reason: string; probe_s: number }> {
   const initramfs = baseInitramfs(arch).path;
   // earlyprintk shows the kernel's first lines before the console driver starts (x86 only).
   const early = arch.name === 'x86_64' ? ' earlyprintk=serial,ttyS0,115200' : ' earlycon';
   const argv = qemuArgv({
-    qemu, arch, accel: 'kvm', memory: '256M', cpus: 1, image, initramfs,
+    qemu,
+    arch,
+    accel: 'kvm',
+    memory: '256M',
+    cpus: 1,
+    image,
+    initramfs,
     cmdline: `console=${arch.console}${early} panic=-1`,
   });
   let sawOutput = false;
@@ -96,11 +111,20 @@ async function probe(qemu: string, arch: ArchInfo, image: string, signal?: Abort
   const verdict = judgeProbe(out.output);
   if (verdict === 'ok') return { ok: true, reason: 'a test boot under KVM reached userspace', probe_s };
   if (out.exitCode !== null && out.exitCode !== 0 && !out.aborted && !out.timedOut) {
-    const err = out.stderr.trim().split('\n').filter((l) => !/warning:/.test(l)).slice(-1)[0] || `exit ${out.exitCode}`;
+    const err =
+      out.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !/warning:/.test(l))
+        .slice(-1)[0] || `exit ${out.exitCode}`;
     return { ok: false, reason: `QEMU refused KVM: ${err}`, probe_s };
   }
   if (verdict === 'no-output') {
-    return { ok: false, reason: `a test boot under KVM printed no kernel line in ${PROBE_FIRST_OUTPUT_MS / 1000} s (a nested or partial hypervisor?)`, probe_s };
+    return {
+      ok: false,
+      reason: `a test boot under KVM printed no kernel line in ${PROBE_FIRST_OUTPUT_MS / 1000} s (a nested or partial hypervisor?)`,
+      probe_s,
+    };
   }
   return { ok: false, reason: `a test boot under KVM did not reach userspace in ${PROBE_TOTAL_MS / 1000} s`, probe_s };
 }
@@ -112,12 +136,16 @@ export async function chooseAccel(
   const sameArch = ctx.arch.name === hostArch();
   if (choice === 'tcg') return { accel: 'tcg', how: 'forced' };
   if (choice === 'kvm') {
-    if (!sameArch) throw new BootTestSetupError(`KVM cannot run a ${ctx.arch.name} guest on this ${hostArch()} host; use --accel tcg (or auto)`);
+    if (!sameArch)
+      throw new BootTestSetupError(
+        `KVM cannot run a ${ctx.arch.name} guest on this ${hostArch()} host; use --accel tcg (or auto)`,
+      );
     const p = devKvmProblem();
     if (p) throw new BootTestSetupError(`--accel kvm: ${p}; use --accel tcg (or auto)`);
     return { accel: 'kvm', how: 'forced' };
   }
-  if (!sameArch) return { accel: 'tcg', how: 'unavailable', note: `${ctx.arch.name} guest on a ${hostArch()} host: emulated with TCG` };
+  if (!sameArch)
+    return { accel: 'tcg', how: 'unavailable', note: `${ctx.arch.name} guest on a ${hostArch()} host: emulated with TCG` };
   const p = devKvmProblem();
   if (p) return { accel: 'tcg', how: 'unavailable', note: `KVM not usable: ${p}; using TCG` };
   if (!ctx.qemu) return { accel: 'tcg', how: 'unavailable', note: 'no QEMU to probe KVM with; using TCG' };
@@ -130,7 +158,12 @@ export async function chooseAccel(
       if (v.key === key) {
         return v.ok
           ? { accel: 'kvm', how: 'cached', cache_path: cachePath }
-          : { accel: 'tcg', how: 'cached', cache_path: cachePath, note: `KVM present but unusable (${v.reason}, probed ${v.at}); using TCG. --accel kvm forces it; delete ${cachePath} to probe again` };
+          : {
+              accel: 'tcg',
+              how: 'cached',
+              cache_path: cachePath,
+              note: `KVM present but unusable (${v.reason}, probed ${v.at}); using TCG. --accel kvm forces it; delete ${cachePath} to probe again`,
+            };
       }
     } catch {
       // unreadable verdict: probe again
@@ -145,5 +178,11 @@ export async function chooseAccel(
   }
   return r.ok
     ? { accel: 'kvm', how: 'probed', cache_path: cachePath, probe_s: r.probe_s }
-    : { accel: 'tcg', how: 'probed', cache_path: cachePath, probe_s: r.probe_s, note: `KVM present but unusable (${r.reason}); using TCG. --accel kvm forces it` };
+    : {
+        accel: 'tcg',
+        how: 'probed',
+        cache_path: cachePath,
+        probe_s: r.probe_s,
+        note: `KVM present but unusable (${r.reason}); using TCG. --accel kvm forces it`,
+      };
 }

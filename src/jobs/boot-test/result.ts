@@ -47,7 +47,9 @@ export interface BootTestResult {
 }
 
 /** kerntop's exit code: 0 clean boot, 1 booted with errors/warnings (or a failing command), 2 critical or no boot. */
-export function bootTestExitCode(r: Pick<BootTestResult, 'boot_completed' | 'timeout_occurred' | 'has_critical_issues' | 'counts' | 'exec_rc'>): 0 | 1 | 2 {
+export function bootTestExitCode(
+  r: Pick<BootTestResult, 'boot_completed' | 'timeout_occurred' | 'has_critical_issues' | 'counts' | 'exec_rc'>,
+): 0 | 1 | 2 {
   if (r.has_critical_issues || !r.boot_completed || r.timeout_occurred) return 2;
   if (r.counts.errors > 0 || r.counts.warnings > 0 || (r.exec_rc !== null && r.exec_rc !== 0)) return 1;
   return 0;
@@ -63,7 +65,9 @@ export function summarize(r: BootTestResult): string {
   else parts.push('did not boot');
   parts.push(`${r.kernel_version ?? 'unknown kernel'} (${r.kernel.arch}, ${r.runner}/${r.accel})`);
   const c = r.counts;
-  parts.push(`${c.panics} panic${c.panics === 1 ? '' : 's'}, ${c.oops} oops, ${c.errors} error${c.errors === 1 ? '' : 's'}, ${c.warnings} warning${c.warnings === 1 ? '' : 's'}`);
+  parts.push(
+    `${c.panics} panic${c.panics === 1 ? '' : 's'}, ${c.oops} oops, ${c.errors} error${c.errors === 1 ? '' : 's'}, ${c.warnings} warning${c.warnings === 1 ? '' : 's'}`,
+  );
   if (r.exec_rc !== null && r.exec_rc !== 0) parts.push(`command exited ${r.exec_rc}`);
   return parts.join('; ');
 }

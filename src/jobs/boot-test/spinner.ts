@@ -24,7 +24,10 @@ export function createSpinner(stream: NodeJS.WriteStream, tail = 4): Spinner {
   const draw = () => {
     erase();
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
-    const out = [clip(`${FRAMES[frame++ % FRAMES.length]} ${status} (${secs} s)`), ...lines.map((l) => clip(`  \x1b[2m${l}\x1b[0m`))];
+    const out = [
+      clip(`${FRAMES[frame++ % FRAMES.length]} ${status} (${secs} s)`),
+      ...lines.map((l) => clip(`  \x1b[2m${l}\x1b[0m`)),
+    ];
     stream.write(`${out.join('\n')}\n`);
     drawn = out.length;
   };

@@ -121,7 +121,13 @@ export function runVmProcess(argv: string[], opts: VmRunOptions): Promise<VmOutc
       // The group may still hold a grandchild (a wrapper's QEMU): make sure it is gone too.
       killGroup(child.pid, 'SIGKILL', true);
       resolve({
-        output, stderr, exitCode: code, signal: sig, ...state, spawnError, wall_ms: performance.now() - t0,
+        output,
+        stderr,
+        exitCode: code,
+        signal: sig,
+        ...state,
+        spawnError,
+        wall_ms: performance.now() - t0,
       });
     });
   });

@@ -69,7 +69,13 @@ export const ARCHIVE_EXT = { xz: '.tar.xz', gzip: '.tar.gz', none: '.tar' } as c
  * Packs parent/name into outPath. version.txt, sos_reports and sos_logs go first, as sos orders them.
  * The archive is created 0600 before any byte is written.
  */
-export async function packArchive(parent: string, name: string, outPath: string, compression: 'xz' | 'gzip' | 'none', signal?: AbortSignal): Promise<void> {
+export async function packArchive(
+  parent: string,
+  name: string,
+  outPath: string,
+  compression: 'xz' | 'gzip' | 'none',
+  signal?: AbortSignal,
+): Promise<void> {
   const top = await readdir(join(parent, name));
   const first = ['version.txt', 'sos_reports', 'sos_logs'].filter((e) => top.includes(e));
   const rest = top.filter((e) => !first.includes(e)).sort();
@@ -77,7 +83,10 @@ export async function packArchive(parent: string, name: string, outPath: string,
   // 'wx' with mode 0600: created private (the umask can only take bits away), never over another file.
   const out = createWriteStream(outPath, { flags: 'wx', mode: 0o600 });
   const tar = execa('tar', ['--numeric-owner', '-C', parent, '-cf', '-', '--', ...members], {
-    stdout: 'pipe', cancelSignal: signal, forceKillAfterDelay: 1000, buffer: { stdout: false },
+    stdout: 'pipe',
+    cancelSignal: signal,
+    forceKillAfterDelay: 1000,
+    buffer: { stdout: false },
   });
   try {
     if (compression === 'none') {
@@ -86,7 +95,13 @@ export async function packArchive(parent: string, name: string, outPath: string,
       await Promise.all([pipeline(tar.stdout!, createGzip({ level: 6 }), out), tar]);
     } else {
       // sos uses xz preset 3.
-      const xz = execa('xz', ['-3', '-T0', '-c'], { stdin: 'pipe', stdout: 'pipe', cancelSignal: signal, forceKillAfterDelay: 1000, buffer: { stdout: false } });
+      const xz = execa('xz', ['-3', '-T0', '-c'], {
+        stdin: 'pipe',
+        stdout: 'pipe',
+        cancelSignal: signal,
+        forceKillAfterDelay: 1000,
+        buffer: { stdout: false },
+      });
       await Promise.all([pipeline(tar.stdout!, xz.stdin!), pipeline(xz.stdout!, out), tar, xz]);
     }
   } catch (e) {

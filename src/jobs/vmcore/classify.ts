@@ -23,7 +23,11 @@ export function reasonFromPanicLine(line: string | null): string | null {
 
 export function panicReason(logText: string, rankedLine: string | null): PanicReason {
   const out: PanicReason = {
-    line: rankedLine, reason: reasonFromPanicLine(rankedLine), title: null, class: null, function: null,
+    line: rankedLine,
+    reason: reasonFromPanicLine(rankedLine),
+    title: null,
+    class: null,
+    function: null,
     source: rankedLine ? 'collector ranking' : 'none',
   };
   try {

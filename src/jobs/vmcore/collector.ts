@@ -37,7 +37,8 @@ export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[]
   return ['/usr/bin/python3', 'python3'].filter((p) => !p.startsWith('/') || existsSync(p));
 }
 
-export const NO_DRGN_FIX = 'install drgn: apt-get install python3-drgn (Debian/Ubuntu; it runs under /usr/bin/python3), dnf install drgn (Fedora), or pip install drgn; KERNTOP_PYTHON=/path/to/python3 picks the interpreter';
+export const NO_DRGN_FIX =
+  'install drgn: apt-get install python3-drgn (Debian/Ubuntu; it runs under /usr/bin/python3), dnf install drgn (Fedora), or pip install drgn; KERNTOP_PYTHON=/path/to/python3 picks the interpreter';
 
 async function runOnce(python: string, cfg: CollectorConfig, onEvent: (ev: CollectorEvent) => void, signal?: AbortSignal) {
   const child = execa(python, ['-B', '-m', 'kerntop_vmcore', '-'], {
@@ -69,15 +70,24 @@ async function runOnce(python: string, cfg: CollectorConfig, onEvent: (ev: Colle
   return { res, stray, noDrgn: noDrgn as string | null };
 }
 
-export async function runCollector(cfg: CollectorConfig, onEvent: (ev: CollectorEvent) => void, signal?: AbortSignal): Promise<CollectorRun> {
+export async function runCollector(
+  cfg: CollectorConfig,
+  onEvent: (ev: CollectorEvent) => void,
+  signal?: AbortSignal,
+): Promise<CollectorRun> {
   const noDrgn: string[] = [];
   const cands = pythonCandidates();
   for (const python of cands) {
     let r;
     try {
-      r = await runOnce(python, cfg, (ev) => {
-        if (!(ev.type === 'fatal' && ev.kind === 'no_drgn')) onEvent(ev);
-      }, signal);
+      r = await runOnce(
+        python,
+        cfg,
+        (ev) => {
+          if (!(ev.type === 'fatal' && ev.kind === 'no_drgn')) onEvent(ev);
+        },
+        signal,
+      );
     } catch (e) {
       noDrgn.push(`${python}: ${(e as Error).message.split('\n')[0]}`);
       continue;
@@ -87,11 +97,28 @@ export async function runCollector(cfg: CollectorConfig, onEvent: (ev: Collector
       noDrgn.push(r.noDrgn);
       continue;
     }
-    if ((res as { code?: string }).code === 'ENOENT' || (res.exitCode === undefined && !res.isCanceled && res.failed && !res.signal)) {
+    if (
+      (res as { code?: string }).code === 'ENOENT' ||
+      (res.exitCode === undefined && !res.isCanceled && res.failed && !res.signal)
+    ) {
       noDrgn.push(`${python}: not found`);
       continue;
     }
-    return { python, exit_code: res.exitCode ?? null, stderr: String(res.stderr ?? ''), stray, no_drgn: noDrgn, cancelled: Boolean(res.isCanceled) };
+    return {
+      python,
+      exit_code: res.exitCode ?? null,
+      stderr: String(res.stderr ?? ''),
+      stray,
+      no_drgn: noDrgn,
+      cancelled: Boolean(res.isCanceled),
+    };
   }
-  return { python: cands[cands.length - 1] ?? 'python3', exit_code: null, stderr: '', stray: [], no_drgn: noDrgn, cancelled: Boolean(signal?.aborted) };
+  return {
+    python: cands[cands.length - 1] ?? 'python3',
+    exit_code: null,
+    stderr: '',
+    stray: [],
+    no_drgn: noDrgn,
+    cancelled: Boolean(signal?.aborted),
+  };
 }

@@ -79,7 +79,14 @@ async function findDebuginfo(dumpPath: string, release: string | null, buildId: 
     if (cmp.verdict === 'match') return { found: true, path: c.path, verdict: cmp.verdict, reason: cmp.reason };
     return { found: false, path: c.path, verdict: cmp.verdict, reason: `${c.path} ${cmp.reason}` };
   }
-  return { found: false, path: null, verdict: 'missing', reason: release ? `no vmlinux for ${release} (install linux-image-${release}-dbg or keep vmlinux-${release}.gz beside the dump)` : 'release unknown' };
+  return {
+    found: false,
+    path: null,
+    verdict: 'missing',
+    reason: release
+      ? `no vmlinux for ${release} (install linux-image-${release}-dbg or keep vmlinux-${release}.gz beside the dump)`
+      : 'release unknown',
+  };
 }
 
 async function entryFor(dir: string, dumpPath: string, dmesg: string | null, dirName: string | null): Promise<CrashEntry> {
@@ -106,21 +113,33 @@ async function entryFor(dir: string, dumpPath: string, dmesg: string | null, dir
     producer: info.producer,
     release: info.release,
     build_id: info.build_id,
-    debuginfo: fatal ? { found: false, path: null, verdict: 'unreadable', reason: 'the dump could not be read' } : await findDebuginfo(dumpPath, info.release, info.build_id),
+    debuginfo: fatal
+      ? { found: false, path: null, verdict: 'unreadable', reason: 'the dump could not be read' }
+      : await findDebuginfo(dumpPath, info.release, info.build_id),
     dmesg_file: dmesg,
     problems: info.problems,
   };
 }
 
 export async function listCrashes(dir = '/var/crash'): Promise<CrashList> {
-  const failed = (status: CrashList['status'], message: string): CrashList => ({ dir, exists: status !== 'missing', status, entries: [], unreadable: [], message });
+  const failed = (status: CrashList['status'], message: string): CrashList => ({
+    dir,
+    exists: status !== 'missing',
+    status,
+    entries: [],
+    unreadable: [],
+    message,
+  });
   let st;
   try {
     st = await stat(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      return failed('missing', `${dir} does not exist: kdump is not set up on this machine (Debian: apt-get install kdump-tools, then reboot so crashkernel= is reserved)`);
+      return failed(
+        'missing',
+        `${dir} does not exist: kdump is not set up on this machine (Debian: apt-get install kdump-tools, then reboot so crashkernel= is reserved)`,
+      );
     }
     if (code === 'ENOTDIR') return failed('not_directory', notDirectory(dir));
     return failed('unreadable', unreadable(dir, e as NodeJS.ErrnoException));
@@ -156,7 +175,11 @@ export async function listCrashes(dir = '/var/crash'): Promise<CrashList> {
   }
   entries.sort((a, b) => (b.time_iso ?? '').localeCompare(a.time_iso ?? ''));
   // Dumps may hide in the directories that could not be read: "no dumps" would not be true then.
-  const message = entries.length ? null : unreadableDirs.length ? `no crash dumps readable under ${dir}` : `no crash dumps under ${dir}`;
+  const message = entries.length
+    ? null
+    : unreadableDirs.length
+      ? `no crash dumps readable under ${dir}`
+      : `no crash dumps under ${dir}`;
   return { dir, exists: true, status: 'listed', entries, unreadable: unreadableDirs, message };
 }
 

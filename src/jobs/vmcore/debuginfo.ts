@@ -93,7 +93,13 @@ export async function identifyVmlinux(path: string): Promise<VmlinuxIdentity> {
 }
 
 /** Every place a matching vmlinux may be, in the order they are tried. */
-export function candidatePaths(opts: { vmlinux?: string; debuginfoDirs?: string[]; dumpPath: string; release: string | null; buildId: string | null }): Candidate[] {
+export function candidatePaths(opts: {
+  vmlinux?: string;
+  debuginfoDirs?: string[];
+  dumpPath: string;
+  release: string | null;
+  buildId: string | null;
+}): Candidate[] {
   const out: Candidate[] = [];
   const rel = opts.release;
   const seen = new Set<string>();
@@ -108,9 +114,16 @@ export function candidatePaths(opts: { vmlinux?: string; debuginfoDirs?: string[
   };
   if (opts.vmlinux) add(opts.vmlinux, '--vmlinux', false);
   const inTree = (root: string): string[] => [
-    ...(rel ? [join(root, `vmlinux-${rel}`)] : []), join(root, 'vmlinux'),
-    ...(rel ? [join(root, 'boot', `vmlinux-${rel}`), join(root, 'usr/lib/debug/boot', `vmlinux-${rel}`),
-      join(root, 'lib/modules', rel, 'vmlinux'), join(root, 'usr/lib/debug/lib/modules', rel, 'vmlinux')] : []),
+    ...(rel ? [join(root, `vmlinux-${rel}`)] : []),
+    join(root, 'vmlinux'),
+    ...(rel
+      ? [
+          join(root, 'boot', `vmlinux-${rel}`),
+          join(root, 'usr/lib/debug/boot', `vmlinux-${rel}`),
+          join(root, 'lib/modules', rel, 'vmlinux'),
+          join(root, 'usr/lib/debug/lib/modules', rel, 'vmlinux'),
+        ]
+      : []),
     ...(opts.buildId ? [join(root, '.build-id', opts.buildId.slice(0, 2), `${opts.buildId.slice(2)}.debug`)] : []),
   ];
   for (const d of opts.debuginfoDirs ?? []) for (const p of inTree(d)) add(p, '--debuginfo-dir', true);
@@ -118,7 +131,8 @@ export function candidatePaths(opts: { vmlinux?: string; debuginfoDirs?: string[
     add(`/usr/lib/debug/boot/vmlinux-${rel}`, 'system debug dir', false);
     add(`/usr/lib/debug/lib/modules/${rel}/vmlinux`, 'system debug dir', false);
   }
-  if (opts.buildId) add(`/usr/lib/debug/.build-id/${opts.buildId.slice(0, 2)}/${opts.buildId.slice(2)}.debug`, 'system debug dir', false);
+  if (opts.buildId)
+    add(`/usr/lib/debug/.build-id/${opts.buildId.slice(0, 2)}/${opts.buildId.slice(2)}.debug`, 'system debug dir', false);
   const beside = dirname(opts.dumpPath);
   if (rel) add(join(beside, `vmlinux-${rel}`), 'beside the dump', true);
   add(join(beside, 'vmlinux'), 'beside the dump', true);
@@ -134,20 +148,33 @@ export async function otherVmlinuxBeside(dumpPath: string): Promise<string[]> {
   }
 }
 
-export function compare(dump: Pick<DumpInfo, 'release' | 'build_id'>, id: VmlinuxIdentity): { verdict: Verdict; reason: string; by: 'build-id' | 'release' | 'unverified' } {
+export function compare(
+  dump: Pick<DumpInfo, 'release' | 'build_id'>,
+  id: VmlinuxIdentity,
+): { verdict: Verdict; reason: string; by: 'build-id' | 'release' | 'unverified' } {
   if (!id.elf) return { verdict: 'unreadable', reason: `not an ELF file${id.error ? ` (${id.error})` : ''}`, by: 'unverified' };
   if (!id.has_dwarf) {
-    return { verdict: 'no_debuginfo', reason: 'has no DWARF debuginfo (.debug_info): a stripped kernel image, not the vmlinux from the debug package (linux-image-<release>-dbg on Debian, kernel-debuginfo on Fedora/RHEL)', by: 'unverified' };
+    return {
+      verdict: 'no_debuginfo',
+      reason:
+        'has no DWARF debuginfo (.debug_info): a stripped kernel image, not the vmlinux from the debug package (linux-image-<release>-dbg on Debian, kernel-debuginfo on Fedora/RHEL)',
+      by: 'unverified',
+    };
   }
   const ident = `release ${id.release ?? 'unknown'}, build id ${id.build_id ?? 'none'}`;
   const want = `release ${dump.release ?? 'unknown'}, build id ${dump.build_id ?? 'none'}`;
   if (dump.build_id && id.build_id) {
-    if (dump.build_id === id.build_id) return { verdict: 'match', reason: `build id ${id.build_id} matches the dump`, by: 'build-id' };
+    if (dump.build_id === id.build_id)
+      return { verdict: 'match', reason: `build id ${id.build_id} matches the dump`, by: 'build-id' };
     return { verdict: 'mismatch', reason: `is another kernel (${ident}); the dump is ${want}`, by: 'build-id' };
   }
   if (dump.release && id.release) {
     if (dump.release === id.release) {
-      return { verdict: 'match', reason: `release ${id.release} matches the dump (no build id to compare${dump.build_id ? '' : ': the kernel exports none before 5.9'})`, by: 'release' };
+      return {
+        verdict: 'match',
+        reason: `release ${id.release} matches the dump (no build id to compare${dump.build_id ? '' : ': the kernel exports none before 5.9'})`,
+        by: 'release',
+      };
     }
     return { verdict: 'mismatch', reason: `is another kernel (${ident}); the dump is ${want}`, by: 'release' };
   }
@@ -163,22 +190,38 @@ export async function decompressTo(path: string, dir: string, signal?: AbortSign
   } else {
     // Straight to the file: a vmlinux is hundreds of MB and must not pass through this process.
     const tool = path.endsWith('.xz') ? 'xz -dc -T0' : 'zstd -dcq';
-    await execa('sh', ['-c', `umask 077; ${tool} -- "$1" > "$2"`, 'sh', path, out], { cancelSignal: signal, forceKillAfterDelay: 1000 });
+    await execa('sh', ['-c', `umask 077; ${tool} -- "$1" > "$2"`, 'sh', path, out], {
+      cancelSignal: signal,
+      forceKillAfterDelay: 1000,
+    });
   }
   return out;
 }
 
 export async function resolveDebuginfo(opts: {
-  vmlinux?: string; debuginfoDirs?: string[]; dump: DumpInfo; scratchDir: string; signal?: AbortSignal;
+  vmlinux?: string;
+  debuginfoDirs?: string[];
+  dump: DumpInfo;
+  scratchDir: string;
+  signal?: AbortSignal;
   log?: (line: string) => void;
 }): Promise<DebuginfoResult> {
   const { dump } = opts;
   const log = opts.log ?? (() => undefined);
   const checked: CheckedCandidate[] = [];
-  const cands = candidatePaths({ vmlinux: opts.vmlinux, debuginfoDirs: opts.debuginfoDirs, dumpPath: dump.path, release: dump.release, buildId: dump.build_id });
-  if (!dump.release) for (const p of await otherVmlinuxBeside(dump.path)) if (!cands.some((c) => c.path === p)) cands.push({ path: p, origin: 'beside the dump' });
+  const cands = candidatePaths({
+    vmlinux: opts.vmlinux,
+    debuginfoDirs: opts.debuginfoDirs,
+    dumpPath: dump.path,
+    release: dump.release,
+    buildId: dump.build_id,
+  });
+  if (!dump.release)
+    for (const p of await otherVmlinuxBeside(dump.path))
+      if (!cands.some((c) => c.path === p)) cands.push({ path: p, origin: 'beside the dump' });
   const moduleDirs = [...(opts.debuginfoDirs ?? [])];
-  if (dump.release && existsSync(`/usr/lib/debug/lib/modules/${dump.release}`)) moduleDirs.push(`/usr/lib/debug/lib/modules/${dump.release}`);
+  if (dump.release && existsSync(`/usr/lib/debug/lib/modules/${dump.release}`))
+    moduleDirs.push(`/usr/lib/debug/lib/modules/${dump.release}`);
   for (const c of cands) {
     let st;
     try {
@@ -210,23 +253,42 @@ export async function resolveDebuginfo(opts: {
     checked.push(entry);
     log(`vmlinux candidate ${c.path} (${c.origin}): ${cmp.verdict}: ${cmp.reason}`);
     if (cmp.verdict === 'match' || (cmp.verdict === 'unverified' && !dump.release && !dump.build_id)) {
-      const usedNote = checked.filter((x) => x !== entry && x.verdict === 'mismatch').map((x) => ` (${x.path} ${x.reason})`).join('');
+      const usedNote = checked
+        .filter((x) => x !== entry && x.verdict === 'mismatch')
+        .map((x) => ` (${x.path} ${x.reason})`)
+        .join('');
       return {
-        vmlinux: path, origin: c.origin, source_path: c.path, matched_by: cmp.by, checked, module_dirs: moduleDirs,
+        vmlinux: path,
+        origin: c.origin,
+        source_path: c.path,
+        matched_by: cmp.by,
+        checked,
+        module_dirs: moduleDirs,
         message: `using ${c.path} (${c.origin}): ${cmp.reason}${usedNote ? `; not used:${usedNote}` : ''}`,
       };
     }
     if (entry.decompressed_to) await rm(entry.decompressed_to, { force: true });
   }
-  return { vmlinux: null, origin: null, source_path: null, matched_by: null, checked, module_dirs: moduleDirs, message: noMatchMessage(dump, checked) };
+  return {
+    vmlinux: null,
+    origin: null,
+    source_path: null,
+    matched_by: null,
+    checked,
+    module_dirs: moduleDirs,
+    message: noMatchMessage(dump, checked),
+  };
 }
 
 function noMatchMessage(dump: DumpInfo, checked: CheckedCandidate[]): string {
-  const want = dump.release ? `the vmlinux of ${dump.release}${dump.build_id ? ` (build id ${dump.build_id})` : ''}` : 'the vmlinux of the crashed kernel';
+  const want = dump.release
+    ? `the vmlinux of ${dump.release}${dump.build_id ? ` (build id ${dump.build_id})` : ''}`
+    : 'the vmlinux of the crashed kernel';
   const fix = dump.release
     ? `Install the debug package (Debian: apt-get install linux-image-${dump.release}-dbg; Fedora/RHEL: debuginfo-install kernel-debuginfo-${dump.release}) or pass --vmlinux, or keep vmlinux-${dump.release}.gz beside the dump.`
     : 'Pass --vmlinux PATH.';
   const bad = checked.filter((c) => c.verdict !== 'match');
-  if (bad.length === 0) return `no debuginfo: found no vmlinux for this dump; without ${want} only the kernel log and utsname can be read. ${fix}`;
+  if (bad.length === 0)
+    return `no debuginfo: found no vmlinux for this dump; without ${want} only the kernel log and utsname can be read. ${fix}`;
   return `no matching debuginfo: ${bad.map((c) => `${c.path} ${c.reason}`).join('; ')}. Without ${want} only the kernel log and utsname can be read. ${fix}`;
 }

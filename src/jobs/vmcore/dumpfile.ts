@@ -2,15 +2,21 @@
 // time), whether it is complete, and who made it. Every problem found becomes a sentence that names
 // the cause and the fix, because a dump that cannot be opened is the commonest support question.
 import { open, stat } from 'node:fs/promises';
-import {
-  ET_CORE, ElfFormatError, PT_LOAD, isElf, readAt, readElfHeader, readNoteSegments, readProgramHeaders,
-} from './elf.js';
+import { ET_CORE, ElfFormatError, PT_LOAD, isElf, readAt, readElfHeader, readNoteSegments, readProgramHeaders } from './elf.js';
 
 export type DumpFormat = 'elf' | 'kdump-compressed' | 'makedumpfile-flattened' | 'diskdump' | 'unknown';
 
 export type DumpProblemKind =
-  | 'not_found' | 'permission' | 'not_a_file' | 'empty' | 'not_vmcore' | 'truncated' | 'no_vmcoreinfo'
-  | 'flattened' | 'unreadable' | 'corrupt';
+  | 'not_found'
+  | 'permission'
+  | 'not_a_file'
+  | 'empty'
+  | 'not_vmcore'
+  | 'truncated'
+  | 'no_vmcoreinfo'
+  | 'flattened'
+  | 'unreadable'
+  | 'corrupt';
 
 export interface DumpProblem {
   kind: DumpProblemKind;
@@ -52,7 +58,10 @@ const DISKDUMP_SIGNATURE = 'DISKDUMP';
 const FLAT_SIGNATURE = 'makedumpfile';
 
 function describeBytes(b: Buffer): string {
-  const text = b.subarray(0, 16).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+  const text = b
+    .subarray(0, 16)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '.');
   return `${b.subarray(0, 8).toString('hex')} ("${text}")`;
 }
 
@@ -66,8 +75,19 @@ export function humanBytes(n: number): string {
 /** Reads the dump's headers (never its memory) and says what it is and what is wrong with it. */
 export async function inspectDump(path: string): Promise<DumpInfo> {
   const info: DumpInfo = {
-    path, size_bytes: null, mtime_ms: null, format: 'unknown', producer: 'unknown', vmcoreinfo_text: null,
-    vmcoreinfo: {}, release: null, build_id: null, crash_time_s: null, expected_bytes: null, cpus: null, problems: [],
+    path,
+    size_bytes: null,
+    mtime_ms: null,
+    format: 'unknown',
+    producer: 'unknown',
+    vmcoreinfo_text: null,
+    vmcoreinfo: {},
+    release: null,
+    build_id: null,
+    crash_time_s: null,
+    expected_bytes: null,
+    cpus: null,
+    problems: [],
   };
   const problem = (kind: DumpProblemKind, fatal: boolean, message: string) => info.problems.push({ kind, fatal, message });
   let st;
@@ -76,17 +96,30 @@ export async function inspectDump(path: string): Promise<DumpInfo> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EACCES') problem('permission', true, permissionMessage(path));
-    else problem('not_found', true, `${path} does not exist. Point --vmcore at the dump file (kdump keeps them under /var/crash/<time>/; 'kerntop crashes' lists them).`);
+    else
+      problem(
+        'not_found',
+        true,
+        `${path} does not exist. Point --vmcore at the dump file (kdump keeps them under /var/crash/<time>/; 'kerntop crashes' lists them).`,
+      );
     return info;
   }
   info.size_bytes = st.size;
   info.mtime_ms = st.mtimeMs;
   if (!st.isFile()) {
-    problem('not_a_file', true, `${path} is not a regular file${st.isDirectory() ? ' but a directory: name the dump inside it (vmcore or dump.<time>)' : ''}.`);
+    problem(
+      'not_a_file',
+      true,
+      `${path} is not a regular file${st.isDirectory() ? ' but a directory: name the dump inside it (vmcore or dump.<time>)' : ''}.`,
+    );
     return info;
   }
   if (st.size === 0) {
-    problem('empty', true, `${path} is empty (0 bytes): the dump was never written, usually because the kdump kernel ran out of disk or memory. Check the kdump service log of the boot after the crash.`);
+    problem(
+      'empty',
+      true,
+      `${path} is empty (0 bytes): the dump was never written, usually because the kdump kernel ran out of disk or memory. Check the kdump service log of the boot after the crash.`,
+    );
     return info;
   }
   let fh;
@@ -94,8 +127,11 @@ export async function inspectDump(path: string): Promise<DumpInfo> {
     fh = await open(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    problem(code === 'EACCES' || code === 'EPERM' ? 'permission' : 'unreadable', true,
-      code === 'EACCES' || code === 'EPERM' ? permissionMessage(path) : `cannot open ${path}: ${(e as Error).message}`);
+    problem(
+      code === 'EACCES' || code === 'EPERM' ? 'permission' : 'unreadable',
+      true,
+      code === 'EACCES' || code === 'EPERM' ? permissionMessage(path) : `cannot open ${path}: ${(e as Error).message}`,
+    );
     return info;
   }
   try {
@@ -109,21 +145,33 @@ export async function inspectDump(path: string): Promise<DumpInfo> {
       await inspectKdump(fh, magic, info, problem);
     } else if (magic.toString('latin1', 0, FLAT_SIGNATURE.length) === FLAT_SIGNATURE) {
       info.format = 'makedumpfile-flattened';
-      problem('flattened', true,
-        `${path} is in makedumpfile's flattened format (what 'makedumpfile -F' and QEMU 7.2's kdump-* formats write), which drgn cannot read. Rebuild it first: 'makedumpfile -R ${path}.unflat < ${path}'. From QEMU, prefer dump-guest-memory with format "elf" and paging on.`);
+      problem(
+        'flattened',
+        true,
+        `${path} is in makedumpfile's flattened format (what 'makedumpfile -F' and QEMU 7.2's kdump-* formats write), which drgn cannot read. Rebuild it first: 'makedumpfile -R ${path}.unflat < ${path}'. From QEMU, prefer dump-guest-memory with format "elf" and paging on.`,
+      );
     } else {
-      problem('not_vmcore', true,
-        `${path} is not a vmcore: it starts with ${describeBytes(magic)}, not an ELF core, kdump-compressed ("KDUMP   ") or makedumpfile header. Point --vmcore at the dump itself (vmcore or dump.<time>), not at a log or a vmlinux.`);
+      problem(
+        'not_vmcore',
+        true,
+        `${path} is not a vmcore: it starts with ${describeBytes(magic)}, not an ELF core, kdump-compressed ("KDUMP   ") or makedumpfile header. Point --vmcore at the dump itself (vmcore or dump.<time>), not at a log or a vmlinux.`,
+      );
     }
   } catch (e) {
     const why = (e as Error).message;
     if (!(e instanceof ElfFormatError)) problem('unreadable', true, `cannot read ${path}: ${why}.`);
     else if (/cut short/.test(why)) {
-      problem('corrupt', true,
-        `${path} ends inside its own headers (${why}; the file has ${st.size} bytes): the dump was cut short while being written or copied. Copy it again from where kdump wrote it, or take a new dump.`);
+      problem(
+        'corrupt',
+        true,
+        `${path} ends inside its own headers (${why}; the file has ${st.size} bytes): the dump was cut short while being written or copied. Copy it again from where kdump wrote it, or take a new dump.`,
+      );
     } else {
-      problem('corrupt', true,
-        `${path} has damaged headers (${why}): it is not a usable vmcore. Copy it again from where kdump wrote it (and compare checksums), or take a new dump.`);
+      problem(
+        'corrupt',
+        true,
+        `${path} has damaged headers (${why}): it is not a usable vmcore. Copy it again from where kdump wrote it (and compare checksums), or take a new dump.`,
+      );
     }
   } finally {
     await fh.close();
@@ -147,7 +195,11 @@ type AddProblem = (kind: DumpProblemKind, fatal: boolean, message: string) => vo
 async function inspectElf(fh: Awaited<ReturnType<typeof open>>, info: DumpInfo, problem: AddProblem) {
   const h = await readElfHeader(fh);
   if (h.type !== ET_CORE) {
-    problem('not_vmcore', true, `${info.path} is an ELF file but not a core dump (e_type ${h.type}${h.type === 2 ? ', an executable: is this the vmlinux? pass it with --vmlinux' : ''}).`);
+    problem(
+      'not_vmcore',
+      true,
+      `${info.path} is an ELF file but not a core dump (e_type ${h.type}${h.type === 2 ? ', an executable: is this the vmlinux? pass it with --vmlinux' : ''}).`,
+    );
     return;
   }
   const phdrs = await readProgramHeaders(fh, h);
@@ -162,13 +214,20 @@ async function inspectElf(fh: Awaited<ReturnType<typeof open>>, info: DumpInfo, 
   info.producer = qemu ? 'qemu' : 'kdump';
   if (info.size_bytes !== null && end > info.size_bytes) {
     const pct = ((100 * info.size_bytes) / end).toFixed(1);
-    problem('truncated', false,
-      `${info.path} is truncated: its headers describe ${end} bytes but the file has ${info.size_bytes} (${pct}%). It was cut short while being written or copied (full disk, interrupted kdump or copy). Memory past that point is missing: sections that need it fail, the rest is still reported.`);
+    problem(
+      'truncated',
+      false,
+      `${info.path} is truncated: its headers describe ${end} bytes but the file has ${info.size_bytes} (${pct}%). It was cut short while being written or copied (full disk, interrupted kdump or copy). Memory past that point is missing: sections that need it fail, the rest is still reported.`,
+    );
   }
   if (!vmci) {
-    problem('no_vmcoreinfo', true, qemu
-      ? `${info.path} is a QEMU dump without a VMCOREINFO note, so nothing tells which kernel it holds or where its page tables are. Start QEMU with '-device vmcoreinfo' and, in the guest, load the qemu_fw_cfg module (CONFIG_FW_CFG_SYSFS; 'modprobe qemu_fw_cfg') before the crash, so the guest publishes its VMCOREINFO through fw_cfg; then dump again (dump-guest-memory, format elf, paging on).`
-      : `${info.path} is an ELF core without a VMCOREINFO note: it was not written from /proc/vmcore by a kdump kernel (or the note was stripped), so drgn cannot find the kernel's page tables. Capture dumps with kdump (kdump-tools / kexec-tools), which keeps the note.`);
+    problem(
+      'no_vmcoreinfo',
+      true,
+      qemu
+        ? `${info.path} is a QEMU dump without a VMCOREINFO note, so nothing tells which kernel it holds or where its page tables are. Start QEMU with '-device vmcoreinfo' and, in the guest, load the qemu_fw_cfg module (CONFIG_FW_CFG_SYSFS; 'modprobe qemu_fw_cfg') before the crash, so the guest publishes its VMCOREINFO through fw_cfg; then dump again (dump-guest-memory, format elf, paging on).`
+        : `${info.path} is an ELF core without a VMCOREINFO note: it was not written from /proc/vmcore by a kdump kernel (or the note was stripped), so drgn cannot find the kernel's page tables. Capture dumps with kdump (kdump-tools / kexec-tools), which keeps the note.`,
+    );
   }
   if (!phdrs.some((p) => p.type === PT_LOAD)) {
     problem('truncated', true, `${info.path} has no memory segments (no PT_LOAD program header): nothing to read.`);
@@ -197,6 +256,10 @@ async function inspectKdump(fh: Awaited<ReturnType<typeof open>>, head: Buffer, 
     }
   }
   if (!info.vmcoreinfo_text) {
-    problem('no_vmcoreinfo', true, `${info.path} is a kdump-compressed dump without VMCOREINFO (header version ${version}); drgn needs it. Re-create the dump with a current makedumpfile.`);
+    problem(
+      'no_vmcoreinfo',
+      true,
+      `${info.path} is a kdump-compressed dump without VMCOREINFO (header version ${version}); drgn needs it. Re-create the dump with a current makedumpfile.`,
+    );
   }
 }

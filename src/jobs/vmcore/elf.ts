@@ -120,7 +120,12 @@ export async function readSectionHeaders(fh: FileHandle, h: ElfHeader): Promise<
   const names = strtab ? await readAt(fh, strtab.offset, strtab.size) : Buffer.alloc(0);
   return raw.map((s) => {
     const end = names.indexOf(0, s.nameOff);
-    return { name: names.toString('latin1', s.nameOff, end < 0 ? names.length : end), type: s.type, offset: s.offset, size: s.size };
+    return {
+      name: names.toString('latin1', s.nameOff, end < 0 ? names.length : end),
+      type: s.type,
+      offset: s.offset,
+      size: s.size,
+    };
   });
 }
 

@@ -7,8 +7,16 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { JobProgressEvent, JobResultEvent } from '../../events.js';
 import {
-  ARCHIVE_EXT, type Compression, archiveName, lockDown, mkdirPrivate, packArchive, resolveCompression, uniquePath,
-  writeChecksum, writePrivate,
+  ARCHIVE_EXT,
+  type Compression,
+  archiveName,
+  lockDown,
+  mkdirPrivate,
+  packArchive,
+  resolveCompression,
+  uniquePath,
+  writeChecksum,
+  writePrivate,
 } from './archive.js';
 import { panicReason } from './classify.js';
 import { type CollectorEvent, NO_DRGN_FIX, runCollector } from './collector.js';
@@ -50,13 +58,23 @@ export interface JobHooks {
 }
 
 // Problems that mean drgn would not even open the file: do not start it.
-const NO_COLLECTOR = new Set(['not_found', 'permission', 'not_a_file', 'empty', 'not_vmcore', 'flattened', 'unreadable', 'corrupt']);
+const NO_COLLECTOR = new Set([
+  'not_found',
+  'permission',
+  'not_a_file',
+  'empty',
+  'not_vmcore',
+  'flattened',
+  'unreadable',
+  'corrupt',
+]);
 
 const OPEN_KIND_FIX: Record<string, string> = {
   no_vmcoreinfo: 'the dump has no VMCOREINFO note',
   not_core: 'drgn does not recognise the file as a core dump',
   permission: 'permission denied: run as root',
-  kdump_arch: "this libkdumpfile cannot tell the architecture of a kdump-compressed dump without it in the header (QEMU's kdump formats): dump with QMP dump-guest-memory format elf, paging on",
+  kdump_arch:
+    "this libkdumpfile cannot tell the architecture of a kdump-compressed dump without it in the header (QEMU's kdump formats): dump with QMP dump-guest-memory format elf, paging on",
 };
 
 export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHooks = {}): Promise<VmcoreReportResult> {
@@ -68,10 +86,14 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
   const logLines: string[] = [];
   const log = (line: string, progress = false, plugin?: PluginProgress) => {
     logLines.push(`${new Date().toISOString()} ${line}`);
-    if (progress) hooks.onEvent?.({ type: 'job.progress', ts_ms: Date.now(), job: JOB_NAME, message: line, ...(plugin ? { plugin } : {}) });
+    if (progress)
+      hooks.onEvent?.({ type: 'job.progress', ts_ms: Date.now(), job: JOB_NAME, message: line, ...(plugin ? { plugin } : {}) });
   };
   const selection: PluginSelection = selectPlugins({
-    enable: opts.enablePlugins, only: opts.onlyPlugins, skip: opts.skipPlugins, experimental: opts.experimental,
+    enable: opts.enablePlugins,
+    only: opts.onlyPlugins,
+    skip: opts.skipPlugins,
+    experimental: opts.experimental,
   });
   const { tmpDir } = opts;
   await ensureOutputDir(tmpDir);
@@ -81,7 +103,9 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
   try {
     priv = await mkdtemp(join(tmpDir, `kerntop-vmcore.${process.pid}.`));
   } catch (e) {
-    throw new OutputDirError(`cannot write the report under ${tmpDir}: ${(e as Error).message}; name a writable directory with --tmp-dir`);
+    throw new OutputDirError(
+      `cannot write the report under ${tmpDir}: ${(e as Error).message}; name a writable directory with --tmp-dir`,
+    );
   }
   const collect = join(priv, 'report');
   const scratch = join(priv, 'scratch');
@@ -92,7 +116,10 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
   const since = (t: number) => Math.round(performance.now() - t) / 1000;
   try {
     log(`kerntop vmcore-report ${opts.version ?? ''} started: ${opts.cmdline ?? ''}`.trim(), false);
-    log(`plugins to run: ${selection.run.join(', ') || 'none'}; skipped: ${selection.skipped.map((s) => `${s.name} (${s.reason})`).join(', ') || 'none'}`, true);
+    log(
+      `plugins to run: ${selection.run.join(', ') || 'none'}; skipped: ${selection.skipped.map((s) => `${s.name} (${s.reason})`).join(', ') || 'none'}`,
+      true,
+    );
 
     // A directory the user named that is not there finds nothing; say so rather than ignore it.
     for (const d of opts.debuginfoDirs ?? []) {
@@ -107,7 +134,10 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
     let t = performance.now();
     const dump = await inspectDump(opts.vmcore);
     timings.inspect_s = since(t);
-    log(`dump ${dump.path}: format ${dump.format}, producer ${dump.producer}, ${dump.size_bytes ?? '?'} bytes, release ${dump.release ?? 'unknown'}, build id ${dump.build_id ?? 'none'}`, true);
+    log(
+      `dump ${dump.path}: format ${dump.format}, producer ${dump.producer}, ${dump.size_bytes ?? '?'} bytes, release ${dump.release ?? 'unknown'}, build id ${dump.build_id ?? 'none'}`,
+      true,
+    );
     for (const p of dump.problems) {
       log(`dump problem (${p.kind}${p.fatal ? ', fatal' : ''}): ${p.message}`, true);
       problems.push(p.message);
@@ -118,19 +148,33 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
     let debuginfo: DebuginfoResult | null = null;
     if (runCollectorAtAll && dump.vmcoreinfo_text) {
       t = performance.now();
-      debuginfo = await resolveDebuginfo({ vmlinux: opts.vmlinux, debuginfoDirs: opts.debuginfoDirs, dump, scratchDir: scratch, signal, log: (l) => log(l, true) });
+      debuginfo = await resolveDebuginfo({
+        vmlinux: opts.vmlinux,
+        debuginfoDirs: opts.debuginfoDirs,
+        dump,
+        scratchDir: scratch,
+        signal,
+        log: (l) => log(l, true),
+      });
       timings.debuginfo_s = since(t);
       log(`debuginfo: ${debuginfo.message}`, true);
       if (!debuginfo.vmlinux) problems.push(debuginfo.message);
       else if (debuginfo.checked.some((c) => c.verdict === 'mismatch')) {
-        problems.push(`some vmlinux candidates were of another kernel: ${debuginfo.checked.filter((c) => c.verdict === 'mismatch').map((c) => `${c.path} ${c.reason}`).join('; ')}`);
+        problems.push(
+          `some vmlinux candidates were of another kernel: ${debuginfo.checked
+            .filter((c) => c.verdict === 'mismatch')
+            .map((c) => `${c.path} ${c.reason}`)
+            .join('; ')}`,
+        );
       }
     }
 
     // 3. The collector.
     const runs = new Map<string, PluginRun>();
-    for (const s of selection.skipped) runs.set(s.name, { name: s.name, status: 'skipped', reason: s.reason, files: [], notes: [] });
-    for (const n of selection.run) runs.set(n, { name: n, status: 'not_run', reason: 'the collector did not reach it', files: [], notes: [] });
+    for (const s of selection.skipped)
+      runs.set(s.name, { name: s.name, status: 'skipped', reason: s.reason, files: [], notes: [] });
+    for (const n of selection.run)
+      runs.set(n, { name: n, status: 'not_run', reason: 'the collector did not reach it', files: [], notes: [] });
     let drgn: DrgnInfo | null = null;
     let opened = false;
     if (runCollectorAtAll) {
@@ -138,8 +182,17 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
       const onEv = (ev: CollectorEvent) => {
         switch (ev.type) {
           case 'hello':
-            drgn = { version: ev.drgn_version, python: ev.python, executable: ev.python_executable, libkdumpfile: ev.libkdumpfile, helpers: ev.helpers };
-            log(`drgn ${ev.drgn_version} (Python ${ev.python}, ${ev.python_executable}, libkdumpfile ${ev.libkdumpfile ? 'yes' : 'no'}, collector pid ${ev.pid})`, true);
+            drgn = {
+              version: ev.drgn_version,
+              python: ev.python,
+              executable: ev.python_executable,
+              libkdumpfile: ev.libkdumpfile,
+              helpers: ev.helpers,
+            };
+            log(
+              `drgn ${ev.drgn_version} (Python ${ev.python}, ${ev.python_executable}, libkdumpfile ${ev.libkdumpfile ? 'yes' : 'no'}, collector pid ${ev.pid})`,
+              true,
+            );
             break;
           case 'open':
             opened = ev.ok;
@@ -154,7 +207,10 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
             break;
           case 'debuginfo':
             if (ev.ok) {
-              log(`loaded ${ev.vmlinux} in ${ev.time_s} s; module debuginfo loaded for ${ev.modules_loaded?.join(', ') || 'none'}, missing for ${ev.modules_missing?.join(', ') || 'none'}`, true);
+              log(
+                `loaded ${ev.vmlinux} in ${ev.time_s} s; module debuginfo loaded for ${ev.modules_loaded?.join(', ') || 'none'}, missing for ${ev.modules_missing?.join(', ') || 'none'}`,
+                true,
+              );
             } else {
               const msg = `could not load ${ev.vmlinux}: ${ev.error}`;
               log(msg, true);
@@ -195,16 +251,20 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
             break;
         }
       };
-      const res = await runCollector({
-        vmcore: dump.path,
-        vmlinux: debuginfo?.vmlinux ?? null,
-        module_debuginfo_dirs: debuginfo?.module_dirs ?? opts.debuginfoDirs ?? [],
-        vmcoreinfo: dump.vmcoreinfo_text,
-        plugins: selection.run,
-        out_dir: collect,
-        options: { slab_top_n: opts.slabTopN ?? 20 },
-        plugin_timeout_s: opts.pluginTimeoutS ?? 300,
-      }, onEv, signal);
+      const res = await runCollector(
+        {
+          vmcore: dump.path,
+          vmlinux: debuginfo?.vmlinux ?? null,
+          module_debuginfo_dirs: debuginfo?.module_dirs ?? opts.debuginfoDirs ?? [],
+          vmcoreinfo: dump.vmcoreinfo_text,
+          plugins: selection.run,
+          out_dir: collect,
+          options: { slab_top_n: opts.slabTopN ?? 20 },
+          plugin_timeout_s: opts.pluginTimeoutS ?? 300,
+        },
+        onEv,
+        signal,
+      );
       timings.collector_s = since(t);
       if (res.cancelled || signal?.aborted) throw new CancelledError();
       if (res.no_drgn.length && !drgn) {
@@ -212,7 +272,9 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
         log(msg, true);
         problems.push(msg);
       } else if (res.exit_code !== 0 && opened) {
-        problems.push(`the collector (${res.python}) exited with code ${res.exit_code}${res.stderr ? `: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
+        problems.push(
+          `the collector (${res.python}) exited with code ${res.exit_code}${res.stderr ? `: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`,
+        );
       }
       if (res.stderr.trim()) log(`collector stderr:\n${res.stderr.trimEnd()}`);
       for (const s of res.stray) log(`collector printed: ${s}`);
@@ -226,7 +288,8 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
     // A fault reading a truncated dump is the truncation, not a bug in the plugin: say so.
     if (dump.problems.some((p) => p.kind === 'truncated')) {
       for (const r of runs.values()) {
-        if (r.status === 'failed' && /FaultError|short read/.test(r.error ?? '')) r.error += ' (memory past the end of the truncated dump)';
+        if (r.status === 'failed' && /FaultError|short read/.test(r.error ?? ''))
+          r.error += ' (memory past the end of the truncated dump)';
       }
     }
 
@@ -250,7 +313,11 @@ export async function runVmcoreReport(given: VmcoreReportOptions, hooks: JobHook
       banner: kdata?.banner ?? null,
       taints: kdata?.taints ?? null,
       uptime_s: kdata?.uptime_s ?? null,
-      crash_time: kdata?.crash_time ?? (dump.crash_time_s ? { epoch_s: dump.crash_time_s, iso: new Date(dump.crash_time_s * 1000).toISOString(), source: 'dump header' } : null),
+      crash_time:
+        kdata?.crash_time ??
+        (dump.crash_time_s
+          ? { epoch_s: dump.crash_time_s, iso: new Date(dump.crash_time_s * 1000).toISOString(), source: 'dump header' }
+          : null),
     };
     const crashed = (pdata?.crashed as CrashedTask | undefined) ?? null;
     const backtrace = (pdata?.backtrace as Frame[] | undefined) ?? [];
@@ -332,7 +399,8 @@ async function sweepStale(tmpDir: string): Promise<void> {
     try {
       process.kill(Number(m[1]), 0);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(tmpDir, e), { recursive: true, force: true }).catch(() => undefined);
+      if ((err as NodeJS.ErrnoException).code === 'ESRCH')
+        await rm(join(tmpDir, e), { recursive: true, force: true }).catch(() => undefined);
     }
   }
 }
@@ -343,13 +411,28 @@ export class CancelledError extends Error {
   }
 }
 
-async function writeReportFiles(dir: string, r: VmcoreReportResult, opts: VmcoreReportOptions, tmpDir: string, dump: DumpInfo, logLines: string[]) {
+async function writeReportFiles(
+  dir: string,
+  r: VmcoreReportResult,
+  opts: VmcoreReportOptions,
+  tmpDir: string,
+  dump: DumpInfo,
+  logLines: string[],
+) {
   const version = opts.version ?? '0';
   await writePrivate(dir, 'version.txt', `kerntop vmcore-report: ${version}\n`);
   if (dump.vmcoreinfo_text) await writePrivate(dir, 'vmcoreinfo', dump.vmcoreinfo_text + '\n');
   await writePrivate(dir, 'sos_reports/sos.txt', renderSosTxt(r));
   await writePrivate(dir, 'sos_reports/sos.json', JSON.stringify(r, null, 2) + '\n');
-  await writePrivate(dir, 'sos_reports/manifest.json', JSON.stringify(buildManifest({ version: `kerntop ${version}`, cmdline: opts.cmdline ?? '', tmpdir: tmpDir, result: r }), null, 2) + '\n');
+  await writePrivate(
+    dir,
+    'sos_reports/manifest.json',
+    JSON.stringify(
+      buildManifest({ version: `kerntop ${version}`, cmdline: opts.cmdline ?? '', tmpdir: tmpDir, result: r }),
+      null,
+      2,
+    ) + '\n',
+  );
   logLines.push(`${new Date().toISOString()} report files written`);
   await writePrivate(dir, 'sos_logs/sos.log', logLines.join('\n') + '\n');
 }

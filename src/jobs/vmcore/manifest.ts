@@ -37,17 +37,34 @@ export function buildManifest({ version, cmdline, tmpdir, result: r }: ManifestI
     components: {
       'vmcore-report': {
         vmcore: {
-          path: r.dump.path, format: r.dump.format, producer: r.dump.producer, size_bytes: r.dump.size_bytes,
-          expected_bytes: r.dump.expected_bytes, release: r.dump.release, build_id: r.dump.build_id,
-          vmcoreinfo: r.dump.vmcoreinfo_present, problems: r.dump.problems,
+          path: r.dump.path,
+          format: r.dump.format,
+          producer: r.dump.producer,
+          size_bytes: r.dump.size_bytes,
+          expected_bytes: r.dump.expected_bytes,
+          release: r.dump.release,
+          build_id: r.dump.build_id,
+          vmcoreinfo: r.dump.vmcoreinfo_present,
+          problems: r.dump.problems,
         },
-        debuginfo: r.debuginfo ? {
-          vmlinux: r.debuginfo.source_path, loaded_from: r.debuginfo.vmlinux, origin: r.debuginfo.origin,
-          matched_by: r.debuginfo.matched_by, message: r.debuginfo.message,
-          checked: r.debuginfo.checked.map((c) => ({ path: c.path, origin: c.origin, verdict: c.verdict, reason: c.reason,
-            build_id: c.identity?.build_id ?? null, release: c.identity?.release ?? null })),
-          module_dirs: r.debuginfo.module_dirs,
-        } : null,
+        debuginfo: r.debuginfo
+          ? {
+              vmlinux: r.debuginfo.source_path,
+              loaded_from: r.debuginfo.vmlinux,
+              origin: r.debuginfo.origin,
+              matched_by: r.debuginfo.matched_by,
+              message: r.debuginfo.message,
+              checked: r.debuginfo.checked.map((c) => ({
+                path: c.path,
+                origin: c.origin,
+                verdict: c.verdict,
+                reason: c.reason,
+                build_id: c.identity?.build_id ?? null,
+                release: c.identity?.release ?? null,
+              })),
+              module_dirs: r.debuginfo.module_dirs,
+            }
+          : null,
         drgn: r.drgn,
         enabled_plugins: r.plugins.filter((p) => p.status !== 'skipped').map((p) => p.name),
         disabled_plugins: r.plugins.filter((p) => p.status === 'skipped').map((p) => p.name),

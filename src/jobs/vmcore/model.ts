@@ -84,5 +84,13 @@ export interface VmcoreReportResult {
   /** Plain sentences naming what went wrong and the fix, most serious first. */
   problems: string[];
   log_tail: string[];
-  timings: { start: string; end: string; run_time_s: number; inspect_s: number; debuginfo_s: number; collector_s: number; archive_s: number };
+  timings: {
+    start: string;
+    end: string;
+    run_time_s: number;
+    inspect_s: number;
+    debuginfo_s: number;
+    collector_s: number;
+    archive_s: number;
+  };
 }

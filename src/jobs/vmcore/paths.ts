@@ -51,7 +51,8 @@ export async function ensureOutputDir(dir: string): Promise<void> {
     } catch (e) {
       if (e instanceof OutputDirError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new OutputDirError(`cannot write the report under ${dir}: ${at}: ${(e as Error).message}; ${FIX}`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        throw new OutputDirError(`cannot write the report under ${dir}: ${at}: ${(e as Error).message}; ${FIX}`);
       missing.unshift(at);
       if (dirname(at) === at) break;
       at = dirname(at);
@@ -68,6 +69,8 @@ export async function ensureOutputDir(dir: string): Promise<void> {
   try {
     await access(dir, constants.W_OK | constants.X_OK);
   } catch {
-    throw new OutputDirError(`cannot write the report under ${dir}: permission denied; ${FIX}, or run as a user who may write there`);
+    throw new OutputDirError(
+      `cannot write the report under ${dir}: permission denied; ${FIX}, or run as a user who may write there`,
+    );
   }
 }

@@ -17,7 +17,10 @@ const PluginInfoSchema = z.strictObject({
   kind: z.enum(['default', 'optional', 'experimental']),
   needs_debuginfo: z.boolean(),
 });
-const PluginTableSchema = z.array(PluginInfoSchema).min(1).refine((t) => new Set(t.map((p) => p.name)).size === t.length, 'plugin names repeat');
+const PluginTableSchema = z
+  .array(PluginInfoSchema)
+  .min(1)
+  .refine((t) => new Set(t.map((p) => p.name)).size === t.length, 'plugin names repeat');
 
 export type PluginInfo = z.infer<typeof PluginInfoSchema>;
 export type PluginKind = PluginInfo['kind'];
@@ -60,7 +63,10 @@ export class PluginSelectionError extends Error {}
 /** "a,b" "c" -> [a, b, c]; yargs gives a string or an array when an option repeats. */
 export function splitList(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+  return (Array.isArray(v) ? v : [v])
+    .flatMap((s) => String(s).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function selectPlugins(opts: SelectOptions, plugins: readonly PluginInfo[] = VMCORE_PLUGINS): PluginSelection {
@@ -68,7 +74,9 @@ export function selectPlugins(opts: SelectOptions, plugins: readonly PluginInfo[
   const named = [...(opts.enable ?? []), ...(opts.only ?? []), ...(opts.skip ?? [])];
   const unknown = [...new Set(named.filter((n) => !known.has(n)))];
   if (unknown.length) {
-    throw new PluginSelectionError(`no plugin named ${unknown.join(', ')}; the plugins are: ${plugins.map((p) => p.name).join(', ')}`);
+    throw new PluginSelectionError(
+      `no plugin named ${unknown.join(', ')}; the plugins are: ${plugins.map((p) => p.name).join(', ')}`,
+    );
   }
   const skip = new Set(opts.skip ?? []);
   const only = new Set(opts.only ?? []);

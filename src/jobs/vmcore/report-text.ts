@@ -62,9 +62,23 @@ export function renderSosTxt(r: VmcoreReportResult): string {
   out.push(...(r.log_tail.length ? r.log_tail : ['(no kernel log could be read)']));
   out.push('', 'Data health', '-'.repeat(11));
   const d = r.dump;
-  out.push(kv('dump:', `${d.format}${d.producer !== 'unknown' ? ` (${d.producer})` : ''}, ${d.size_bytes !== null ? humanBytes(d.size_bytes) : 'size unknown'}, VMCOREINFO ${d.vmcoreinfo_present ? 'present' : 'missing'}${d.build_id ? `, build id ${d.build_id}` : ''}`));
+  out.push(
+    kv(
+      'dump:',
+      `${d.format}${d.producer !== 'unknown' ? ` (${d.producer})` : ''}, ${d.size_bytes !== null ? humanBytes(d.size_bytes) : 'size unknown'}, VMCOREINFO ${d.vmcoreinfo_present ? 'present' : 'missing'}${d.build_id ? `, build id ${d.build_id}` : ''}`,
+    ),
+  );
   const trunc = d.problems.find((x) => x.kind === 'truncated');
-  out.push(kv('complete:', trunc ? `NO: ${trunc.message}` : d.expected_bytes !== null ? 'yes (every segment the headers list is in the file)' : 'not checked for this format'));
+  out.push(
+    kv(
+      'complete:',
+      trunc
+        ? `NO: ${trunc.message}`
+        : d.expected_bytes !== null
+          ? 'yes (every segment the headers list is in the file)'
+          : 'not checked for this format',
+    ),
+  );
   if (r.debuginfo) {
     out.push(kv('vmlinux:', r.debuginfo.message));
     const mods = modulesDebuginfo(r);
@@ -72,7 +86,12 @@ export function renderSosTxt(r: VmcoreReportResult): string {
   } else {
     out.push(kv('vmlinux:', 'not looked for (the dump could not be opened)'));
   }
-  out.push(kv('drgn:', r.drgn ? `${r.drgn.version} under ${r.drgn.executable} (Python ${r.drgn.python})${helperNote(r.drgn.helpers)}` : 'not run'));
+  out.push(
+    kv(
+      'drgn:',
+      r.drgn ? `${r.drgn.version} under ${r.drgn.executable} (Python ${r.drgn.python})${helperNote(r.drgn.helpers)}` : 'not run',
+    ),
+  );
   const ran = r.plugins.filter((x) => x.status === 'ok').length;
   const failed = r.plugins.filter((x) => x.status === 'failed');
   const skipped = r.plugins.filter((x) => x.status === 'skipped' || x.status === 'not_run');
@@ -89,7 +108,9 @@ export function renderSosTxt(r: VmcoreReportResult): string {
 }
 
 function helperNote(h: Record<string, boolean>): string {
-  const missing = Object.entries(h).filter(([, v]) => !v).map(([n]) => n);
+  const missing = Object.entries(h)
+    .filter(([, v]) => !v)
+    .map(([n]) => n);
   return missing.length ? `; read by hand where this drgn lacks ${missing.join(', ')}` : '';
 }
 
@@ -97,7 +118,9 @@ function modulesDebuginfo(r: VmcoreReportResult): string | null {
   const mods = r.plugins.find((p) => p.name === 'modules')?.data as { without_debuginfo?: string[] } | undefined;
   const missing = mods?.without_debuginfo ?? [];
   if (!mods) return null;
-  return missing.length ? `no debuginfo for ${missing.join(', ')} (their frames show as addresses; install the module debug files or pass --debuginfo-dir)` : 'debuginfo for every loaded module';
+  return missing.length
+    ? `no debuginfo for ${missing.join(', ')} (their frames show as addresses; install the module debug files or pass --debuginfo-dir)`
+    : 'debuginfo for every loaded module';
 }
 
 export function formatUptime(s: number): string {
@@ -113,13 +136,20 @@ function sectionSummaries(r: VmcoreReportResult): string[] {
   const out: string[] = [];
   // Plugin data is JSON the collector wrote, read field by field as each plugin defines it.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const data = (name: string) => r.plugins.find((p) => p.name === name && p.status === 'ok')?.data as Record<string, any> | undefined;
+  const data = (name: string) =>
+    r.plugins.find((p) => p.name === name && p.status === 'ok')?.data as Record<string, any> | undefined;
   const t = data('tasks');
   if (t) {
-    const states = Object.entries(t.by_state as Record<string, number>).map(([s, n]) => `${s} ${n}`).join(', ');
-    const dd = (t.d_state as { pid: number; comm: string; stack: string[] }[]);
-    out.push(`tasks:      ${t.total} (${states}); running: ${(t.running as { pid: number; comm: string; cpu: number }[]).map((x) => `${x.comm}[${x.pid}] on CPU ${x.cpu}`).join(', ') || 'none'}`);
-    out.push(`D state:    ${dd.length ? dd.map((x) => `${x.comm}[${x.pid}] in ${x.stack.find((f) => f && !/^(__)?schedule|context_switch|__switch_to/.test(f)) ?? '?'}`).join(', ') : 'none'}`);
+    const states = Object.entries(t.by_state as Record<string, number>)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(', ');
+    const dd = t.d_state as { pid: number; comm: string; stack: string[] }[];
+    out.push(
+      `tasks:      ${t.total} (${states}); running: ${(t.running as { pid: number; comm: string; cpu: number }[]).map((x) => `${x.comm}[${x.pid}] on CPU ${x.cpu}`).join(', ') || 'none'}`,
+    );
+    out.push(
+      `D state:    ${dd.length ? dd.map((x) => `${x.comm}[${x.pid}] in ${x.stack.find((f) => f && !/^(__)?schedule|context_switch|__switch_to/.test(f)) ?? '?'}`).join(', ') : 'none'}`,
+    );
   }
   const m = data('modules');
   if (m) {
@@ -131,7 +161,9 @@ function sectionSummaries(r: VmcoreReportResult): string[] {
     const pg = mem.pages as Record<string, number>;
     const ps = mem.page_size as number;
     const f = (key: string) => (pg[key] !== undefined ? humanBytes(pg[key] * ps) : '?');
-    out.push(`memory:     total ${f('total')}, free ${f('free')}, cached ${f('cached')}, slab ${f('slab')}, swap used ${f('swap_used')}, committed ${f('committed')}`);
+    out.push(
+      `memory:     total ${f('total')}, free ${f('free')}, cached ${f('cached')}, slab ${f('slab')}, swap used ${f('swap_used')}, committed ${f('committed')}`,
+    );
   }
   const sl = data('slabinfo');
   if (sl) {
@@ -139,9 +171,15 @@ function sectionSummaries(r: VmcoreReportResult): string[] {
     out.push(`slab top:   ${top.map((c) => `${c.name} ${humanBytes(c.bytes)}`).join(', ')}`);
   }
   const mo = data('mounts');
-  if (mo) out.push(`mounts:     ${(mo.mounts as { target: string; fstype: string }[]).map((x) => `${x.target} (${x.fstype})`).join(', ')}`);
+  if (mo)
+    out.push(
+      `mounts:     ${(mo.mounts as { target: string; fstype: string }[]).map((x) => `${x.target} (${x.fstype})`).join(', ')}`,
+    );
   const sd = data('sched_debug');
-  if (sd) out.push(`runqueues:  ${(sd.cpus as { cpu: number; nr_running: number; curr_pid: number }[]).map((c) => `cpu${c.cpu} nr_running ${c.nr_running} curr ${c.curr_pid}`).join('; ')} (sys/kernel/debug/sched/debug)`);
+  if (sd)
+    out.push(
+      `runqueues:  ${(sd.cpus as { cpu: number; nr_running: number; curr_pid: number }[]).map((c) => `cpu${c.cpu} nr_running ${c.nr_running} curr ${c.curr_pid}`).join('; ')} (sys/kernel/debug/sched/debug)`,
+    );
   if (!out.length) out.push('(no section could be collected)');
   return out;
 }

@@ -31,7 +31,12 @@ export function unescapeKmsg(s: string): string {
       // Gather a run of consecutive escapes and decode the bytes together (UTF-8 sequences span escapes).
       const bytes: number[] = [];
       let j = i;
-      while (s.charCodeAt(j) === 0x5c && s.charCodeAt(j + 1) === 0x78 && HEX[s[j + 2]] !== undefined && HEX[s[j + 3]] !== undefined) {
+      while (
+        s.charCodeAt(j) === 0x5c &&
+        s.charCodeAt(j + 1) === 0x78 &&
+        HEX[s[j + 2]] !== undefined &&
+        HEX[s[j + 3]] !== undefined
+      ) {
         bytes.push(HEX[s[j + 2]] * 16 + HEX[s[j + 3]]);
         j += 4;
       }

@@ -1,9 +1,30 @@
 // syslog(3) level and facility names, as dmesg --decode prints them.
 export const LEVEL_NAMES = ['emerg', 'alert', 'crit', 'err', 'warn', 'notice', 'info', 'debug'] as const;
 export const FACILITY_NAMES = [
-  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news',
-  'uucp', 'cron', 'authpriv', 'ftp', 'res0', 'res1', 'res2', 'res3',
-  'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'res0',
+  'res1',
+  'res2',
+  'res3',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
 ] as const;
 
 export function levelName(level: number): string {
@@ -15,7 +36,19 @@ export function facilityName(facility: number): string {
 }
 
 /** Level names as dmesg and syslog spell them, with the aliases dmesg --level accepts. */
-const ALIASES: Readonly<Record<string, number>> = { emerg: 0, panic: 0, alert: 1, crit: 2, err: 3, error: 3, warn: 4, warning: 4, notice: 5, info: 6, debug: 7 };
+const ALIASES: Readonly<Record<string, number>> = {
+  emerg: 0,
+  panic: 0,
+  alert: 1,
+  crit: 2,
+  err: 3,
+  error: 3,
+  warn: 4,
+  warning: 4,
+  notice: 5,
+  info: 6,
+  debug: 7,
+};
 const FACILITY_BY_NAME: ReadonlyMap<string, number> = new Map(FACILITY_NAMES.map((n, i) => [n, i]));
 
 /** The level a name stands for ("err", "warning"), or undefined. */
@@ -42,7 +75,8 @@ export function parseLevelList(list: string): Set<number> {
     const above = item.startsWith('+');
     const name = item.replace(/^\+|\+$/g, '');
     const lvl = /^[0-7]$/.test(name) ? Number(name) : levelByName(name);
-    if (lvl === undefined) throw new Error(`unknown log level "${raw.trim()}" (use ${LEVEL_NAMES.join(', ')} or 0-7, optionally with a + suffix)`);
+    if (lvl === undefined)
+      throw new Error(`unknown log level "${raw.trim()}" (use ${LEVEL_NAMES.join(', ')} or 0-7, optionally with a + suffix)`);
     if (below) for (let l = 0; l <= lvl; l++) out.add(l);
     else if (above) for (let l = lvl; l <= 7; l++) out.add(l);
     else out.add(lvl);

@@ -14,7 +14,8 @@ import { isKmsgRecordLine, parseKmsgRecord } from './kmsg-record.js';
  *   journalctl -k -o short-monotonic   [    1.234567] host kernel: text
  *   plain text                 text (no prefix at all)
  */
-export type LogLineForm = 'kmsg' | 'dmesg-raw' | 'dmesg' | 'dmesg-decode' | 'dmesg-ctime' | 'dmesg-iso' | 'journal' | 'journal-monotonic' | 'plain';
+export type LogLineForm =
+  'kmsg' | 'dmesg-raw' | 'dmesg' | 'dmesg-decode' | 'dmesg-ctime' | 'dmesg-iso' | 'journal' | 'journal-monotonic' | 'plain';
 
 export interface LogPrefix {
   form: LogLineForm;
@@ -68,7 +69,20 @@ function groups(re: RegExp, s: string): RegExpExecArray {
   return re.exec(s)!;
 }
 
-const MONTHS: Record<string, number> = { Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11 };
+const MONTHS: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
 
 function ms3(frac: string | undefined): number {
   return frac ? Number((frac + '000').slice(0, 3)) : 0;
@@ -138,7 +152,17 @@ export function parseLogPrefix(line: string, opts?: PrefixOptions): LogPrefix {
 
 /** A LogPrefix with every field present, so objects reused line after line keep one shape. */
 export function emptyPrefix(): LogPrefix {
-  return { form: 'plain', text: '', level: undefined, facility: undefined, ts_us: undefined, wall_ms: undefined, caller: undefined, seq: undefined, flags: undefined };
+  return {
+    form: 'plain',
+    text: '',
+    level: undefined,
+    facility: undefined,
+    ts_us: undefined,
+    wall_ms: undefined,
+    caller: undefined,
+    seq: undefined,
+    flags: undefined,
+  };
 }
 
 /**
@@ -215,7 +239,8 @@ export function parseLogPrefixInto(line: string, out: LogPrefix, opts?: PrefixOp
       if (wall) {
         m = groups(JOURNAL_RE, s);
         const year = opts?.year ?? new Date().getFullYear();
-        out.wall_ms = new Date(year, MONTHS[m[1]] ?? 0, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime() + ms3(m[6]);
+        out.wall_ms =
+          new Date(year, MONTHS[m[1]] ?? 0, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])).getTime() + ms3(m[6]);
       }
       s = s.slice(end);
     }

@@ -8,7 +8,10 @@ import { FS_ERROR_RULES, IO_ERROR_RULES } from './line-rules.js';
 // Bound once: some loaders (tsx) turn each use of an imported name into a getter call, per line here.
 const decodeInto = decodeIntoImport;
 
-const RULE_KIND = new Map<string, string>([...IO_ERROR_RULES.map((r) => [r.id, 'io_error'] as const), ...FS_ERROR_RULES.map((r) => [r.id, 'fs_error'] as const)]);
+const RULE_KIND = new Map<string, string>([
+  ...IO_ERROR_RULES.map((r) => [r.id, 'io_error'] as const),
+  ...FS_ERROR_RULES.map((r) => [r.id, 'fs_error'] as const),
+]);
 
 /** Lists keep the first MAX_HITS entries; counts stay exact. */
 const MAX_HITS = 1000;
@@ -18,7 +21,15 @@ export class LogAnalyzer {
   private readonly reports: ClassifiedReport[] = [];
   private readonly errors: LogLineHit[] = [];
   private readonly warnings: LogLineHit[] = [];
-  private readonly counts: Record<string, number> = { panics: 0, oops: 0, errors: 0, warnings: 0, reports: 0, kernel_warnings: 0, lines: 0 };
+  private readonly counts: Record<string, number> = {
+    panics: 0,
+    oops: 0,
+    errors: 0,
+    warnings: 0,
+    reports: 0,
+    kernel_warnings: 0,
+    lines: 0,
+  };
   private readonly classifier: Classifier;
   private lineNo = 0;
   private lastWasKmsg = false;

@@ -1,7 +1,14 @@
 // The one state machine behind analyzeLog (whole logs), LogStream (the live kmsg feed) and the CLI:
 // it takes decoded lines one at a time, groups crash reports, and reports single-line findings.
 // Memory is bounded: one open report of at most maxReportLines lines.
-import { CRASH_FORMATS, HEADERLESS_OOPS, IP_LINE_RE, OOPS_BODY_EVIDENCE_RE, mayBeHeader as mayBeHeaderImport, type CrashFormat } from './formats.js';
+import {
+  CRASH_FORMATS,
+  HEADERLESS_OOPS,
+  IP_LINE_RE,
+  OOPS_BODY_EVIDENCE_RE,
+  mayBeHeader as mayBeHeaderImport,
+  type CrashFormat,
+} from './formats.js';
 import { finalizeReport, type ReportLine } from './report.js';
 import type { CrashReport } from './types.js';
 import { lineSeverity as lineSeverityImport, lineEventKind, type LineSeverity } from './line-rules.js';
@@ -31,7 +38,12 @@ export interface ClassifiedReport extends CrashReport {
 export interface Sink {
   report(r: ClassifiedReport): void;
   line(sev: Exclude<LineSeverity, null>, no: number, text: string, rule: string | undefined): void;
-  event?(kind: { subsystem: 'io_error' | 'fs_error' | 'mce'; rule: string; dev?: string }, no: number, text: string, ts_ms?: number): void;
+  event?(
+    kind: { subsystem: 'io_error' | 'fs_error' | 'mce'; rule: string; dev?: string },
+    no: number,
+    text: string,
+    ts_ms?: number,
+  ): void;
   /** A "Kernel panic" line, whether it opened its own report or belongs to another. */
   panic?(no: number, msg: string): void;
 }
@@ -59,7 +71,8 @@ const BODY_RE =
   /^\s|Call Trace|Call trace|^R[A-Z0-9]{2}:|^[A-Z]{2,3}: |^E[A-Z]{2}:|Code: |Modules linked in|^CPU: |^Hardware name|^Workqueue:|^task:|^\(t=|^rcu: |^\[<|^<\/?(?:TASK|IRQ|NMI|EOI|SOFTIRQ)>|^---\[ |^Memory state|^Allocated by|^Freed by|^Last potentially|^Second to last|^The buggy address|^which belongs|^[0-9a-f]{8,16}: |^>[0-9a-f]{8,16}: |^#PF:|^PGD |^Oops|^Dumping ftrace|^NMI backtrace|^Sending NMI|^Kernel Offset|^Showing|^other info|^Chain exists|^Possible unsafe|^\d+ locks? held by|^no locks held|^stack backtrace|^irq event stamp|^hardirqs|^softirqs|^-> #\d|^={10,}|^-{10,}|^lr :|^pc :|^sp :|^x\d+ *:|^Mem abort info|^Data abort info|^ESR|^FAR|^pstate|^Tainted|^Not tainted|^Kernel panic|^Shutting down cpus|^Rebooting in|^FS:|^CS:|^DR\d|^in_atomic|^preempt_count|^Preemption disabled|^unreferenced|^page:|^flags:|^raw:|^page dumped|^page_owner|^page last|^Mem-Info|^Node \d|^active_anon|^\d+ total pagecache|^\[ *pid *\]|^\[ *\d+\]|^oom-kill:|^Out of memory|^Memory cgroup|^Tasks state|^Free swap|^Total swap|^\d+ pages|^lowmem_reserve|^Unreclaimable|^memory: usage|^swap: usage|^kmem: usage|^Read of size|^Write of size|^Uninit was|^Local variable|^Bytes \d|^CPU#?\d|^\s*\d+-\.\.\.|^\s*\(detected by|^Task dump|^rcu_|^INFO: lockdep|^The task|^the existing dependency|^but task is already|^which lock already|^ *\*\*\* DEADLOCK|^ *lock\(|^ *CPU\d|^ *----|^ +|^{\d+}|^\[Hardware Error\]|^mce: |^shift exponent|^index \d+ is out of range|^signed integer overflow|^load of value|^member access|^division by zero|is trying to acquire|just changed the state|takes:|, at: [A-Za-z_]|^IP:|^PC is at|^LR is at|^NIP|^LR |^epc :|^ ra :|^status:|^badaddr:|^cause:|^usercopy:|^list_(?:add|del) corruption|^kasan: |^KASAN |^BUG: |^WARNING: |^INFO: |^Disabling lock debugging|^Kernel BUG|^kernel BUG|^invalid opcode|^Internal error|^Process |^Stack: |^Call trace|^ +\(/;
 const END_RE = /^---\[ end (?:trace|Kernel panic)/;
 const SEPARATOR_RE = /^={20,}\s*$/;
-const EVIDENCE_RE = /Call Trace:|Call trace:|^\s*RIP: |^\s*pc : |^CPU: \d+ (?:UID: \d+ )?PID: \d+|^Hardware name: |^\s*backtrace:|Modules linked in:|^\s*\[<[0-9a-f]+>\]|^\s*[A-Za-z_][\w.]*\+0x[0-9a-f]+\/0x[0-9a-f]+/;
+const EVIDENCE_RE =
+  /Call Trace:|Call trace:|^\s*RIP: |^\s*pc : |^CPU: \d+ (?:UID: \d+ )?PID: \d+|^Hardware name: |^\s*backtrace:|Modules linked in:|^\s*\[<[0-9a-f]+>\]|^\s*[A-Za-z_][\w.]*\+0x[0-9a-f]+\/0x[0-9a-f]+/;
 
 const QUIET_LIMIT = 30;
 /** After "---[ end trace ]---": lines in which a panic/continuation still belongs to the report. */
@@ -273,7 +286,8 @@ export class Classifier {
     // this format's header; then the span in order.
     const endMarker = this.recentText[n[0]];
     const lines: ReportLine[] = [{ no: this.recentNo[n[0]], text: endMarker }];
-    for (let i = start; i > 0; i--) lines.push({ no: this.recentNo[n[i]], text: this.recentText[n[i]], ctx: this.recentCtx[n[i]] });
+    for (let i = start; i > 0; i--)
+      lines.push({ no: this.recentNo[n[i]], text: this.recentText[n[i]], ctx: this.recentCtx[n[i]] });
     const header = HEADERLESS_OOPS.header.exec(endMarker)!;
     const f = finalizeReport(HEADERLESS_OOPS, header, lines);
     const first = lines[1];
@@ -317,11 +331,13 @@ export class Classifier {
     this.open = null;
     this.lastReportLine = o.end;
     const lines =
-      o.ctx === undefined ? o.lines : o.lines.filter((x) => !x.ctx || x.ctx === o.ctx || (o.cpuTraceback && x.ctx.startsWith('C')));
+      o.ctx === undefined
+        ? o.lines
+        : o.lines.filter((x) => !x.ctx || x.ctx === o.ctx || (o.cpuTraceback && x.ctx.startsWith('C')));
     const f = finalizeReport(o.hm.fmt, o.hm.m, lines);
     const fmt = o.hm.fmt;
     // A "Fatal exception" panic with no report before it: the report it ends was lost.
-    const corrupted = f.corrupted || o.dropped > 0 && f.function === null;
+    const corrupted = f.corrupted || (o.dropped > 0 && f.function === null);
     this.sink.report({
       class: fmt.class,
       subsystem: fmt.subsystem,

@@ -76,12 +76,20 @@ export function parseIpLine(text: string): Frame | null {
  * Frames never named as guilty, whatever the report: one row per plumbing group of plumbing.ts
  * (pattern tested unanchored on the canonical name, the reason, one real example).
  */
-export const SKIP_FRAMES: ReadonlyArray<{ re: RegExp; why: string; example: string }> = PLUMBING_FRAMES.map((g) => ({ re: g.re, why: g.why, example: g.examples[0] }));
+export const SKIP_FRAMES: ReadonlyArray<{ re: RegExp; why: string; example: string }> = PLUMBING_FRAMES.map((g) => ({
+  re: g.re,
+  why: g.why,
+  example: g.examples[0],
+}));
 
 const SKIP_ALL_RE = new RegExp(SKIP_FRAMES.map((r) => r.re.source).join('|'));
 // A function a sanitizer names in its header ("KASAN: use-after-free in __lock_acquire") is the
 // access site itself: only sanitizer runtime, string/copy helpers and allocators are passed over.
-const HEADER_SKIP_RE = new RegExp(PLUMBING_FRAMES.filter((g) => g.group === 'sanitizer' || g.group === 'copy' || g.group === 'allocator').map((g) => g.re.source).join('|'));
+const HEADER_SKIP_RE = new RegExp(
+  PLUMBING_FRAMES.filter((g) => g.group === 'sanitizer' || g.group === 'copy' || g.group === 'allocator')
+    .map((g) => g.re.source)
+    .join('|'),
+);
 
 /** True when a header-named frame is never the guilty one (see HEADER_SKIP_RE). */
 export function isSkippedHeaderFrame(func: string, extra?: RegExp): boolean {
@@ -100,21 +108,82 @@ export function isSkippedFrame(func: string, extra?: RegExp): boolean {
  */
 export const STALL_ANCHORS: ReadonlyArray<RegExp> = [
   // generic dispatchers: work items, syscall entry, softirqs, timers, kthreads
-  /process_one_work/, /do_syscall_/, /do_fast_syscall_/, /sysenter_dispatch/, /tracesys_phase2/, /el0_svc_handler/, /invoke_syscall/,
-  /ret_fast_syscall/, /netif_receive_skb/, /do_softirq/, /call_timer_fn/, /_run_timers/, /run_timer_softirq/, /hrtimer_run/, /run_ksoftirqd/,
-  /smpboot_thread_fn/, /^kthread$/, /start_secondary/, /cpu_startup_entry/, /ret_from_fork/,
+  /process_one_work/,
+  /do_syscall_/,
+  /do_fast_syscall_/,
+  /sysenter_dispatch/,
+  /tracesys_phase2/,
+  /el0_svc_handler/,
+  /invoke_syscall/,
+  /ret_fast_syscall/,
+  /netif_receive_skb/,
+  /do_softirq/,
+  /call_timer_fn/,
+  /_run_timers/,
+  /run_timer_softirq/,
+  /hrtimer_run/,
+  /run_ksoftirqd/,
+  /smpboot_thread_fn/,
+  /^kthread$/,
+  /start_secondary/,
+  /cpu_startup_entry/,
+  /ret_from_fork/,
   // discriminating file, ioctl and mmap operations: the frame above names the driver or protocol
-  /vfs_write/, /vfs_read/, /vfs_iter_read/, /vfs_iter_write/, /do_iter_read/, /do_iter_write/, /call_read_iter/, /call_write_iter/,
-  /new_sync_read/, /new_sync_write/, /vfs_ioctl/, /ksys_ioctl/, /compat_ioctl/, /blkdev_driver_ioctl/, /blkdev_ioctl/,
-  /do_iter_readv_writev/, /^call_mmap/, /mmap_region/, /do_mmap/, /do_dentry_open/, /vfs_open/,
+  /vfs_write/,
+  /vfs_read/,
+  /vfs_iter_read/,
+  /vfs_iter_write/,
+  /do_iter_read/,
+  /do_iter_write/,
+  /call_read_iter/,
+  /call_write_iter/,
+  /new_sync_read/,
+  /new_sync_write/,
+  /vfs_ioctl/,
+  /ksys_ioctl/,
+  /compat_ioctl/,
+  /blkdev_driver_ioctl/,
+  /blkdev_ioctl/,
+  /do_iter_readv_writev/,
+  /^call_mmap/,
+  /mmap_region/,
+  /do_mmap/,
+  /do_dentry_open/,
+  /vfs_open/,
   // socket operations
-  /^sock_sendmsg/, /^sock_recvmsg/, /^sock_release/, /^__sock_release/, /^setsockopt$/, /__sys_setsockopt/, /kernel_setsockopt/,
-  /sock_common_setsockopt/, /^listen$/, /__sys_listen/, /kernel_listen/, /sk_common_release/, /^sock_mmap/, /^accept$/, /__sys_accept/,
-  /kernel_accept/, /^sock_do_ioctl/, /^sock_ioctl/, /^compat_sock_ioctl/, /^nfnetlink_rcv_msg/,
+  /^sock_sendmsg/,
+  /^sock_recvmsg/,
+  /^sock_release/,
+  /^__sock_release/,
+  /^setsockopt$/,
+  /__sys_setsockopt/,
+  /kernel_setsockopt/,
+  /sock_common_setsockopt/,
+  /^listen$/,
+  /__sys_listen/,
+  /kernel_listen/,
+  /sk_common_release/,
+  /^sock_mmap/,
+  /^accept$/,
+  /__sys_accept/,
+  /kernel_accept/,
+  /^sock_do_ioctl/,
+  /^sock_ioctl/,
+  /^compat_sock_ioctl/,
+  /^nfnetlink_rcv_msg/,
   /^(?:sys_)?(?:socketpair|connect|ioctl)$/,
   // page faults and the return-to-user callbacks
-  /__do_fault/, /handle_mm_fault/, /do_page_fault/, /^page_fault$/, /__fput/, /task_work_run/, /exit_to_usermode/, /exit_to_user_mode/,
-  /smp_call_function/, /tasklet_action/, /tasklet_hi_action/,
+  /__do_fault/,
+  /handle_mm_fault/,
+  /do_page_fault/,
+  /^page_fault$/,
+  /__fput/,
+  /task_work_run/,
+  /exit_to_usermode/,
+  /exit_to_user_mode/,
+  /smp_call_function/,
+  /tasklet_action/,
+  /tasklet_hi_action/,
 ];
 
 export function isStallAnchor(f: Frame): boolean {
@@ -126,7 +195,8 @@ export function isStallAnchor(f: Frame): boolean {
  * first (rtnl_lock, and every synchronize_rcu flavour as "synchronize_rcu"), then scheduler, wait
  * and lock frames are passed over. After syzkaller's linuxHangTaskFrameExtractor.
  */
-const HUNG_SKIP_RE = /sched|_lock|_slowlock|down|rwsem|completion|kthread|wait|synchronize|context_switch|__switch_to|cancel_delayed_work|rcu_barrier/;
+const HUNG_SKIP_RE =
+  /sched|_lock|_slowlock|down|rwsem|completion|kthread|wait|synchronize|context_switch|__switch_to|cancel_delayed_work|rcu_barrier/;
 export function hungTaskExtractor(frames: Frame[]): Frame | null {
   for (const f of frames) {
     if (f.func.includes('rtnl_lock')) return f;

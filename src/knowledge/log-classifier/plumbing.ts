@@ -69,7 +69,13 @@ export const PLUMBING_FRAMES: readonly PlumbingGroup[] = [
     why: 'locking primitives and their slow paths: the caller holds or waits for the lock',
     source: `${SYZ}; kernel/locking/qspinlock.c, spinlock_debug.c, mutex.c, rwsem.c`,
     re: /spin_lock|spin_trylock|spin_unlock|read_lock|read_trylock|write_lock|write_trylock|read_unlock|write_unlock|^raw_spin|^_raw_|^__raw_|^queued_|^native_queued|^__pv_queued|^do_raw_|raw_spin_rq|^__down|^down$|^down_read|^down_write|^down_trylock|^up_read|^up_write|^up$|^mutex_|^__mutex|^rt_mutex|owner_on_cpu|^osq_lock|^osq_unlock|rwsem_|^percpu_down|^percpu_up|^__cmpwait|seqprop_assert|^__wake_up/,
-    examples: ['queued_spin_lock_slowpath', 'do_raw_spin_lock', '_raw_spin_lock_irqsave', 'mutex_lock_nested', 'rwsem_down_write_slowpath'],
+    examples: [
+      'queued_spin_lock_slowpath',
+      'do_raw_spin_lock',
+      '_raw_spin_lock_irqsave',
+      'mutex_lock_nested',
+      'rwsem_down_write_slowpath',
+    ],
   },
   {
     group: 'atomics',
@@ -149,8 +155,22 @@ export const PLUMBING_FRAMES: readonly PlumbingGroup[] = [
  * pkg/report/linux.go stripFramePrefixes with stackParams.stripFrames (shortest wins).
  */
 export const SYSCALL_PREFIXES: readonly string[] = [
-  'SYSC_', 'SyS_', 'sys_', '__x64_', '__ia32_', '__arm64_', '__riscv_', '____sys_', '___sys_', '__sys_', '__se_', '__se_sys_',
-  '__do_sys_', 'compat_SYSC_', 'compat_SyS_', 'ksys_',
+  'SYSC_',
+  'SyS_',
+  'sys_',
+  '__x64_',
+  '__ia32_',
+  '__arm64_',
+  '__riscv_',
+  '____sys_',
+  '___sys_',
+  '__sys_',
+  '__se_',
+  '__se_sys_',
+  '__do_sys_',
+  'compat_SYSC_',
+  'compat_SyS_',
+  'ksys_',
 ];
 
 /**
@@ -158,20 +178,80 @@ export const SYSCALL_PREFIXES: readonly string[] = [
  * CRASH_FORMATS (formats.ts) as their `skip`.
  */
 export const KIND_PLUMBING = {
-  refcountWarning: { re: /refcount|kobject_/, why: 'the refcount helper and kobject release warn; name the caller', source: 'syzkaller linux.go "WARNING: refcount bug" warningStackFmt("refcount", "kobject_")' },
-  lockdepWarning: { re: /^lock_sock|^release_sock/, why: 'lock_sock/release_sock take the socket lock for every protocol', source: 'syzkaller linux.go "WARNING: locking bug" and "BUG: Invalid wait context"' },
-  odebugWarning: { re: /debug_|rcu|hrtimer_|timer_|work_|percpu_|vunmap|vfree|__free_|kobject_|kmem_|kfree/, why: 'every user of debugobjects (timers, works, RCU heads, frees) passes through', source: 'syzkaller linux.go "WARNING: ODEBUG bug" warningStackFmt(...)' },
-  kmallocWarning: { re: /kmalloc|kcalloc|kzalloc|krealloc|vmalloc|slab|kmem|kvmalloc/, why: 'the allocator warns about the size it was asked for', source: 'syzkaller linux.go "WARNING: kmalloc bug"' },
+  refcountWarning: {
+    re: /refcount|kobject_/,
+    why: 'the refcount helper and kobject release warn; name the caller',
+    source: 'syzkaller linux.go "WARNING: refcount bug" warningStackFmt("refcount", "kobject_")',
+  },
+  lockdepWarning: {
+    re: /^lock_sock|^release_sock/,
+    why: 'lock_sock/release_sock take the socket lock for every protocol',
+    source: 'syzkaller linux.go "WARNING: locking bug" and "BUG: Invalid wait context"',
+  },
+  odebugWarning: {
+    re: /debug_|rcu|hrtimer_|timer_|work_|percpu_|vunmap|vfree|__free_|kobject_|kmem_|kfree/,
+    why: 'every user of debugobjects (timers, works, RCU heads, frees) passes through',
+    source: 'syzkaller linux.go "WARNING: ODEBUG bug" warningStackFmt(...)',
+  },
+  kmallocWarning: {
+    re: /kmalloc|kcalloc|kzalloc|krealloc|vmalloc|slab|kmem|kvmalloc/,
+    why: 'the allocator warns about the size it was asked for',
+    source: 'syzkaller linux.go "WARNING: kmalloc bug"',
+  },
   usercopy: { re: /usercopy|__check/, why: 'hardened usercopy checks', source: 'syzkaller linux.go "bad usercopy"' },
-  kobjectWarning: { re: /kobject_/, why: 'lib/kobject.c warns for its caller', source: 'syzkaller linux.go "WARNING: kobject bug"' },
-  procWarning: { re: /^proc_/, why: 'fs/proc/generic.c registration helpers', source: 'syzkaller linux.go "WARNING: proc registration bug"' },
-  usbSubmitUrb: { re: /usb_submit_urb|usb_start_wait_urb|usb_bulk_msg|usb_interrupt_msg|usb_control_msg/, why: 'USB core submission helpers', source: 'syzkaller linux.go "WARNING in %v/usb_submit_urb"' },
-  kernelBug: { re: /^skb_/, why: 'skb wrappers hold BUG_ON()s for their callers', source: 'syzkaller linux.go "kernel BUG at" skip ^skb_' },
-  kmsan: { re: /alloc_skb|netlink_ack|netlink_rcv_skb|_encrypt$|^(?:crypto|cipher|drbg|rng)_/, why: 'generic skb and crypto code is where uninit data is used, not where it came from', source: 'syzkaller linux.go KMSAN format' },
-  kasanHwTags: { re: /kernel_fault|tag_check|mem_abort|^el1_|^el1h_/, why: 'arm64 MTE fault path in KASAN_HW_TAGS reports', source: 'syzkaller linux.go KASAN format' },
-  lockdepDeadlock: { re: /^lock_sock|^release_sock|^process_one_work$|^flush_workqueue$|^drain_workqueue$|^destroy_workqueue$/, why: 'these take locks on behalf of every socket or work item', source: 'syzkaller linux.go "possible deadlock" skip list' },
-  preemptible: { re: /dump_stack|preemption|preempt|debug_|processor_id|this_cpu/, why: 'the preemption check itself', source: 'syzkaller linux.go "BUG: using %v() in preemptible code"' },
-  rcuStall: { re: /apic_timer_interrupt|rcu|hrtimer|tick_|update_process_times|nmi_|irq_/, why: 'timer interrupt and RCU core that detect the stall', source: 'syzkaller linux.go "INFO: rcu detected stall" skip apic_timer_interrupt, rcu' },
-  suspiciousRcu: { re: /rcu|kmem|slab|kmalloc|vmalloc|kcalloc|kzalloc/, why: 'RCU core and allocators that check the RCU state', source: 'syzkaller linux.go "suspicious RCU usage"' },
-  badPage: { re: /(?:free|put|get|update|release)_page|free_unref|^_*folio|truncate_inode_pages|page_frag_free|alloc|vmap|page_owner/, why: 'page release and allocation paths', source: 'syzkaller linux.go "BUG: Bad page state"' },
+  kobjectWarning: {
+    re: /kobject_/,
+    why: 'lib/kobject.c warns for its caller',
+    source: 'syzkaller linux.go "WARNING: kobject bug"',
+  },
+  procWarning: {
+    re: /^proc_/,
+    why: 'fs/proc/generic.c registration helpers',
+    source: 'syzkaller linux.go "WARNING: proc registration bug"',
+  },
+  usbSubmitUrb: {
+    re: /usb_submit_urb|usb_start_wait_urb|usb_bulk_msg|usb_interrupt_msg|usb_control_msg/,
+    why: 'USB core submission helpers',
+    source: 'syzkaller linux.go "WARNING in %v/usb_submit_urb"',
+  },
+  kernelBug: {
+    re: /^skb_/,
+    why: 'skb wrappers hold BUG_ON()s for their callers',
+    source: 'syzkaller linux.go "kernel BUG at" skip ^skb_',
+  },
+  kmsan: {
+    re: /alloc_skb|netlink_ack|netlink_rcv_skb|_encrypt$|^(?:crypto|cipher|drbg|rng)_/,
+    why: 'generic skb and crypto code is where uninit data is used, not where it came from',
+    source: 'syzkaller linux.go KMSAN format',
+  },
+  kasanHwTags: {
+    re: /kernel_fault|tag_check|mem_abort|^el1_|^el1h_/,
+    why: 'arm64 MTE fault path in KASAN_HW_TAGS reports',
+    source: 'syzkaller linux.go KASAN format',
+  },
+  lockdepDeadlock: {
+    re: /^lock_sock|^release_sock|^process_one_work$|^flush_workqueue$|^drain_workqueue$|^destroy_workqueue$/,
+    why: 'these take locks on behalf of every socket or work item',
+    source: 'syzkaller linux.go "possible deadlock" skip list',
+  },
+  preemptible: {
+    re: /dump_stack|preemption|preempt|debug_|processor_id|this_cpu/,
+    why: 'the preemption check itself',
+    source: 'syzkaller linux.go "BUG: using %v() in preemptible code"',
+  },
+  rcuStall: {
+    re: /apic_timer_interrupt|rcu|hrtimer|tick_|update_process_times|nmi_|irq_/,
+    why: 'timer interrupt and RCU core that detect the stall',
+    source: 'syzkaller linux.go "INFO: rcu detected stall" skip apic_timer_interrupt, rcu',
+  },
+  suspiciousRcu: {
+    re: /rcu|kmem|slab|kmalloc|vmalloc|kcalloc|kzalloc/,
+    why: 'RCU core and allocators that check the RCU state',
+    source: 'syzkaller linux.go "suspicious RCU usage"',
+  },
+  badPage: {
+    re: /(?:free|put|get|update|release)_page|free_unref|^_*folio|truncate_inode_pages|page_frag_free|alloc|vmap|page_owner/,
+    why: 'page release and allocation paths',
+    source: 'syzkaller linux.go "BUG: Bad page state"',
+  },
 } as const satisfies Record<string, { re: RegExp; why: string; source: string }>;

@@ -1,6 +1,16 @@
 // Turning the lines of one report into its title, guilty function and task fields.
 import type { CrashFormat, StackPart, StackSpec } from './formats.js';
-import { type Frame, hungTaskExtractor, isInlineFrameLine, isSkippedFrame, isSkippedHeaderFrame, isStallAnchor, parseFrame, parseIpLine, canonicalFunc } from './frames.js';
+import {
+  type Frame,
+  hungTaskExtractor,
+  isInlineFrameLine,
+  isSkippedFrame,
+  isSkippedHeaderFrame,
+  isStallAnchor,
+  parseFrame,
+  parseIpLine,
+  canonicalFunc,
+} from './frames.js';
 
 export interface ReportLine {
   no: number;
@@ -20,11 +30,14 @@ export interface Finalized {
 }
 
 // Another stack starts here ("Allocated by task 1:"): a trace ends where the next one begins.
-const STACK_KEYWORD_RE = /Call Trace:|Call trace:|^\s*backtrace(?: \(crc [0-9a-f]+\))?:|^Backtrace:|Allocated by task \d+:|Freed by task \d+:|Last potentially related work creation:|Second to last potentially related|^\s*Allocated:|^\s*Freed:|^Uninit was (?:created|stored)|^Local variable .* created at:|^Bytes \d+-\d+ of \d+ are uninitialized/;
-const TRACE_START_RE = /Call Trace:|Call trace:|^\s*backtrace(?: \(crc [0-9a-f]+\))?:|^Backtrace:|^\s*Stack:|^stack backtrace:|^Task dump for CPU/;
+const STACK_KEYWORD_RE =
+  /Call Trace:|Call trace:|^\s*backtrace(?: \(crc [0-9a-f]+\))?:|^Backtrace:|Allocated by task \d+:|Freed by task \d+:|Last potentially related work creation:|Second to last potentially related|^\s*Allocated:|^\s*Freed:|^Uninit was (?:created|stored)|^Local variable .* created at:|^Bytes \d+-\d+ of \d+ are uninitialized/;
+const TRACE_START_RE =
+  /Call Trace:|Call trace:|^\s*backtrace(?: \(crc [0-9a-f]+\))?:|^Backtrace:|^\s*Stack:|^stack backtrace:|^Task dump for CPU/;
 const TRACE_END_RE = /^\s*<\/TASK>|^---\[ end |^\s*RIP: [0-9a-f]{4}:0x|^\s*Code: |^Modules linked in|^={20,}/;
 // "CPU: 0 PID: 45 Comm: sh Tainted: G        W          6.1.192 #1" (UID: since 6.11).
-const TASK_RE = /^\s*CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?: (?:Not tainted|Tainted: ([A-Z ]+?))\s+\S*\d+\.\d+|\s+Not tainted|\s+Tainted:|\s*$)/;
+const TASK_RE =
+  /^\s*CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?: (?:Not tainted|Tainted: ([A-Z ]+?))\s+\S*\d+\.\d+|\s+Not tainted|\s+Tainted:|\s*$)/;
 const TASK_RE_OLD = /^\s*(?:Pid|PID): (\d+), comm: +(\S+)(?: (?:Not tainted|Tainted: ([A-Z ]+?)) )?/;
 
 function frameMatches(f: Frame, spec: StackSpec | undefined): boolean {

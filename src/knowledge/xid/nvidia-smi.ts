@@ -32,7 +32,10 @@ export async function queryNvidiaSmi(bin = 'nvidia-smi'): Promise<{ gpus: GpuInf
     const { execa } = await import('execa');
     const r = await execa(bin, NVIDIA_SMI_ARGS, { timeout: 10_000, reject: false });
     if (r.failed) {
-      const why = (r as { code?: string }).code === 'ENOENT' ? `${bin} not found` : (r.stderr || r.stdout || r.shortMessage || 'failed').trim().split('\n')[0];
+      const why =
+        (r as { code?: string }).code === 'ENOENT'
+          ? `${bin} not found`
+          : (r.stderr || r.stdout || r.shortMessage || 'failed').trim().split('\n')[0];
       return { gpus: null, reason: why };
     }
     return { gpus: parseNvidiaSmiCsv(r.stdout) };

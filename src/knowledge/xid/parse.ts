@@ -39,17 +39,21 @@ export interface XidLine {
 }
 
 // `NVRM: Xid (` [PCI:]addr [GPU-I:nn] [GPU-CI:nn] `): ` code [, rest]
-const RE_XID = /NVRM: Xid \((?:PCI:)?([0-9a-fA-F]{1,8}:[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}(?:\.[0-7])?)(?:\s+GPU-I:\s*(\d+))?(?:\s+GPU-CI:\s*(\d+))?\):\s*(\d+)\s*(?:,\s*(.*))?$/;
+const RE_XID =
+  /NVRM: Xid \((?:PCI:)?([0-9a-fA-F]{1,8}:[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}(?:\.[0-7])?)(?:\s+GPU-I:\s*(\d+))?(?:\s+GPU-CI:\s*(\d+))?\):\s*(\d+)\s*(?:,\s*(.*))?$/;
 const RE_PID = /^pid=('?<unknown>'?|\d+)\s*(?:,\s*|$)/;
 const RE_NAME = /^name=(.*?)(?:,\s+|,$|$)/;
 const RE_CAUSED = /\s*caused by previous Xid (\d+)\.?\s*$/;
 const RE_CHANNEL = /(?:^|[\s,])(?:Ch|channel|Channel ID|Channel|ChID)\s+(0x[0-9a-fA-F]+|[0-9a-fA-F]{4,8})\b/;
-const RE_NVLINK = /^(?:([A-Z][A-Z0-9_/]*)\s+)((?:Link\s+)?(?:Fatal|Nonfatal|Non-fatal|NonFatal|Non fatal|Correctable|Uncorrectable))\s+XC(\d+)\s+i(\d+)\s+Link\s+(-?\d+)\s*(?:\(([^)]*)\))?/i;
-const RE_RECOVERY = /recovery action changed from (0x[0-9a-fA-F]+|\d+)(?:\s*\(([^)]*)\))? to (0x[0-9a-fA-F]+|\d+)(?:\s*\(([^)]*)\))?/i;
+const RE_NVLINK =
+  /^(?:([A-Z][A-Z0-9_/]*)\s+)((?:Link\s+)?(?:Fatal|Nonfatal|Non-fatal|NonFatal|Non fatal|Correctable|Uncorrectable))\s+XC(\d+)\s+i(\d+)\s+Link\s+(-?\d+)\s*(?:\(([^)]*)\))?/i;
+const RE_RECOVERY =
+  /recovery action changed from (0x[0-9a-fA-F]+|\d+)(?:\s*\(([^)]*)\))? to (0x[0-9a-fA-F]+|\d+)(?:\s*\(([^)]*)\))?/i;
 
 // Bus-loss lines without an Xid: one line, or the three-line form joined in one record.
 const RE_FALLEN_ONE = /NVRM: GPU ([0-9a-fA-F]{1,8}:[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}(?:\.[0-7])?): GPU has fallen off the bus/;
-const RE_FALLEN_MULTI = /NVRM: The NVIDIA GPU ([0-9a-fA-F]{1,8}:[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}(?:\.[0-7])?)[\s\S]*?fallen off the bus/;
+const RE_FALLEN_MULTI =
+  /NVRM: The NVIDIA GPU ([0-9a-fA-F]{1,8}:[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}(?:\.[0-7])?)[\s\S]*?fallen off the bus/;
 /** First line of the three-line form, when a text log split it into separate lines. */
 export const RE_FALLEN_HEAD = /NVRM: The NVIDIA GPU ([0-9a-fA-F]{1,8}:[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}(?:\.[0-7])?)\s*$/;
 export const RE_FALLEN_TAIL = /fallen off the bus/;
@@ -70,7 +74,7 @@ export function parseNvlinkDetail(message: string): NvlinkDetail | undefined {
   const d: NvlinkDetail = {
     unit: m[1],
     severity_word: sev,
-    fatal: /fatal/i.test(sev) && !/non/i.test(sev) || /uncorrectable/i.test(sev),
+    fatal: (/fatal/i.test(sev) && !/non/i.test(sev)) || /uncorrectable/i.test(sev),
     xc: Number(m[3]),
     instance: Number(m[4]),
     link: Number(m[5]),

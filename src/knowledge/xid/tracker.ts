@@ -2,7 +2,16 @@ import type { KmsgRecord } from '../kernel-log/record.js';
 import type { Severity } from '../severity.js';
 import { ACTION_TEXT, RECOVERY_ACTIONS, xidInfo, type XidActionCode, type XidClass } from './catalog.js';
 import { normalizePci } from './pci.js';
-import { parseBoardSerial, parseGpuAt, parseRateLimit, parseXidLine, RE_FALLEN_HEAD, RE_FALLEN_TAIL, type NvlinkDetail, type XidLine } from './parse.js';
+import {
+  parseBoardSerial,
+  parseGpuAt,
+  parseRateLimit,
+  parseXidLine,
+  RE_FALLEN_HEAD,
+  RE_FALLEN_TAIL,
+  type NvlinkDetail,
+  type XidLine,
+} from './parse.js';
 
 export interface GpuInfo {
   pci: string;
@@ -117,7 +126,10 @@ export class XidTracker {
         const h = this.fallenHead;
         this.fallenHead = null;
         if (this.records - h.index <= 3) {
-          const ev = this.busLoss({ xid: 79, pci: h.pci, message: 'GPU has fallen off the bus (no Xid line)', form: 'fallen-off' }, rec);
+          const ev = this.busLoss(
+            { xid: 79, pci: h.pci, message: 'GPU has fallen off the bus (no Xid line)', form: 'fallen-off' },
+            rec,
+          );
           if (ev) out.push(ev);
         }
         continue;
@@ -141,7 +153,10 @@ export class XidTracker {
     // The driver may print one bus loss both ways (an Xid 79 line and a no-Xid line): count it once.
     // Repeats in the same form are real repeats and are counted.
     if (prev && prev.form !== x.form) {
-      const close = rec.ts_us > 0 && prev.ts_us > 0 ? Math.abs(rec.ts_us - prev.ts_us) <= FALLEN_DEDUP_US : now.index - prev.index <= FALLEN_DEDUP_RECORDS;
+      const close =
+        rec.ts_us > 0 && prev.ts_us > 0
+          ? Math.abs(rec.ts_us - prev.ts_us) <= FALLEN_DEDUP_US
+          : now.index - prev.index <= FALLEN_DEDUP_RECORDS;
       if (close) return null;
     }
     this.lastBusLoss.set(key, now);
@@ -166,7 +181,10 @@ export class XidTracker {
       if (x.nvlink.fatal) {
         severity = 'critical';
         action = 'reset_gpu';
-        advice = x.nvlink.link >= 0 ? `reset the GPU; check link ${x.nvlink.link}, its peer and cables` : 'reset the GPU; check the NVLink fabric';
+        advice =
+          x.nvlink.link >= 0
+            ? `reset the GPU; check link ${x.nvlink.link}, its peer and cables`
+            : 'reset the GPU; check the NVLink fabric';
       } else {
         severity = 'info';
         action = 'watch';

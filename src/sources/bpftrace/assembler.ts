@@ -73,7 +73,18 @@ export class OutputAssembler {
         return { events: [ev], ready: false };
       }
       case 'lost':
-        return { events: [{ type: 'source.diag', ts_ms: ts, source: 'bpftrace', level: 'warning', message: `bpftrace lost ${p.events} events (perf buffer full); counts from maps are still exact` }], ready: false };
+        return {
+          events: [
+            {
+              type: 'source.diag',
+              ts_ms: ts,
+              source: 'bpftrace',
+              level: 'warning',
+              message: `bpftrace lost ${p.events} events (perf buffer full); counts from maps are still exact`,
+            },
+          ],
+          ready: false,
+        };
       case 'malformed':
         return { events: [], ready: false, malformed: p.line };
       case 'ignored':

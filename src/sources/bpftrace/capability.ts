@@ -85,13 +85,17 @@ export async function checkHost(): Promise<HostCapabilities> {
   let kfunc = false;
   const path = await whichBpftrace();
   if (!path) {
-    bpftraceProblem = 'bpftrace is not installed: install it (Debian/Ubuntu: apt-get install bpftrace; or run `npm start`, which installs it)';
+    bpftraceProblem =
+      'bpftrace is not installed: install it (Debian/Ubuntu: apt-get install bpftrace; or run `npm start`, which installs it)';
   } else {
     try {
       const { stdout } = await run(path, ['--version'], { timeout: 10_000 });
       bpftrace = { path, version: stdout.trim().replace(/^bpftrace\s+/, '') };
       if (btf && bpfCapable) {
-        const info = await run(path, ['--info'], { timeout: 20_000 }).then((r) => r.stdout + r.stderr, () => '');
+        const info = await run(path, ['--info'], { timeout: 20_000 }).then(
+          (r) => r.stdout + r.stderr,
+          () => '',
+        );
         kfunc = /^\s*kfunc:\s*yes/m.test(info);
       }
     } catch (err) {
@@ -99,9 +103,16 @@ export async function checkHost(): Promise<HostCapabilities> {
     }
   }
   if (bpftraceProblem) problems.push(bpftraceProblem);
-  if (!bpfCapable) problems.push('not privileged for eBPF: run kerntop as root (sudo kerntop), or grant CAP_BPF and CAP_PERFMON; in a container use --privileged');
-  if (!tracefs && root) problems.push('tracefs is not mounted, so no tracepoint can attach: mount -t tracefs nodev /sys/kernel/tracing (in a container, bind-mount /sys/kernel/tracing from the host)');
-  else if (!tracefs && bpfCapable) problems.push('tracefs (/sys/kernel/tracing) is not readable by this user: run kerntop as root');
+  if (!bpfCapable)
+    problems.push(
+      'not privileged for eBPF: run kerntop as root (sudo kerntop), or grant CAP_BPF and CAP_PERFMON; in a container use --privileged',
+    );
+  if (!tracefs && root)
+    problems.push(
+      'tracefs is not mounted, so no tracepoint can attach: mount -t tracefs nodev /sys/kernel/tracing (in a container, bind-mount /sys/kernel/tracing from the host)',
+    );
+  else if (!tracefs && bpfCapable)
+    problems.push('tracefs (/sys/kernel/tracing) is not readable by this user: run kerntop as root');
   if (!btf) notes.push('no BTF (/sys/kernel/btf/vmlinux): kfunc probes are unavailable; tracepoints still work');
   const kprobes = tracefs !== null && existsSync(`${tracefs}/kprobe_events`);
   return { bpftrace, bpftraceProblem, root, bpfCapable, btf, tracefs, kprobes, kfunc, problems, notes };
@@ -154,7 +165,11 @@ export function decide(host: HostCapabilities, sel: ProbeSelection = {}): ProbeD
   const kernelFunctions = () => {
     if (!fns) {
       try {
-        fns = new Set(readFileSync(`${host.tracefs}/available_filter_functions`, 'utf8').split('\n').map((l) => l.split(' ')[0]));
+        fns = new Set(
+          readFileSync(`${host.tracefs}/available_filter_functions`, 'utf8')
+            .split('\n')
+            .map((l) => l.split(' ')[0]),
+        );
       } catch {
         fns = new Set();
       }
@@ -163,8 +178,10 @@ export function decide(host: HostCapabilities, sel: ProbeSelection = {}): ProbeD
   };
   return CATALOG.map((entry) => {
     const named = (sel.requested?.has(entry.family) ?? false) || (sel.added?.has(entry.family) ?? false);
-    if ((sel.requested && !named) || sel.removed?.has(entry.family)) return { family: entry.family, attach: false, reason: NOT_SELECTED_REASON, fallbacks: [] };
-    if (!host.bpftrace) return { family: entry.family, attach: false, reason: host.bpftraceProblem ?? 'bpftrace missing', fallbacks: [] };
+    if ((sel.requested && !named) || sel.removed?.has(entry.family))
+      return { family: entry.family, attach: false, reason: NOT_SELECTED_REASON, fallbacks: [] };
+    if (!host.bpftrace)
+      return { family: entry.family, attach: false, reason: host.bpftraceProblem ?? 'bpftrace missing', fallbacks: [] };
     if (!host.bpfCapable) return { family: entry.family, attach: false, reason: 'not privileged (run as root)', fallbacks: [] };
     const reasons: string[] = [];
     for (let i = 0; i < entry.strategies.length; i++) {
@@ -174,9 +191,24 @@ export function decide(host: HostCapabilities, sel: ProbeSelection = {}): ProbeD
         reasons.push(`${s.method}: ${why}`);
         continue;
       }
-      if (s.optIn && !named) return { family: entry.family, attach: false, method: s.method, strategy: s, reason: `${reasons.length ? reasons.join('; ') + '; ' : ''}${s.optIn}`, fallbacks: [] };
+      if (s.optIn && !named)
+        return {
+          family: entry.family,
+          attach: false,
+          method: s.method,
+          strategy: s,
+          reason: `${reasons.length ? reasons.join('; ') + '; ' : ''}${s.optIn}`,
+          fallbacks: [],
+        };
       const usable = entry.strategies.slice(i + 1).filter((f) => !unmet(f.requires, host, kernelFunctions));
-      return { family: entry.family, attach: true, method: s.method, strategy: s, reason: reasons.length ? `preferred ${reasons.join('; ')}` : '', fallbacks: usable };
+      return {
+        family: entry.family,
+        attach: true,
+        method: s.method,
+        strategy: s,
+        reason: reasons.length ? `preferred ${reasons.join('; ')}` : '',
+        fallbacks: usable,
+      };
     }
     return { family: entry.family, attach: false, reason: reasons.join('; '), fallbacks: [] };
   });

@@ -41,15 +41,27 @@ export const CATALOG: readonly ProbeFamilyEntry[] = [
     family: 'sched',
     measures: 'run-queue latency per task (wakeup or preemption to running)',
     strategies: [
-      { method: 'tracepoint', script: 'sched.tracepoint.bt', requires: { tracepoints: ['sched:sched_wakeup', 'sched:sched_wakeup_new', 'sched:sched_switch'] } },
+      {
+        method: 'tracepoint',
+        script: 'sched.tracepoint.bt',
+        requires: { tracepoints: ['sched:sched_wakeup', 'sched:sched_wakeup_new', 'sched:sched_switch'] },
+      },
     ],
   },
   {
     family: 'bio',
     measures: 'block request latency per device (issue to complete)',
     strategies: [
-      { method: 'tracepoint', script: 'bio.tracepoint.bt', requires: { tracepoints: ['block:block_rq_issue', 'block:block_rq_complete'] } },
-      { method: 'tracepoint', script: 'bio.io-tracepoint.bt', requires: { tracepoints: ['block:block_io_start', 'block:block_io_done'] } },
+      {
+        method: 'tracepoint',
+        script: 'bio.tracepoint.bt',
+        requires: { tracepoints: ['block:block_rq_issue', 'block:block_rq_complete'] },
+      },
+      {
+        method: 'tracepoint',
+        script: 'bio.io-tracepoint.bt',
+        requires: { tracepoints: ['block:block_io_start', 'block:block_io_done'] },
+      },
     ],
   },
   {
@@ -80,7 +92,9 @@ export const CATALOG: readonly ProbeFamilyEntry[] = [
   {
     family: 'tcp_retrans',
     measures: 'TCP retransmits: saddr:sport -> daddr:dport, state',
-    strategies: [{ method: 'tracepoint', script: 'tcp_retrans.tracepoint.bt', requires: { tracepoints: ['tcp:tcp_retransmit_skb'] } }],
+    strategies: [
+      { method: 'tracepoint', script: 'tcp_retrans.tracepoint.bt', requires: { tracepoints: ['tcp:tcp_retransmit_skb'] } },
+    ],
   },
   {
     family: 'drops',
@@ -91,7 +105,11 @@ export const CATALOG: readonly ProbeFamilyEntry[] = [
     family: 'faults',
     measures: 'minor and major page-fault rates, top processes',
     strategies: [
-      { method: 'tracepoint', script: 'faults.tracepoint.bt', requires: { tracepoints: ['exceptions:page_fault_user', 'exceptions:page_fault_kernel'], software: ['major-faults'] } },
+      {
+        method: 'tracepoint',
+        script: 'faults.tracepoint.bt',
+        requires: { tracepoints: ['exceptions:page_fault_user', 'exceptions:page_fault_kernel'], software: ['major-faults'] },
+      },
       { method: 'software', script: 'faults.software.bt', requires: { software: ['page-faults', 'major-faults'] } },
     ],
   },

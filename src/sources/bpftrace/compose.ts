@@ -23,7 +23,6 @@ export interface ComposeParams {
  */
 const BPFTRACE_PID = '$1';
 
-
 /** Returns the body of the first `interval:s:1 { ... }` block and the fragment without it. */
 export function splitInterval(src: string): { probes: string; tick: string } {
   return splitBlock(src, /interval:s:1\s*\{/);
@@ -44,9 +43,12 @@ export function splitBlock(src: string, header: RegExp): { probes: string; tick:
 
 function fill(src: string, p: ComposeParams): string {
   // {{mark_kerntop_tids @map}}: one `@map[tid] = 1;` per thread of kerntop and for the bpftrace child.
-  src = src.replace(/\{\{mark_kerntop_tids (@\w+)\}\}/g, (_, map: string) => [...(p.kerntop_tids ?? [p.kerntop_pid]), BPFTRACE_PID].map((t) => `${map}[${t}] = 1;`).join(' '));
+  src = src.replace(/\{\{mark_kerntop_tids (@\w+)\}\}/g, (_, map: string) =>
+    [...(p.kerntop_tids ?? [p.kerntop_pid]), BPFTRACE_PID].map((t) => `${map}[${t}] = 1;`).join(' '),
+  );
   const values: Record<string, string> = { bpftrace_pid: BPFTRACE_PID };
-  for (const [k, v] of Object.entries({ ...p.thresholds, events_per_s: p.events_per_s, kerntop_pid: p.kerntop_pid })) values[k] = String(Math.trunc(v));
+  for (const [k, v] of Object.entries({ ...p.thresholds, events_per_s: p.events_per_s, kerntop_pid: p.kerntop_pid }))
+    values[k] = String(Math.trunc(v));
   return src.replace(/\{\{(\w+)\}\}/g, (_, k: string) => {
     if (!(k in values)) throw new Error(`bpf-scripts: unknown placeholder {{${k}}}`);
     return values[k];
@@ -65,7 +67,10 @@ export function runningTotals(tick: string): string[] {
   const out: string[] = [];
   for (const m of tick.matchAll(/print\(@(\w+)\s*(,[^)]*)?\)/g)) {
     if (cleared.has(m[1])) continue;
-    if (m[2]) throw new Error(`bpf-scripts: @${m[1]} is a running total (never cleared) printed with a limit; print it in full or clear it`);
+    if (m[2])
+      throw new Error(
+        `bpf-scripts: @${m[1]} is a running total (never cleared) printed with a limit; print it in full or clear it`,
+      );
     out.push(m[1]);
   }
   return out;
@@ -102,7 +107,9 @@ export function compose(chosen: { family: ProbeFamily; strategy: Strategy }[], p
     if (begin.trim()) begins.push(begin.trim());
     bodies.push({ family, strategy, body, tick });
   }
-  const parts: string[] = [begins.length ? `BEGIN\n{\n  ${begins.join('\n  ')}\n  printf("READY\\n");\n}` : 'BEGIN { printf("READY\\n"); }'];
+  const parts: string[] = [
+    begins.length ? `BEGIN\n{\n  ${begins.join('\n  ')}\n  printf("READY\\n");\n}` : 'BEGIN { printf("READY\\n"); }',
+  ];
   const ranges: Composed['ranges'] = [];
   const ticks: string[] = [];
   const totals: string[] = [];

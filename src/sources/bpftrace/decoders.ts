@@ -19,7 +19,10 @@ export interface EventDecoder {
   decode(words: readonly string[], ctx: DecodeContext, ts_ms: number): KernelEvent | null;
 }
 
-function onEvent<L extends EventLine>(line: L, decode: (f: EventRecord<L>, ctx: DecodeContext, ts_ms: number) => KernelEvent): EventDecoder {
+function onEvent<L extends EventLine>(
+  line: L,
+  decode: (f: EventRecord<L>, ctx: DecodeContext, ts_ms: number) => KernelEvent,
+): EventDecoder {
   return {
     line,
     decode(words, ctx, ts_ms) {
@@ -35,7 +38,12 @@ export interface FamilyDecoder {
   /** An `EV <family> ...` line. */
   event?: EventDecoder;
   /** The family's maps printed in one interval. */
-  tick(maps: ReadonlyMap<string, MapValue>, ctx: DecodeContext, ts_ms: number, interval_ms: number): { tick: ProbeTickEvent; events: KernelEvent[] };
+  tick(
+    maps: ReadonlyMap<string, MapValue>,
+    ctx: DecodeContext,
+    ts_ms: number,
+    interval_ms: number,
+  ): { tick: ProbeTickEvent; events: KernelEvent[] };
 }
 
 const scalar = (v: MapValue | undefined): number => (typeof v === 'number' ? v : 0);
@@ -78,7 +86,18 @@ export const SCHED_OWN_KEY = 'kerntop_own_not_counted';
 export const DECODERS: readonly FamilyDecoder[] = [
   {
     family: 'sched',
-    event: onEvent(EVENT_LINES.sched, ({ runq_latency_us: value_us, pid, comm }, ctx, ts_ms) => ({ type: 'kernel.event', ts_ms, source: 'sched', subsystem: 'sched', severity: latencySeverity(value_us, ctx.thresholds.sched_warn_us), title: `run-queue latency ${value_us} us: ${comm}[${pid}]`, pid, comm, value_us, in_tick: true })),
+    event: onEvent(EVENT_LINES.sched, ({ runq_latency_us: value_us, pid, comm }, ctx, ts_ms) => ({
+      type: 'kernel.event',
+      ts_ms,
+      source: 'sched',
+      subsystem: 'sched',
+      severity: latencySeverity(value_us, ctx.thresholds.sched_warn_us),
+      title: `run-queue latency ${value_us} us: ${comm}[${pid}]`,
+      pid,
+      comm,
+      value_us,
+      in_tick: true,
+    })),
     tick(maps, _ctx, ts_ms, interval_ms) {
       const h = hist(maps.get('sched_lat_us'));
       const count = (h ?? []).reduce((a, b) => a + b.count, 0);
@@ -97,7 +116,17 @@ export const DECODERS: readonly FamilyDecoder[] = [
     event: onEvent(EVENT_LINES.bio, ({ latency_us: value_us, major, minor, sector, rwbs }, ctx, ts_ms) => {
       const device = ctx.deviceName(major, minor);
       const dev = `${major}:${minor}`;
-      return { type: 'kernel.event', ts_ms, source: 'bio', subsystem: 'bio', severity: latencySeverity(value_us, ctx.thresholds.bio_warn_us), title: `block I/O ${value_us} us on ${device ?? dev} (${dev}) ${rwbs} sector ${sector}`.trim(), value_us, in_tick: true, fields: { major, minor, dev, device: device ?? null, sector, rwbs } };
+      return {
+        type: 'kernel.event',
+        ts_ms,
+        source: 'bio',
+        subsystem: 'bio',
+        severity: latencySeverity(value_us, ctx.thresholds.bio_warn_us),
+        title: `block I/O ${value_us} us on ${device ?? dev} (${dev}) ${rwbs} sector ${sector}`.trim(),
+        value_us,
+        in_tick: true,
+        fields: { major, minor, dev, device: device ?? null, sector, rwbs },
+      };
     }),
     tick(maps, ctx, ts_ms, interval_ms) {
       const byDev = keyed(maps.get('bio_dev'));
@@ -114,7 +143,19 @@ export const DECODERS: readonly FamilyDecoder[] = [
     family: 'vfs',
     event: onEvent(EVENT_LINES.vfs, ({ latency_us: value_us, probe, pid, comm }, ctx, ts_ms) => {
       const op = vfsOp(probe);
-      return { type: 'kernel.event', ts_ms, source: 'vfs', subsystem: 'vfs', severity: latencySeverity(value_us, ctx.thresholds.vfs_warn_us), title: `${op} ${value_us} us: ${comm}[${pid}]`, pid, comm, value_us, in_tick: true, fields: { op } };
+      return {
+        type: 'kernel.event',
+        ts_ms,
+        source: 'vfs',
+        subsystem: 'vfs',
+        severity: latencySeverity(value_us, ctx.thresholds.vfs_warn_us),
+        title: `${op} ${value_us} us: ${comm}[${pid}]`,
+        pid,
+        comm,
+        value_us,
+        in_tick: true,
+        fields: { op },
+      };
     }),
     tick(maps, _ctx, ts_ms, interval_ms) {
       const by_key: Record<string, number> = {};
@@ -129,22 +170,45 @@ export const DECODERS: readonly FamilyDecoder[] = [
   },
   {
     family: 'oom',
-    event: onEvent(EVENT_LINES.oom, ({ pid, comm, anon_rss_kb, file_rss_kb, shmem_rss_kb, oom_score_adj }, _ctx, ts_ms) => ({ type: 'kernel.event', ts_ms, source: 'oom', subsystem: 'oom', severity: 'critical', title: `OOM kill: ${comm}[${pid}] anon-rss ${anon_rss_kb} kB, file-rss ${file_rss_kb} kB, oom_score_adj ${oom_score_adj}`, pid, comm, fields: { anon_rss_kb, file_rss_kb, shmem_rss_kb, oom_score_adj } })),
+    event: onEvent(EVENT_LINES.oom, ({ pid, comm, anon_rss_kb, file_rss_kb, shmem_rss_kb, oom_score_adj }, _ctx, ts_ms) => ({
+      type: 'kernel.event',
+      ts_ms,
+      source: 'oom',
+      subsystem: 'oom',
+      severity: 'critical',
+      title: `OOM kill: ${comm}[${pid}] anon-rss ${anon_rss_kb} kB, file-rss ${file_rss_kb} kB, oom_score_adj ${oom_score_adj}`,
+      pid,
+      comm,
+      fields: { anon_rss_kb, file_rss_kb, shmem_rss_kb, oom_score_adj },
+    })),
     tick: (_maps, _ctx, ts_ms, interval_ms) => ({ tick: baseTick('oom', ts_ms, interval_ms, 0), events: [] }),
   },
   {
     family: 'tcp_retrans',
     event: onEvent(EVENT_LINES.tcp_retrans, ({ state, sport, dport, saddr, daddr }, _ctx, ts_ms) => {
       const st = TCP_STATES[state] ?? `state_${state}`;
-      return { type: 'kernel.event', ts_ms, source: 'tcp_retrans', subsystem: 'tcp_retrans', severity: 'info', title: `TCP retransmit ${saddr}:${sport} -> ${daddr}:${dport} ${st}`, in_tick: true, fields: { saddr, sport, daddr, dport, state: st } };
+      return {
+        type: 'kernel.event',
+        ts_ms,
+        source: 'tcp_retrans',
+        subsystem: 'tcp_retrans',
+        severity: 'info',
+        title: `TCP retransmit ${saddr}:${sport} -> ${daddr}:${dport} ${st}`,
+        in_tick: true,
+        fields: { saddr, sport, daddr, dport, state: st },
+      };
     }),
-    tick: (maps, _ctx, ts_ms, interval_ms) => ({ tick: baseTick('tcp_retrans', ts_ms, interval_ms, scalar(maps.get('tcp_retrans_n'))), events: [] }),
+    tick: (maps, _ctx, ts_ms, interval_ms) => ({
+      tick: baseTick('tcp_retrans', ts_ms, interval_ms, scalar(maps.get('tcp_retrans_n'))),
+      events: [],
+    }),
   },
   {
     family: 'drops',
     tick(maps, ctx, ts_ms, interval_ms) {
       const by_key: Record<string, number> = {};
-      for (const [code, n] of Object.entries(keyed(maps.get('drops_reason')))) by_key[dropReasonName(code, ctx)] = (by_key[dropReasonName(code, ctx)] ?? 0) + n;
+      for (const [code, n] of Object.entries(keyed(maps.get('drops_reason'))))
+        by_key[dropReasonName(code, ctx)] = (by_key[dropReasonName(code, ctx)] ?? 0) + n;
       const where: Record<string, string> = {};
       for (const [k] of Object.entries(keyed(maps.get('drops_where'))).sort((a, b) => b[1] - a[1])) {
         const comma = k.indexOf(',');
@@ -155,7 +219,16 @@ export const DECODERS: readonly FamilyDecoder[] = [
       tick.by_key = nonEmpty(by_key);
       const events: KernelEvent[] = Object.entries(by_key)
         .filter(([reason]) => isTroubleDropReason(reason))
-        .map(([reason, n]) => ({ type: 'kernel.event', ts_ms, source: 'drops', subsystem: 'drops', severity: 'warning', title: `${n} packet drop(s): ${reason}${where[reason] ? ` at ${where[reason]}` : ''}`, in_tick: true, fields: { reason, count: n, location: where[reason] ?? null } }));
+        .map(([reason, n]) => ({
+          type: 'kernel.event',
+          ts_ms,
+          source: 'drops',
+          subsystem: 'drops',
+          severity: 'warning',
+          title: `${n} packet drop(s): ${reason}${where[reason] ? ` at ${where[reason]}` : ''}`,
+          in_tick: true,
+          fields: { reason, count: n, location: where[reason] ?? null },
+        }));
       return { tick, events };
     },
   },
@@ -165,12 +238,27 @@ export const DECODERS: readonly FamilyDecoder[] = [
       const total = scalar(maps.get('faults_n'));
       const major = scalar(maps.get('faults_major'));
       const tick = baseTick('faults', ts_ms, interval_ms, total);
-      tick.by_key = nonEmpty({ ...(total - major > 0 ? { minor: total - major } : {}), ...(major ? { major } : {}), ...(maps.has('faults_kernel') && scalar(maps.get('faults_kernel')) ? { kernel: scalar(maps.get('faults_kernel')) } : {}) });
+      tick.by_key = nonEmpty({
+        ...(total - major > 0 ? { minor: total - major } : {}),
+        ...(major ? { major } : {}),
+        ...(maps.has('faults_kernel') && scalar(maps.get('faults_kernel')) ? { kernel: scalar(maps.get('faults_kernel')) } : {}),
+      });
       tick.by_comm = nonEmpty(keyed(maps.get('faults_comm')));
       const perS = (major * 1000) / Math.max(1, interval_ms);
       const events: KernelEvent[] =
         perS >= ctx.thresholds.major_faults_warn_per_s
-          ? [{ type: 'kernel.event', ts_ms, source: 'faults', subsystem: 'faults', severity: 'warning', title: `major page faults ${Math.round(perS)}/s (threshold ${ctx.thresholds.major_faults_warn_per_s}/s)`, in_tick: true, fields: { major_per_s: Math.round(perS) } }]
+          ? [
+              {
+                type: 'kernel.event',
+                ts_ms,
+                source: 'faults',
+                subsystem: 'faults',
+                severity: 'warning',
+                title: `major page faults ${Math.round(perS)}/s (threshold ${ctx.thresholds.major_faults_warn_per_s}/s)`,
+                in_tick: true,
+                fields: { major_per_s: Math.round(perS) },
+              },
+            ]
           : [];
       return { tick, events };
     },

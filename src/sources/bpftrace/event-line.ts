@@ -15,7 +15,9 @@ export interface EventField {
 export type EventLine = readonly EventField[];
 
 /** The decoded fields of one line, typed by its contract. */
-export type EventRecord<L extends EventLine> = { readonly [F in L[number] as F['name']]: F['type'] extends 'int' ? number : string };
+export type EventRecord<L extends EventLine> = {
+  readonly [F in L[number] as F['name']]: F['type'] extends 'int' ? number : string;
+};
 
 /** The printf conversion each field type is printed with. */
 export const PRINTF_CONVERSION: Readonly<Record<EventFieldType, string>> = { int: '%d', word: '%s', text: '%s' };

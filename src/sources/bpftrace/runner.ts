@@ -57,7 +57,9 @@ function stallCause(pid: number | undefined): string {
 /** Thread ids of this process, so its own wakeups are left out from the first second. */
 function ownThreads(): number[] {
   try {
-    return readdirSync('/proc/self/task').map(Number).filter((n) => n > 0);
+    return readdirSync('/proc/self/task')
+      .map(Number)
+      .filter((n) => n > 0);
   } catch {
     return [process.pid];
   }
@@ -111,7 +113,14 @@ export class BpftraceSource implements EventSource {
   }
 
   private status(family: ProbeFamily, state: ProbeState, method?: string, reason?: string): void {
-    this.emit({ type: 'probe.status', ts_ms: this.now(), family, state, ...(method ? { method } : {}), ...(reason ? { reason } : {}) });
+    this.emit({
+      type: 'probe.status',
+      ts_ms: this.now(),
+      family,
+      state,
+      ...(method ? { method } : {}),
+      ...(reason ? { reason } : {}),
+    });
   }
 
   private launch(): void {
@@ -119,9 +128,15 @@ export class BpftraceSource implements EventSource {
     const chosen = [...this.active].map(([family, a]) => ({ family, strategy: a.strategy }));
     let composed: Composed;
     try {
-      composed = compose(chosen, { thresholds: this.opts.thresholds, events_per_s: this.opts.events_per_s ?? 50, kerntop_pid: process.pid, kerntop_tids: ownThreads() });
+      composed = compose(chosen, {
+        thresholds: this.opts.thresholds,
+        events_per_s: this.opts.events_per_s ?? 50,
+        kerntop_pid: process.pid,
+        kerntop_tids: ownThreads(),
+      });
     } catch (err) {
-      for (const { family, strategy } of chosen) this.status(family, 'FAILED', strategy.method, `cannot build the bpftrace program: ${(err as Error).message}`);
+      for (const { family, strategy } of chosen)
+        this.status(family, 'FAILED', strategy.method, `cannot build the bpftrace program: ${(err as Error).message}`);
       this.active.clear();
       return;
     }
@@ -164,7 +179,13 @@ export class BpftraceSource implements EventSource {
       if (stalledSince === null) return;
       const silent = ((now - stalledSince) / 1000).toFixed(1);
       stalledSince = null;
-      this.emit({ type: 'source.diag', ts_ms: now, source: 'bpftrace', level: 'info', message: `bpftrace (pid ${child.pid}) reports again after ${silent} s without a tick` });
+      this.emit({
+        type: 'source.diag',
+        ts_ms: now,
+        source: 'bpftrace',
+        level: 'info',
+        message: `bpftrace (pid ${child.pid}) reports again after ${silent} s without a tick`,
+      });
       if (confirmed && !relaunch) for (const { family, strategy } of chosen) this.status(family, 'ATTACHED', strategy.method);
     };
 
@@ -185,7 +206,11 @@ export class BpftraceSource implements EventSource {
         return;
       }
       relaunch = true;
-      for (const family of blamed) this.demote(family, `could not attach ${skipped.filter((p) => blame(p, composed) === family).join(', ')}: ${errorSummary(stderr)}`);
+      for (const family of blamed)
+        this.demote(
+          family,
+          `could not attach ${skipped.filter((p) => blame(p, composed) === family).join(', ')}: ${errorSummary(stderr)}`,
+        );
       try {
         process.kill(-child.pid!, 'SIGINT');
       } catch {
@@ -214,7 +239,15 @@ export class BpftraceSource implements EventSource {
     child.stderr!.on('data', (chunk: string) => {
       // Bounded: only the start of stderr matters for a reason.
       if (stderr.length < 16_384) stderr += chunk;
-      if (MEMLOCK_NOISE.test(chunk)) this.emit({ type: 'source.diag', ts_ms: this.now(), source: 'bpftrace', level: 'info', message: 'bpftrace could not raise RLIMIT_MEMLOCK (harmless on kernels >= 5.11, where BPF memory is charged to the memory cgroup)' });
+      if (MEMLOCK_NOISE.test(chunk))
+        this.emit({
+          type: 'source.diag',
+          ts_ms: this.now(),
+          source: 'bpftrace',
+          level: 'info',
+          message:
+            'bpftrace could not raise RLIMIT_MEMLOCK (harmless on kernels >= 5.11, where BPF memory is charged to the memory cgroup)',
+        });
     });
     child.on('error', (err) => {
       stderr += `\nERROR: ${err.message}`;
@@ -246,7 +279,8 @@ export class BpftraceSource implements EventSource {
 
   /** Every active family FAILED with the reason and a restart after the current backoff. */
   private childDied(reason: string): void {
-    for (const [family, a] of this.active) this.status(family, 'FAILED', a.strategy.method, `${reason}; restarting in ${Math.round(this.backoffMs / 1000)} s`);
+    for (const [family, a] of this.active)
+      this.status(family, 'FAILED', a.strategy.method, `${reason}; restarting in ${Math.round(this.backoffMs / 1000)} s`);
     this.scheduleRestart();
   }
 
@@ -265,7 +299,13 @@ export class BpftraceSource implements EventSource {
     if (!a) return;
     const next = a.fallbacks.shift();
     if (next) {
-      this.emit({ type: 'source.diag', ts_ms: this.now(), source: family, level: 'warning', message: `${family}: ${a.strategy.method} (${a.strategy.script}) failed (${reason}); trying ${next.method} (${next.script})` });
+      this.emit({
+        type: 'source.diag',
+        ts_ms: this.now(),
+        source: family,
+        level: 'warning',
+        message: `${family}: ${a.strategy.method} (${a.strategy.script}) failed (${reason}); trying ${next.method} (${next.script})`,
+      });
       a.strategy = next;
     } else {
       this.active.delete(family);
@@ -301,7 +341,8 @@ export class BpftraceSource implements EventSource {
     }
     if (failed.length === 0) {
       // Each family starts alone but not together: report it on all and retry later.
-      for (const [family, a] of this.active) this.status(family, 'FAILED', a.strategy.method, `bpftrace failed (${how}): ${reason}; retrying`);
+      for (const [family, a] of this.active)
+        this.status(family, 'FAILED', a.strategy.method, `bpftrace failed (${how}): ${reason}; retrying`);
       this.scheduleRestart();
       return;
     }
@@ -310,7 +351,12 @@ export class BpftraceSource implements EventSource {
 
   /** Starts one family alone until READY or exit: attached, failed with bpftrace's error, or killed from outside. */
   private trial(family: ProbeFamily, strategy: Strategy): Promise<TrialResult> {
-    const composed = compose([{ family, strategy }], { thresholds: this.opts.thresholds, events_per_s: 1, kerntop_pid: process.pid, kerntop_tids: ownThreads() });
+    const composed = compose([{ family, strategy }], {
+      thresholds: this.opts.thresholds,
+      events_per_s: 1,
+      kerntop_pid: process.pid,
+      kerntop_tids: ownThreads(),
+    });
     const file = join(this.dir!, `trial-${family}.bt`);
     writeFileSync(file, composed.program, { mode: 0o600 });
     const argv = [...pdeathsigPrefix(), ...bpftraceArgv(this.opts.bpftrace, file)];
@@ -332,7 +378,11 @@ export class BpftraceSource implements EventSource {
       child.once('close', (_code, signal) => {
         clearTimeout(timer);
         if (out.includes('READY')) resolve({ kind: 'attached' });
-        else if (timedOut) resolve({ kind: 'failed', reason: `bpftrace did not start ${family} within 15 s${err.trim() ? `: ${errorSummary(err)}` : ''}` });
+        else if (timedOut)
+          resolve({
+            kind: 'failed',
+            reason: `bpftrace did not start ${family} within 15 s${err.trim() ? `: ${errorSummary(err)}` : ''}`,
+          });
         else if (signal) resolve({ kind: 'killed', signal });
         else resolve({ kind: 'failed', reason: errorSummary(err) });
       });
@@ -365,4 +415,3 @@ export class BpftraceSource implements EventSource {
     this.dir = null;
   }
 }
-

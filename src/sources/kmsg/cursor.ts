@@ -33,7 +33,10 @@ export function stateDirCandidates(env: NodeJS.ProcessEnv = process.env, uid = p
 export class CursorStore {
   private file: string | null = null;
 
-  constructor(private readonly candidates: string[] = stateDirCandidates(), private readonly name = 'kmsg-cursor.json') {}
+  constructor(
+    private readonly candidates: string[] = stateDirCandidates(),
+    private readonly name = 'kmsg-cursor.json',
+  ) {}
 
   /** Path of the cursor file in use (the first candidate whose directory exists or can be made). */
   path(): string | null {
@@ -54,7 +57,8 @@ export class CursorStore {
     for (const dir of this.candidates) {
       try {
         const v = JSON.parse(readFileSync(join(dir, this.name), 'utf8')) as Partial<KmsgCursor>;
-        if (typeof v.boot_id === 'string' && typeof v.seq === 'number' && Number.isFinite(v.seq)) return { boot_id: v.boot_id, seq: v.seq };
+        if (typeof v.boot_id === 'string' && typeof v.seq === 'number' && Number.isFinite(v.seq))
+          return { boot_id: v.boot_id, seq: v.seq };
       } catch {
         // Missing or damaged: try the next place.
       }

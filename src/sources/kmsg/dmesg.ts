@@ -22,14 +22,24 @@ export async function readDmesgOnce(bin = 'dmesg', signal?: AbortSignal): Promis
   try {
     // execa costs ~90 ms to load: only when a child is really needed, not at every start-up.
     const { execa } = await import('execa');
-    const r = await execa(bin, ['-S', '-r'], { timeout: 10_000, cancelSignal: signal, stripFinalNewline: false, reject: false, encoding: 'utf8' });
+    const r = await execa(bin, ['-S', '-r'], {
+      timeout: 10_000,
+      cancelSignal: signal,
+      stripFinalNewline: false,
+      reject: false,
+      encoding: 'utf8',
+    });
     if (r.failed) {
       const err = (r.stderr || r.shortMessage || '').trim();
       if ((r as { code?: string }).code === 'ENOENT' || /ENOENT|not found/.test(r.shortMessage ?? '')) {
-        throw new DmesgUnavailableError(`${bin} command not found (a distroless image has none): mount /dev/kmsg into the container instead`);
+        throw new DmesgUnavailableError(
+          `${bin} command not found (a distroless image has none): mount /dev/kmsg into the container instead`,
+        );
       }
       if (/Operation not permitted|EPERM/i.test(err)) {
-        throw new DmesgUnavailableError(`${bin} -S: ${err}: reading the kernel log needs CAP_SYSLOG (kernel.dmesg_restrict=1): run as root or add the SYSLOG capability`);
+        throw new DmesgUnavailableError(
+          `${bin} -S: ${err}: reading the kernel log needs CAP_SYSLOG (kernel.dmesg_restrict=1): run as root or add the SYSLOG capability`,
+        );
       }
       throw new DmesgUnavailableError(`${bin} -S -r failed: ${err || r.shortMessage}`);
     }

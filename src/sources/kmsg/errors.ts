@@ -23,13 +23,21 @@ const PERM_FIX =
 export function explainKmsgError(code: string | undefined, path: string): KmsgUnavailableError {
   switch (code) {
     case 'ENOENT':
-      return new KmsgUnavailableError('ENOENT', path, `${path} does not exist (the kernel log device is not mounted here): ${CONTAINER_FIX}`);
+      return new KmsgUnavailableError(
+        'ENOENT',
+        path,
+        `${path} does not exist (the kernel log device is not mounted here): ${CONTAINER_FIX}`,
+      );
     case 'EPERM':
     case 'EACCES':
       return new KmsgUnavailableError(code, path, `${path}: permission denied (${code}): ${PERM_FIX}`);
     case 'ENODEV':
     case 'ENXIO':
-      return new KmsgUnavailableError(code, path, `${path}: no such device (${code}): the node exists but the kernel does not serve it; ${CONTAINER_FIX}`);
+      return new KmsgUnavailableError(
+        code,
+        path,
+        `${path}: no such device (${code}): the node exists but the kernel does not serve it; ${CONTAINER_FIX}`,
+      );
     case 'NOTKMSG':
       return new KmsgUnavailableError(
         'NOTKMSG',
@@ -37,7 +45,11 @@ export function explainKmsgError(code: string | undefined, path: string): KmsgUn
         `${path} is not the kernel log device (expected character device 1:11; some container runtimes bind-mount /dev/null over it): ${CONTAINER_FIX}`,
       );
     case 'EINVAL':
-      return new KmsgUnavailableError('EINVAL', path, `${path} opens but every read fails (EINVAL): the kernel is older than 3.5 and has no record interface there`);
+      return new KmsgUnavailableError(
+        'EINVAL',
+        path,
+        `${path} opens but every read fails (EINVAL): the kernel is older than 3.5 and has no record interface there`,
+      );
     default:
       return new KmsgUnavailableError(code ?? 'EIO', path, `${path}: cannot read the kernel log (${code ?? 'unknown error'})`);
   }

@@ -2,7 +2,10 @@ import type { KmsgRecord } from '../../events.js';
 import { facilityName, levelName } from '../../knowledge/kernel-log/levels.js';
 
 /** The --json form of a record: fixed key order, absent fields omitted. */
-export function recordJson(r: KmsgRecord & { extra?: Record<string, string>; dict?: Record<string, string> }, source?: string): string {
+export function recordJson(
+  r: KmsgRecord & { extra?: Record<string, string>; dict?: Record<string, string> },
+  source?: string,
+): string {
   const o: Record<string, unknown> = { seq: r.seq, ts_us: r.ts_us };
   if (r.wall !== undefined) o.wall = r.wall;
   o.level = r.level;
@@ -29,7 +32,15 @@ export function recordText(r: KmsgRecord): string {
   const head = `${stamp}${wall} ${pri} `;
   const lines = r.text.split('\n');
   const dev = r.device || r.subsystem ? `  [${[r.subsystem, r.device].filter(Boolean).join(' ')}]` : '';
-  return head + lines[0] + (lines.length === 1 ? dev : '') + lines.slice(1).map((l, i) => `\n${' '.repeat(head.length)}${l}${i === lines.length - 2 ? dev : ''}`).join('');
+  return (
+    head +
+    lines[0] +
+    (lines.length === 1 ? dev : '') +
+    lines
+      .slice(1)
+      .map((l, i) => `\n${' '.repeat(head.length)}${l}${i === lines.length - 2 ? dev : ''}`)
+      .join('')
+  );
 }
 
 /** C0 controls but newline and tab, DEL, and C1 controls (some terminals take U+009B as CSI). */

@@ -28,7 +28,12 @@ export class LogStream {
         report: (r) => this.out.push(reportEvent(r, r.ts_ms ?? this.now_ms ?? Date.now())),
         line: () => {},
         event: (k, _no, text, ts_ms) => {
-          const title = k.subsystem === 'io_error' ? `I/O error${k.dev ? ` on ${k.dev}` : ''}` : k.subsystem === 'fs_error' ? `filesystem error${k.dev ? ` on ${k.dev}` : ''}` : 'corrected hardware error';
+          const title =
+            k.subsystem === 'io_error'
+              ? `I/O error${k.dev ? ` on ${k.dev}` : ''}`
+              : k.subsystem === 'fs_error'
+                ? `filesystem error${k.dev ? ` on ${k.dev}` : ''}`
+                : 'corrected hardware error';
           this.out.push({
             type: 'kernel.event',
             ts_ms: ts_ms ?? this.now_ms ?? Date.now(),
@@ -51,7 +56,8 @@ export class LogStream {
     // A kmsg record can hold several lines (continuations joined by the kernel): feed each.
     const s = typeof text === 'string' ? text : String(text ?? '');
     if (s.indexOf('\n') < 0) this.classifier.push({ no: this.no, text: s, level: meta?.level, ts_ms: meta?.ts_ms });
-    else for (const part of s.split('\n')) this.classifier.push({ no: this.no, text: part, level: meta?.level, ts_ms: meta?.ts_ms });
+    else
+      for (const part of s.split('\n')) this.classifier.push({ no: this.no, text: part, level: meta?.level, ts_ms: meta?.ts_ms });
     return this.take();
   }
 

@@ -152,7 +152,7 @@ export class KmsgReader {
       const r = pre ?? this.readSlice(skipping, !first);
       pre = undefined;
       count += r.records;
-      if (r.state === 'error') return this.reopenLater(r.error ?? "read error");
+      if (r.state === 'error') return this.reopenLater(r.error ?? 'read error');
       if (r.state === 'again') break;
       await new Promise<void>((res) => setImmediate(res));
     }
@@ -214,7 +214,11 @@ export class KmsgReader {
       }
       if (this.lastSeq !== null && rec.seq > this.lastSeq + 1) {
         const lost = rec.seq - this.lastSeq - 1;
-        const why = this.epipe ? 'overwritten in the kernel ring before they were read' : this.einval ? `larger than the ${READ_BUF}-byte read buffer` : 'no longer in the kernel ring';
+        const why = this.epipe
+          ? 'overwritten in the kernel ring before they were read'
+          : this.einval
+            ? `larger than the ${READ_BUF}-byte read buffer`
+            : 'no longer in the kernel ring';
         this.opts.onLost(lost, why);
       }
       this.epipe = false;
@@ -264,7 +268,10 @@ export class KmsgReader {
       }
     }
     this.waitMode = 'poll';
-    this.opts.onDiag('info', `${this.path}: no epoll wait available in this Node; checking for new records every ${POLL_FALLBACK_MS} ms`);
+    this.opts.onDiag(
+      'info',
+      `${this.path}: no epoll wait available in this Node; checking for new records every ${POLL_FALLBACK_MS} ms`,
+    );
     const tick = () => {
       this.pollTimer = null;
       if (this.closed || this.fd === null) return;
@@ -343,7 +350,10 @@ export class KmsgReader {
     if (this.closed) return;
     const delay = this.backoff;
     this.backoff = Math.min(BACKOFF_MAX_MS, this.backoff * 2);
-    this.opts.onDiag('warning', `${this.path}: read failed (${why}); reopening in ${delay} ms and resuming after seq ${this.lastSeq ?? 'start'}`);
+    this.opts.onDiag(
+      'warning',
+      `${this.path}: read failed (${why}); reopening in ${delay} ms and resuming after seq ${this.lastSeq ?? 'start'}`,
+    );
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       if (this.closed) return;

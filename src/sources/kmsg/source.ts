@@ -104,7 +104,12 @@ export class KmsgSource implements EventSource {
     try {
       await this.startDmesg();
     } catch (e) {
-      if (why) throw new KmsgUnavailableError(why.code, why.path, `${why.message}; the dmesg fallback failed too: ${(e as Error).message}`);
+      if (why)
+        throw new KmsgUnavailableError(
+          why.code,
+          why.path,
+          `${why.message}; the dmesg fallback failed too: ${(e as Error).message}`,
+        );
       throw e;
     }
   }
@@ -115,7 +120,11 @@ export class KmsgSource implements EventSource {
     if (this.opts.start === 'new') {
       const c = this.opts.cursor?.load() ?? null;
       if (c && c.boot_id === this.bootId) afterSeq = c.seq;
-      else if (c) this.diag('info', `kernel rebooted since the last read (boot id ${c.boot_id} -> ${this.bootId}): reading the whole buffer`);
+      else if (c)
+        this.diag(
+          'info',
+          `kernel rebooted since the last read (boot id ${c.boot_id} -> ${this.bootId}): reading the whole buffer`,
+        );
     }
     const reader = new KmsgReader({
       path,
@@ -153,7 +162,10 @@ export class KmsgSource implements EventSource {
     this.origin = 'dmesg';
     const follower = new DmesgFollower();
     const all = await readDmesgOnce(bin, this.dmesgAbort.signal); // throws DmesgUnavailableError
-    this.diag('info', `reading the kernel log with \`${bin} -S\`${this.opts.follow ? `, re-read every ${DMESG_POLL_MS / 1000} s` : ''}`);
+    this.diag(
+      'info',
+      `reading the kernel log with \`${bin} -S\`${this.opts.follow ? `, re-read every ${DMESG_POLL_MS / 1000} s` : ''}`,
+    );
     let fresh = follower.take(all);
     if (this.opts.start === 'end') fresh = [];
     for (const r of fresh) this.onRecord(r, 'dmesg', false);
@@ -255,7 +267,8 @@ export class KmsgSource implements EventSource {
   saveCursor(): void {
     if (!this.opts.cursor || !this.cursorDirty || this.lastSeq === null) return;
     this.cursorDirty = false;
-    if (!this.opts.cursor.save({ boot_id: this.bootId, seq: this.lastSeq })) this.diag('warning', 'cannot save the read position (no writable state directory): --new will repeat records');
+    if (!this.opts.cursor.save({ boot_id: this.bootId, seq: this.lastSeq }))
+      this.diag('warning', 'cannot save the read position (no writable state directory): --new will repeat records');
   }
 
   private finish(): void {

@@ -81,7 +81,15 @@ export class TextLogParser {
     // journalctl's own markers: "-- Boot 1a2b... --", "-- Logs begin at ...", "-- No entries --".
     if (line.startsWith('-- ') && line.endsWith(' --')) return null;
     const p = parseLogPrefix(line, { wall: true, year: this.year });
-    const r: TextLogRecord = { seq: this.seq++, ts_us: p.ts_us ?? 0, level: p.level ?? 6, facility: p.facility ?? 0, flags: '-', text: p.text, form: p.form };
+    const r: TextLogRecord = {
+      seq: this.seq++,
+      ts_us: p.ts_us ?? 0,
+      level: p.level ?? 6,
+      facility: p.facility ?? 0,
+      flags: '-',
+      text: p.text,
+      form: p.form,
+    };
     if (p.caller !== undefined) r.caller = p.caller;
     if (p.wall_ms !== undefined && Number.isFinite(p.wall_ms)) r.wall_ms = p.wall_ms;
     return r;

@@ -10,7 +10,15 @@ export async function lastBootDiags(opts: LastBootOptions = {}, now_ms = Date.no
     const r = await lastBoot({ journalTimeoutMs: 2000, ...opts });
     if (!r.crashed) return [];
     const from = r.sources.find((s) => s.kind === r.from)?.origin ?? r.from;
-    return [{ type: 'source.diag', ts_ms: now_ms, source: LAST_BOOT_DIAG_SOURCE, level: 'warning', message: `last boot ended in a crash: ${r.title} (${from}; kerntop last-boot for details)` }];
+    return [
+      {
+        type: 'source.diag',
+        ts_ms: now_ms,
+        source: LAST_BOOT_DIAG_SOURCE,
+        level: 'warning',
+        message: `last boot ended in a crash: ${r.title} (${from}; kerntop last-boot for details)`,
+      },
+    ];
   } catch {
     // Reading the last boot is a courtesy; the monitor runs without it.
     return [];

@@ -62,15 +62,46 @@ export const RECORD_MAX_AGE_MS = 24 * 3600_000;
 // The kernel's last words on an orderly end (kernel/reboot.c).
 const CLEAN_END_RE = /reboot: (?:Restarting system|Power down|System halted)|kexec_core: Starting new kernel/;
 
-function fromAnalysis(kind: LastBootSourceKind, origin: string, note: string, time_ms: number | null, a: LogAnalysis): LastBootSource {
-  return { kind, origin, found: true, note, time_ms, crashed: a.crashed, class: a.type, title: a.title, function: a.function, stale: false };
+function fromAnalysis(
+  kind: LastBootSourceKind,
+  origin: string,
+  note: string,
+  time_ms: number | null,
+  a: LogAnalysis,
+): LastBootSource {
+  return {
+    kind,
+    origin,
+    found: true,
+    note,
+    time_ms,
+    crashed: a.crashed,
+    class: a.type,
+    title: a.title,
+    function: a.function,
+    stale: false,
+  };
 }
 
 function none(kind: LastBootSourceKind, origin: string, note: string): LastBootSource {
-  return { kind, origin, found: false, note, time_ms: null, crashed: false, class: null, title: null, function: null, stale: false };
+  return {
+    kind,
+    origin,
+    found: false,
+    note,
+    time_ms: null,
+    crashed: false,
+    class: null,
+    title: null,
+    function: null,
+    stale: false,
+  };
 }
 
-async function journalSource(opt: LastBootOptions['journal'], timeout_ms?: number): Promise<{ src: LastBootSource; text: string | null }> {
+async function journalSource(
+  opt: LastBootOptions['journal'],
+  timeout_ms?: number,
+): Promise<{ src: LastBootSource; text: string | null }> {
   if (opt === 'none') return { src: none('journal', 'journalctl -k -b -1', 'not read (--no-journal)'), text: null };
   let j: JournalRead;
   if (opt && typeof opt === 'object') {
@@ -99,10 +130,20 @@ export async function lastBoot(opts: LastBootOptions = {}): Promise<LastBootRepo
   } else if (ps.console.length > 0) {
     const c = ps.console[0];
     sources.push(fromAnalysis('pstore', ps.dir, `console record ${c.file}`, c.mtime_ms, analyzeLog(c.text)));
-  } else sources.push(none('pstore', ps.dir, ps.error ?? (ps.skipped.length ? `no dmesg records (${ps.skipped.join(', ')})` : 'empty: no crash records kept')));
+  } else
+    sources.push(
+      none(
+        'pstore',
+        ps.dir,
+        ps.error ?? (ps.skipped.length ? `no dmesg records (${ps.skipped.join(', ')})` : 'empty: no crash records kept'),
+      ),
+    );
 
   const cd = readCrashDir(opts.crashDir);
-  if (cd.newest) sources.push(fromAnalysis('crash-dir', cd.newest.dmesg, `newest dump ${cd.newest.path}`, cd.newest.mtime_ms, analyzeLog(cd.newest.text)));
+  if (cd.newest)
+    sources.push(
+      fromAnalysis('crash-dir', cd.newest.dmesg, `newest dump ${cd.newest.path}`, cd.newest.mtime_ms, analyzeLog(cd.newest.text)),
+    );
   else sources.push(none('crash-dir', cd.dir, cd.error ?? 'no dump with a dmesg file'));
 
   const js = await journalSource(opts.journal ?? 'run', opts.journalTimeoutMs);
@@ -116,20 +157,40 @@ export async function lastBoot(opts: LastBootOptions = {}): Promise<LastBootRepo
   }
   const hit = sources.find((s) => s.crashed && !s.stale);
   if (hit) {
-    return { crashed: true, verdict: `ended in a crash: ${hit.title}`, class: hit.class, title: hit.title, function: hit.function, from: hit.kind, sources };
+    return {
+      crashed: true,
+      verdict: `ended in a crash: ${hit.title}`,
+      class: hit.class,
+      title: hit.title,
+      function: hit.function,
+      from: hit.kind,
+      sources,
+    };
   }
   // A pstore dump whose text holds no report (cut too short) still says the kernel went down.
   const d = sources.find((s) => s.kind === 'pstore' && s.found && !s.stale && dump && /^(?:Panic|Oops)$/.test(dump.reason));
   if (d && dump) {
     const title = `kernel ${dump.reason.toLowerCase()} (pstore record without a report)`;
-    return { crashed: true, verdict: `ended in a crash: ${title}`, class: dump.reason === 'Panic' ? 'panic' : 'oops', title, function: null, from: 'pstore', sources };
+    return {
+      crashed: true,
+      verdict: `ended in a crash: ${title}`,
+      class: dump.reason === 'Panic' ? 'panic' : 'oops',
+      title,
+      function: null,
+      from: 'pstore',
+      sources,
+    };
   }
   if (js.text !== null) {
     const last = js.text.trimEnd().split('\n').pop() ?? '';
-    const verdict = CLEAN_END_RE.test(js.text.slice(-4000)) ? 'ended cleanly (the kernel logged its reboot or power-off)' : `ended without a shutdown message (power loss, hard reset or a hang?); last kernel line: ${last.trim().slice(0, 160)}`;
+    const verdict = CLEAN_END_RE.test(js.text.slice(-4000))
+      ? 'ended cleanly (the kernel logged its reboot or power-off)'
+      : `ended without a shutdown message (power loss, hard reset or a hang?); last kernel line: ${last.trim().slice(0, 160)}`;
     return { crashed: false, verdict, class: null, title: null, function: null, from: 'journal', sources };
   }
   const old = sources.find((s) => s.crashed && s.stale);
-  const verdict = old ? `unknown: only an older boot's crash record (${old.kind}: ${old.title})` : 'unknown: no source kept anything of the previous boot';
+  const verdict = old
+    ? `unknown: only an older boot's crash record (${old.kind}: ${old.title})`
+    : 'unknown: no source kept anything of the previous boot';
   return { crashed: false, verdict, class: null, title: null, function: null, from: null, sources };
 }

@@ -42,10 +42,21 @@ export function readPstore(dir = '/sys/fs/pstore'): PstoreRead {
   try {
     names = readdirSync(dir);
   } catch (e) {
-    out.error = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `${dir} does not exist (pstore not mounted, or no backend)` : `cannot read ${dir}: ${(e as Error).message}`;
+    out.error =
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `${dir} does not exist (pstore not mounted, or no backend)`
+        : `cannot read ${dir}: ${(e as Error).message}`;
     return out;
   }
-  const parts = new Map<string, { backend: string; reason: string; count: number; items: Array<{ part: number; file: string; body: string; mtime_ms: number }> }>();
+  const parts = new Map<
+    string,
+    {
+      backend: string;
+      reason: string;
+      count: number;
+      items: Array<{ part: number; file: string; body: string; mtime_ms: number }>;
+    }
+  >();
   for (const name of names.sort()) {
     const m = NAME_RE.exec(name);
     if (!m || m[4]) {

@@ -19,7 +19,10 @@ export function readCrashDir(dir = '/var/crash'): CrashDirRead {
   try {
     names = readdirSync(dir);
   } catch (e) {
-    out.error = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `${dir} does not exist (no kdump dumps)` : `cannot read ${dir}: ${(e as Error).message}`;
+    out.error =
+      (e as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `${dir} does not exist (no kdump dumps)`
+        : `cannot read ${dir}: ${(e as Error).message}`;
     return out;
   }
   const found: Array<{ path: string; dmesg: string; mtime_ms: number }> = [];
@@ -27,7 +30,8 @@ export function readCrashDir(dir = '/var/crash'): CrashDirRead {
     const p = join(dir, n);
     try {
       if (!statSync(p).isDirectory()) continue;
-      for (const f of readdirSync(p)) if (DMESG_RE.test(f)) found.push({ path: p, dmesg: join(p, f), mtime_ms: statSync(join(p, f)).mtimeMs });
+      for (const f of readdirSync(p))
+        if (DMESG_RE.test(f)) found.push({ path: p, dmesg: join(p, f), mtime_ms: statSync(join(p, f)).mtimeMs });
     } catch {
       // An unreadable dump directory is someone else's; the others still count.
     }

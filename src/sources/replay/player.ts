@@ -35,7 +35,8 @@ function openRecording(path: string): Readable {
   if (!existsSync(path)) throw new Error(`recording ${path} does not exist`);
   const st = statSync(path);
   if (st.isDirectory()) throw new Error(`${path} is a directory, not a kerntop recording`);
-  if (st.isFIFO()) return new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
+  if (st.isFIFO())
+    return new Socket({ fd: openSync(path, constants.O_RDONLY | constants.O_NONBLOCK), readable: true, writable: false });
   return createReadStream(path, 'utf8');
 }
 
@@ -60,7 +61,10 @@ async function* recordingLines(path: string, input: Readable): AsyncGenerator<It
       if (first) {
         first = false;
         if (!isHeader(v)) throw new Error(notRecording);
-        if (v.kerntop_recording > RECORDING_VERSION) throw new Error(`${path} is recording format ${v.kerntop_recording}; this kerntop reads up to ${RECORDING_VERSION}: upgrade kerntop`);
+        if (v.kerntop_recording > RECORDING_VERSION)
+          throw new Error(
+            `${path} is recording format ${v.kerntop_recording}; this kerntop reads up to ${RECORDING_VERSION}: upgrade kerntop`,
+          );
         yield { header: v };
         continue;
       }
@@ -100,11 +104,19 @@ export class ReplaySource implements EventSource {
     const it = recordingLines(this.path, this.input);
     const first = await it.next();
     if (this.stopped) return;
-    if (first.done || !('header' in first.value)) throw new Error(`${this.path} is empty: not a kerntop recording (record one with kerntop --record FILE)`);
+    if (first.done || !('header' in first.value))
+      throw new Error(`${this.path} is empty: not a kerntop recording (record one with kerntop --record FILE)`);
     this.header = first.value.header;
     this.opts.onHeader?.(this.header);
     const h = this.header;
-    emit({ type: 'session.info', ts_ms: h.start_ms, host: h.host, kernel_release: h.kernel_release, thresholds: h.thresholds, replay: true });
+    emit({
+      type: 'session.info',
+      ts_ms: h.start_ms,
+      host: h.host,
+      kernel_release: h.kernel_release,
+      thresholds: h.thresholds,
+      replay: true,
+    });
     this.done = this.pump(it, emit, h.start_ms);
   }
 
@@ -125,7 +137,14 @@ export class ReplaySource implements EventSource {
     for await (const item of it) {
       if (this.stopped) break;
       if ('bad' in item) {
-        if (++bad === 1) emit({ type: 'source.diag', ts_ms: recorded_ms, source: 'replay', level: 'warning', message: `recording line ${item.line} skipped: ${item.reason}; further bad lines are counted as parse errors` });
+        if (++bad === 1)
+          emit({
+            type: 'source.diag',
+            ts_ms: recorded_ms,
+            source: 'replay',
+            level: 'warning',
+            message: `recording line ${item.line} skipped: ${item.reason}; further bad lines are counted as parse errors`,
+          });
         emit({ type: 'parse.error', ts_ms: recorded_ms, source: 'replay', count: 1, sample: item.bad.slice(0, SAMPLE_CHARS) });
         continue;
       }

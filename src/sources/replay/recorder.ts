@@ -88,7 +88,9 @@ export class Recorder {
   }
 
   private fail(e: NodeJS.ErrnoException): void {
-    this.failed = new Error(`${recordingErrorMessage(this.path, e)}; the recording stopped, ${this.whole} bytes of whole lines kept`);
+    this.failed = new Error(
+      `${recordingErrorMessage(this.path, e)}; the recording stopped, ${this.whole} bytes of whole lines kept`,
+    );
     this.pending = [];
     try {
       // A partly written line would be a bad last line: cut back to the last whole one.

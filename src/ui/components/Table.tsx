@@ -42,7 +42,12 @@ function naturalWidth<R>(c: Column<R>, rows: readonly R[]): number {
  * Chooses the columns that fit in `total` cells, by priority, keeping their declared order. A flex
  * column counts at its minimum while choosing and then takes the remaining width.
  */
-export function fitColumns<R>(columns: readonly Column<R>[], rows: readonly R[], total: number, gap = COLUMN_GAP): FittedColumn<R>[] {
+export function fitColumns<R>(
+  columns: readonly Column<R>[],
+  rows: readonly R[],
+  total: number,
+  gap = COLUMN_GAP,
+): FittedColumn<R>[] {
   const natural = new Map(columns.map((c) => [c, c.flex ? (c.minWidth ?? 8) : naturalWidth(c, rows)] as const));
   const byPriority = columns.map((c, i) => ({ c, i })).sort((a, b) => a.c.priority - b.c.priority || a.i - b.i);
   const chosen = new Set<Column<R>>();

@@ -8,7 +8,6 @@ import { useTheme, type Style } from '../theme.js';
 // input of several characters and is taken whole. editText is how a key changes the value; TextField
 // is how the value is shown.
 
- 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** The value after `input`, or null when the key is not an edit (a move, Enter, Esc). */
@@ -16,7 +15,8 @@ export function editText(value: string, input: string, key: Key): string | null 
   if (key.backspace || key.delete) return value.slice(0, -1);
   if (key.ctrl && input === 'u') return '';
   if (key.ctrl || key.meta || key.tab || key.return || key.escape) return null;
-  if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end) return null;
+  if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end)
+    return null;
   if (!input) return null;
   // A pasted line may end with a newline; control characters would move the cursor of the terminal.
   const clean = input.replace(CONTROL, '');

@@ -58,7 +58,7 @@ export const FLEET_HELP: [string, string][] = [
 
 const LEGEND = [
   '',
-  'STATUS is the worst subsystem of the node as its exporter judges it (the monitor\'s rules);',
+  "STATUS is the worst subsystem of the node as its exporter judges it (the monitor's rules);",
   'STALE: no recent sample (the exporter stopped, or Prometheus cannot scrape it: STALE/DN).',
   'RUNQ/BIO p99 over the --window; S marks a straggler: over --straggler-factor x the fleet median.',
   'XID/1h: drain = drain, reset or reboot Xids; app = application Xids; then the GPUs involved.',
@@ -69,7 +69,18 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
   const theme = useTheme();
   const { exit } = useApp();
   const size = useTerminalSize(sizeOverride);
-  const ui = useRef<Ui>({ sort: 'status', reverse: false, filter: '', editing: null, selected: null, offset: 0, help: false, open: null, history: null, summary: null });
+  const ui = useRef<Ui>({
+    sort: 'status',
+    reverse: false,
+    filter: '',
+    editing: null,
+    selected: null,
+    offset: 0,
+    help: false,
+    open: null,
+    history: null,
+    summary: null,
+  });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const set = (p: Partial<Ui>) => {
     ui.current = { ...ui.current, ...p };
@@ -85,7 +96,10 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
   const layoutOf = (u: Ui) => {
     const all = poller.state.snapshot?.rows ?? [];
     const rows = sortRows(filterRows(all, u.filter), u.sort, u.reverse);
-    const selIndex = Math.max(0, rows.findIndex((r) => keyOf(r) === u.selected));
+    const selIndex = Math.max(
+      0,
+      rows.findIndex((r) => keyOf(r) === u.selected),
+    );
     const bodyH = Math.max(1, size.rows - HEADER_H - FOOTER_H);
     const tableRowsH = Math.max(1, bodyH - 2); // pane title and table header
     // Keep the selection in view.
@@ -156,7 +170,18 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
       const n = rows.length;
       if (n === 0) return;
       const page = Math.max(1, tableRowsH - 1);
-      const next = move === 'up' ? selIndex - 1 : move === 'down' ? selIndex + 1 : move === 'pageUp' ? selIndex - page : move === 'pageDown' ? selIndex + page : move === 'home' ? 0 : n - 1;
+      const next =
+        move === 'up'
+          ? selIndex - 1
+          : move === 'down'
+            ? selIndex + 1
+            : move === 'pageUp'
+              ? selIndex - page
+              : move === 'pageDown'
+                ? selIndex + page
+                : move === 'home'
+                  ? 0
+                  : n - 1;
       const i = Math.max(0, Math.min(n - 1, next));
       return set({ selected: keyOf(rows[i]), offset: i < offset ? i : i >= offset + tableRowsH ? i - tableRowsH + 1 : offset });
     }
@@ -180,7 +205,9 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
     ...(worst ? [{ text: worst, priority: 0, style: theme.status(worst) }] : []),
     { text: `${all.length} nodes`, priority: 1 },
     ...(stale ? [{ text: `${stale} stale`, priority: 1, style: theme.alert }] : []),
-    ...(stragglers ? [{ text: `${stragglers} straggler${stragglers > 1 ? 's' : ''}`, priority: 1, style: theme.status('WARNING') }] : []),
+    ...(stragglers
+      ? [{ text: `${stragglers} straggler${stragglers > 1 ? 's' : ''}`, priority: 1, style: theme.status('WARNING') }]
+      : []),
     { text: formatClock(Date.now()), priority: 3 },
   ];
   const m = ps.snapshot?.medians;
@@ -189,7 +216,10 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
     : ps.snapshot?.empty_reason
       ? { text: ps.snapshot.empty_reason, style: theme.alert }
       : ps.snapshot
-        ? { text: `median p99 run queue ${formatUs(m?.runq_p99_us)}, block I/O ${formatUs(m?.bio_p99_us)}; refreshed ${Math.max(0, Math.round((Date.now() - ps.at_ms) / 1000))} s ago, ${ps.snapshot.requests} queries`, style: theme.dim }
+        ? {
+            text: `median p99 run queue ${formatUs(m?.runq_p99_us)}, block I/O ${formatUs(m?.bio_p99_us)}; refreshed ${Math.max(0, Math.round((Date.now() - ps.at_ms) / 1000))} s ago, ${ps.snapshot.requests} queries`,
+            style: theme.dim,
+          }
         : { text: 'asking Prometheus...', style: theme.dim };
 
   const columns: Column<NodeRow>[] = FLEET_COLUMNS.map((c) => ({
@@ -222,7 +252,14 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
     const fresh = all.find((r) => keyOf(r) === keyOf(u.open!)) ?? u.open;
     body = (
       <Pane title={`Node ${fresh.node}`} info="Esc back" width={size.columns} height={bodyH} focused>
-        <NodeDetail row={fresh} history={u.history} summary={u.summary} width={size.columns} height={bodyH - 1} unicode={g.bar !== '#'} />
+        <NodeDetail
+          row={fresh}
+          history={u.history}
+          summary={u.summary}
+          width={size.columns}
+          height={bodyH - 1}
+          unicode={g.bar !== '#'}
+        />
       </Pane>
     );
   } else {
@@ -237,13 +274,19 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
           rowKey={keyOf}
           rowStyle={(r) => (keyOf(r) === selectedKey ? { inverse: true } : undefined)}
         />
-        {rows.length === 0 && ps.snapshot ? <Text dimColor>{u.filter ? `no node matches "${u.filter}"` : 'no nodes'}</Text> : null}
+        {rows.length === 0 && ps.snapshot ? (
+          <Text dimColor>{u.filter ? `no node matches "${u.filter}"` : 'no nodes'}</Text>
+        ) : null}
       </Pane>
     );
   }
 
   const keys: Segment[] = u.open
-    ? [{ text: 'Esc back', priority: 0 }, { text: 'q quit', priority: 0 }, { text: '? help', priority: 1 }]
+    ? [
+        { text: 'Esc back', priority: 0 },
+        { text: 'q quit', priority: 0 },
+        { text: '? help', priority: 1 },
+      ]
     : [
         ...(u.filter ? [{ text: `filter: ${u.filter}`, priority: 0, style: theme.accent }] : []),
         { text: 'q quit', priority: 0 },

@@ -37,9 +37,19 @@ export function NodeDetail({ row, history, summary, width, height, unicode }: No
     .join(' ');
   push(`${row.node}  ${row.instance}  ${labels}${row.kernel_release ? `  kernel ${row.kernel_release}` : ''}`, { bold: true });
   const why = row.worst.length ? ` (${row.worst.join(', ')})` : '';
-  const strag = row.straggler.length ? `  straggler: ${row.straggler.map((f) => (f === 'runq' ? 'run queue' : 'block I/O')).join(', ')}` : '';
-  lines.push({ text: truncate(`status ${row.status}${why}${strag}  newest sample: ${ageCell(row)}${row.down ? ', scrape failing (up == 0)' : ''}`, width), style: row.status === 'STALE' ? theme.alert : row.status === 'OK' ? theme.status('OK') : theme.status(row.status) });
-  push(`Xid/1h ${xidCell(row)}   kernel log/1h ${row.log_finding ? `${row.log_finding.class} x${row.log_finding.count}` : '-'}   probes not attached ${row.probes_not_attached.join(', ') || '-'}`);
+  const strag = row.straggler.length
+    ? `  straggler: ${row.straggler.map((f) => (f === 'runq' ? 'run queue' : 'block I/O')).join(', ')}`
+    : '';
+  lines.push({
+    text: truncate(
+      `status ${row.status}${why}${strag}  newest sample: ${ageCell(row)}${row.down ? ', scrape failing (up == 0)' : ''}`,
+      width,
+    ),
+    style: row.status === 'STALE' ? theme.alert : row.status === 'OK' ? theme.status('OK') : theme.status(row.status),
+  });
+  push(
+    `Xid/1h ${xidCell(row)}   kernel log/1h ${row.log_finding ? `${row.log_finding.class} x${row.log_finding.count}` : '-'}   probes not attached ${row.probes_not_attached.join(', ') || '-'}`,
+  );
   push('');
   if (history === null) push('last hour: asking Prometheus...', theme.dim);
   else if ('error' in history) push(`last hour: ${history.error}`, theme.alert);
@@ -50,7 +60,9 @@ export function NodeDetail({ row, history, summary, width, height, unicode }: No
       const v = history.series[c.key] ?? [];
       const lastVal = [...v].reverse().find((x) => x !== null) ?? null;
       const hasData = v.some((x) => x !== null);
-      push(`${c.label.padEnd(LABEL_W)}${hasData ? sparkline(v, chartW, unicode) : 'no data'.padEnd(chartW)} ${lastVal === null ? '-' : c.fmt(lastVal)}`);
+      push(
+        `${c.label.padEnd(LABEL_W)}${hasData ? sparkline(v, chartW, unicode) : 'no data'.padEnd(chartW)} ${lastVal === null ? '-' : c.fmt(lastVal)}`,
+      );
     }
   }
   push('');
@@ -60,7 +72,10 @@ export function NodeDetail({ row, history, summary, width, height, unicode }: No
     push(`/summary.json: ${summary.summary.status} over the last ${Math.round(summary.summary.duration_s)} s`, { bold: true });
     if (!summary.summary.findings.length) push('  no findings', theme.dim);
     for (const f of summary.summary.findings) {
-      push(`  ${f.status} ${f.subsystem}: ${f.message}`, f.status === 'CRITICAL' || f.status === 'WARNING' ? theme.status(f.status) : undefined);
+      push(
+        `  ${f.status} ${f.subsystem}: ${f.message}`,
+        f.status === 'CRITICAL' || f.status === 'WARNING' ? theme.status(f.status) : undefined,
+      );
       if (f.advice) push(`    -> ${f.advice}`, theme.dim);
     }
   }

@@ -23,7 +23,11 @@ const dash = (v: number | null, f: (n: number) => string) => (v === null ? '-' :
 export function xidCell(r: NodeRow): string {
   const x = r.xid;
   if (!x.drain_reset && !x.application && !x.other) return '-';
-  const parts = [x.drain_reset ? `${x.drain_reset} drain` : '', x.application ? `${x.application} app` : '', x.other ? `${x.other} other` : ''].filter(Boolean);
+  const parts = [
+    x.drain_reset ? `${x.drain_reset} drain` : '',
+    x.application ? `${x.application} app` : '',
+    x.other ? `${x.other} other` : '',
+  ].filter(Boolean);
   // The PCI domain is 0000 on nearly every machine: shown only when it is not.
   return `${parts.join(' ')} ${x.gpus.map((g) => g.replace(/^0000:/, '')).join(',')}`;
 }
@@ -46,14 +50,58 @@ export function probesCell(r: NodeRow): string {
 
 export const FLEET_COLUMNS: readonly FleetColumn[] = [
   { key: 'node', header: 'NODE', priority: 1, minWidth: 10, maxWidth: 28, sort: 'node', cell: (r) => r.node },
-  { key: 'status', header: 'STATUS', priority: 1, minWidth: 8, sort: 'status', cell: (r) => (r.down && r.status === 'STALE' ? 'STALE/DN' : r.status) },
-  { key: 'worst', header: 'WORST', priority: 2, minWidth: 6, maxWidth: 16, cell: (r) => (r.worst.length ? r.worst.join(',') : '-') },
-  { key: 'runq', header: 'RUNQ p99', priority: 1, align: 'right', minWidth: 9, sort: 'runq', cell: (r) => dash(r.runq_p99_us, formatUs) + mark(r, 'runq') },
-  { key: 'bio', header: 'BIO p99', priority: 2, align: 'right', minWidth: 9, sort: 'bio', cell: (r) => dash(r.bio_p99_us, formatUs) + mark(r, 'bio') },
+  {
+    key: 'status',
+    header: 'STATUS',
+    priority: 1,
+    minWidth: 8,
+    sort: 'status',
+    cell: (r) => (r.down && r.status === 'STALE' ? 'STALE/DN' : r.status),
+  },
+  {
+    key: 'worst',
+    header: 'WORST',
+    priority: 2,
+    minWidth: 6,
+    maxWidth: 16,
+    cell: (r) => (r.worst.length ? r.worst.join(',') : '-'),
+  },
+  {
+    key: 'runq',
+    header: 'RUNQ p99',
+    priority: 1,
+    align: 'right',
+    minWidth: 9,
+    sort: 'runq',
+    cell: (r) => dash(r.runq_p99_us, formatUs) + mark(r, 'runq'),
+  },
+  {
+    key: 'bio',
+    header: 'BIO p99',
+    priority: 2,
+    align: 'right',
+    minWidth: 9,
+    sort: 'bio',
+    cell: (r) => dash(r.bio_p99_us, formatUs) + mark(r, 'bio'),
+  },
   { key: 'oom', header: 'OOM/1h', priority: 2, align: 'right', sort: 'oom', cell: (r) => dash(r.oom_kills_1h, formatCount) },
-  { key: 'retrans', header: 'RETX/s', priority: 3, align: 'right', sort: 'retrans', cell: (r) => dash(r.retrans_per_s, formatRate) },
+  {
+    key: 'retrans',
+    header: 'RETX/s',
+    priority: 3,
+    align: 'right',
+    sort: 'retrans',
+    cell: (r) => dash(r.retrans_per_s, formatRate),
+  },
   { key: 'xid', header: 'XID/1h', priority: 2, minWidth: 6, maxWidth: 26, sort: 'xid', cell: xidCell },
-  { key: 'log', header: 'LOG/1h', priority: 3, minWidth: 6, maxWidth: 16, cell: (r) => (r.log_finding ? `${r.log_finding.class} x${r.log_finding.count}` : '-') },
+  {
+    key: 'log',
+    header: 'LOG/1h',
+    priority: 3,
+    minWidth: 6,
+    maxWidth: 16,
+    cell: (r) => (r.log_finding ? `${r.log_finding.class} x${r.log_finding.count}` : '-'),
+  },
   { key: 'probes', header: 'PROBES', priority: 4, minWidth: 6, maxWidth: 20, cell: probesCell },
   { key: 'age', header: 'AGE', priority: 1, align: 'right', minWidth: 5, sort: 'age', cell: ageCell },
 ];

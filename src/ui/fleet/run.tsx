@@ -21,7 +21,9 @@ export async function runFleetTui(prom: Prometheus, opts: FleetOptions, t: Fleet
   const stdout = process.stdout;
   const stdin = process.stdin;
   if (!stdout.isTTY || !stdin.isTTY) {
-    process.stderr.write('kerntop fleet: the fleet screen needs a terminal, but stdin or stdout is not a TTY. Use `kerntop fleet -q` for the table once or `--json` for the rows as JSON (with ssh, pass -t).\n');
+    process.stderr.write(
+      'kerntop fleet: the fleet screen needs a terminal, but stdin or stdout is not a TTY. Use `kerntop fleet -q` for the table once or `--json` for the rows as JSON (with ssh, pass -t).\n',
+    );
     return 3;
   }
   const poller = new FleetPoller(prom, opts, t.intervalMs);

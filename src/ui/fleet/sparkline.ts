@@ -21,5 +21,9 @@ export function sparkline(values: readonly (number | null)[], width: number, uni
     cells.push(m);
   }
   const max = Math.max(0, ...cells.filter((v): v is number => v !== null));
-  return cells.map((v) => (v === null ? ' ' : max <= 0 ? marks[0] : marks[Math.min(marks.length - 1, Math.round((v / max) * (marks.length - 1)))])).join('');
+  return cells
+    .map((v) =>
+      v === null ? ' ' : max <= 0 ? marks[0] : marks[Math.min(marks.length - 1, Math.round((v / max) * (marks.length - 1)))],
+    )
+    .join('');
 }

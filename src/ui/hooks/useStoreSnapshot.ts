@@ -58,10 +58,13 @@ export function useTick(periodMs: number, on = true): number {
     if (!on) return;
     let t: NodeJS.Timeout;
     const arm = () => {
-      t = setTimeout(() => {
-        setNow(Date.now());
-        arm();
-      }, periodMs - (Date.now() % periodMs) + 1);
+      t = setTimeout(
+        () => {
+          setNow(Date.now());
+          arm();
+        },
+        periodMs - (Date.now() % periodMs) + 1,
+      );
     };
     arm();
     return () => clearTimeout(t);

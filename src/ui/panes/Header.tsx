@@ -45,7 +45,15 @@ export function alertsOf(s: Snapshot): string[] {
 }
 
 /** Memoised: between snapshots only its own clock re-renders it, not the panes. */
-export const Header = React.memo(function Header({ snapshot: s, width, lines, paused, pending, host, replay: replayProp }: HeaderProps) {
+export const Header = React.memo(function Header({
+  snapshot: s,
+  width,
+  lines,
+  paused,
+  pending,
+  host,
+  replay: replayProp,
+}: HeaderProps) {
   const theme = useTheme();
   const replay = replayProp === true || s.session?.replay === true;
   // The live clock ticks here, not in App, so a second going by redraws the header alone.
@@ -58,12 +66,20 @@ export const Header = React.memo(function Header({ snapshot: s, width, lines, pa
     { text: 'kerntop', priority: 1, style: theme.accent },
     { text: hostName, priority: 3, style: { bold: true } },
     { text: kernel, priority: 5 },
-    ...(host.uptime_s !== undefined && !replay ? [{ text: `up ${formatDuration(uptimeNow(host.uptime_s, firstWallMs, wallMs))}`, priority: 6 }] : []),
+    ...(host.uptime_s !== undefined && !replay
+      ? [{ text: `up ${formatDuration(uptimeNow(host.uptime_s, firstWallMs, wallMs))}`, priority: 6 }]
+      : []),
     { text: s.overall, priority: 1, style: theme.status(s.overall) },
-    replay ? { text: `replay ${formatClock(s.now_ms)}`, priority: 2, style: theme.accent } : { text: formatClock(wallMs), priority: 2 },
+    replay
+      ? { text: `replay ${formatClock(s.now_ms)}`, priority: 2, style: theme.accent }
+      : { text: formatClock(wallMs), priority: 2 },
     { text: `watching ${formatDuration(s.duration_s)}`, priority: 7, style: theme.dim },
-    ...(paused ? [{ text: pending > 0 ? `PAUSED +${pending}` : 'PAUSED', priority: 1, style: { ...theme.alert, inverse: true } }] : []),
-    ...(lines < 2 && alerts.length > 0 ? [{ text: `! ${alerts.length} alert${alerts.length > 1 ? 's' : ''}`, priority: 2, style: theme.alert }] : []),
+    ...(paused
+      ? [{ text: pending > 0 ? `PAUSED +${pending}` : 'PAUSED', priority: 1, style: { ...theme.alert, inverse: true } }]
+      : []),
+    ...(lines < 2 && alerts.length > 0
+      ? [{ text: `! ${alerts.length} alert${alerts.length > 1 ? 's' : ''}`, priority: 2, style: theme.alert }]
+      : []),
   ];
   const shown = fitSegments(segs, width);
   return (

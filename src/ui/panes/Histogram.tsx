@@ -90,7 +90,8 @@ export const Histogram = React.memo(function Histogram({ snapshot, family, width
       </>
     );
   }
-  const start = offset === null ? defaultHistStart(buckets, p50, p99, rows) : Math.max(0, Math.min(offset, buckets.length - rows));
+  const start =
+    offset === null ? defaultHistStart(buckets, p50, p99, rows) : Math.max(0, Math.min(offset, buckets.length - rows));
   const shown = buckets.slice(start, start + rows);
   const labelW = Math.max(...buckets.map((b) => bucketLabel(b).length));
   const countW = Math.max(...buckets.map((b) => formatCount(b.count).length));
@@ -106,7 +107,9 @@ export const Histogram = React.memo(function Histogram({ snapshot, family, width
         return (
           <Text key={b.min} wrap="truncate">
             <Text dimColor={b.count === 0}>{fit(bucketLabel(b), labelW, 'right')} </Text>
-            <Text {...(b.max === p99 ? theme.status(row?.status ?? 'OK') : theme.accent)}>{fit(bar(b.count / maxCount, barW, g), barW)}</Text>
+            <Text {...(b.max === p99 ? theme.status(row?.status ?? 'OK') : theme.accent)}>
+              {fit(bar(b.count / maxCount, barW, g), barW)}
+            </Text>
             <Text> {fit(formatCount(b.count), countW, 'right')}</Text>
             <Text bold={isMark}>{isMark ? ` ${g.marker}${truncate(marks, markW - 2)}` : ''}</Text>
           </Text>
@@ -114,7 +117,11 @@ export const Histogram = React.memo(function Histogram({ snapshot, family, width
       })}
       {rows > shown.length && p99 !== null && shown.length > 0 ? (
         <Text dimColor wrap="truncate">
-          {truncate(`p50 ${formatUs(p50)}  p99 ${formatUs(p99)}  worst ${formatUs(row?.worst_us)}  (upper bucket edges, us)`, width, g.ellipsis)}
+          {truncate(
+            `p50 ${formatUs(p50)}  p99 ${formatUs(p99)}  worst ${formatUs(row?.worst_us)}  (upper bucket edges, us)`,
+            width,
+            g.ellipsis,
+          )}
         </Text>
       ) : null}
     </>

@@ -17,7 +17,16 @@ export function xidColumns(theme: Theme): Column<XidRow>[] {
   return [
     { key: 'time', header: 'TIME', priority: 4, width: 8, cell: (r) => formatClock(r.ts_ms), style: () => theme.dim },
     { key: 'gpu', header: 'GPU', priority: 1, minWidth: 3, maxWidth: 16, cell: (r) => r.gpu },
-    { key: 'xid', header: 'XID', priority: 1, align: 'right', minWidth: 3, maxWidth: 10, cell: (r) => xidCell(r), style: (r) => theme.severity(r.severity) },
+    {
+      key: 'xid',
+      header: 'XID',
+      priority: 1,
+      align: 'right',
+      minWidth: 3,
+      maxWidth: 10,
+      cell: (r) => xidCell(r),
+      style: (r) => theme.severity(r.severity),
+    },
     { key: 'name', header: 'NAME', priority: 2, minWidth: 12, maxWidth: 32, cell: (r) => sanitize(r.name) },
     { key: 'action', header: 'ACTION', priority: 3, flex: true, minWidth: 16, cell: (r) => sanitize(r.action) },
   ];
@@ -52,7 +61,9 @@ function KlogRow({ line, width }: { line: KlogLine; width: number }) {
       <Text wrap="truncate">
         <Text dimColor>{prefix}</Text>
         <Text {...theme.kmsgLevel(line.rec.level)}>{tag}</Text>
-        <Text {...(line.rec.level >= 5 ? theme.dim : {})}>{' ' + truncate(text, Math.max(0, width - prefix.length - 5), theme.glyphs.ellipsis)}</Text>
+        <Text {...(line.rec.level >= 5 ? theme.dim : {})}>
+          {' ' + truncate(text, Math.max(0, width - prefix.length - 5), theme.glyphs.ellipsis)}
+        </Text>
       </Text>
     );
   }
@@ -64,7 +75,9 @@ function KlogRow({ line, width }: { line: KlogLine; width: number }) {
       <Text {...theme.severity(ev.severity)} inverse={ev.severity === 'critical'}>
         {SEVERITY_TAG[ev.severity]}
       </Text>
-      <Text {...theme.severity(ev.severity)}>{' ' + truncate(label + sanitize(ev.title), Math.max(0, width - prefix.length - 5), theme.glyphs.ellipsis)}</Text>
+      <Text {...theme.severity(ev.severity)}>
+        {' ' + truncate(label + sanitize(ev.title), Math.max(0, width - prefix.length - 5), theme.glyphs.ellipsis)}
+      </Text>
     </Text>
   );
 }
@@ -77,9 +90,7 @@ export const KernelLog = React.memo(function KernelLog({ lines, xids, scroll, wi
   const win = streamWindow(lines, (l) => l.id, scroll, logH);
   return (
     <>
-      {xl > 0 ? (
-        <Table columns={xidColumns(theme)} rows={xids.slice(-(xl - 1))} width={width} rowKey={(r) => r.id} />
-      ) : null}
+      {xl > 0 ? <Table columns={xidColumns(theme)} rows={xids.slice(-(xl - 1))} width={width} rowKey={(r) => r.id} /> : null}
       {lines.length === 0 ? (
         <Text dimColor>{(filter ? `no kernel log lines match "${filter}"` : 'no kernel log lines yet').slice(0, width)}</Text>
       ) : (

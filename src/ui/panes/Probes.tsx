@@ -42,7 +42,13 @@ export const Probes = React.memo(function Probes({ probes, diags, width, height,
       {probes.length === 0 ? (
         <Text dimColor>{truncate('no probe has reported yet', width)}</Text>
       ) : (
-        <Table columns={probeColumns(theme)} rows={attentionFirst(probes, probeRoom, (p) => p.state).slice(start, start + probeRoom)} sizingRows={probes} width={width} rowKey={(p) => p.family} />
+        <Table
+          columns={probeColumns(theme)}
+          rows={attentionFirst(probes, probeRoom, (p) => p.state).slice(start, start + probeRoom)}
+          sizingRows={probes}
+          width={width}
+          rowKey={(p) => p.family}
+        />
       )}
       {(diagRoom > 0 ? diagLines.slice(-diagRoom) : []).map((d, i) => (
         <Text key={i} wrap="truncate" {...(d.level === 'error' ? theme.alert : theme.severity('warning'))}>

@@ -17,7 +17,11 @@ export interface CliRun {
 }
 
 export function startBootTest(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const child = spawn(process.execPath, [BIN, 'boot-test', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'boot-test', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -30,7 +34,7 @@ export function startBootTest(args: string[], env: NodeJS.ProcessEnv = {}): CliR
 
 export async function bootTest(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = await startBootTest(args, env).done;
-  let json: Record<string, any> | null = null;  
+  let json: Record<string, any> | null = null;
   try {
     json = JSON.parse(r.stdout);
   } catch {

@@ -28,7 +28,12 @@ export interface DebianCloudKernel {
 
 /** Why this machine cannot fetch the kernel, or null when it can. */
 export function cloudKernelUnavailableReason(): string | null {
-  for (const [cmd, pkg] of [['apt-get', 'apt'], ['apt-cache', 'apt'], ['dpkg-deb', 'dpkg'], ['tar', 'tar']] as const) {
+  for (const [cmd, pkg] of [
+    ['apt-get', 'apt'],
+    ['apt-cache', 'apt'],
+    ['dpkg-deb', 'dpkg'],
+    ['tar', 'tar'],
+  ] as const) {
     if (!which(cmd)) return `${cmd} missing (a Debian host with ${pkg} is needed)`;
   }
   return null;
@@ -54,7 +59,9 @@ export async function resolveCloudAbi(): Promise<string> {
   const r = await execa('apt-cache', ['depends', 'linux-image-cloud-amd64'], { reject: false });
   const m = /Depends:\s*linux-image-(\S+-cloud-amd64)\b/.exec(r.stdout);
   if (!m) {
-    throw new Error(`apt-cache depends linux-image-cloud-amd64 named no kernel (run apt-get update?): ${(r.stderr || r.stdout).slice(0, 400)}`);
+    throw new Error(
+      `apt-cache depends linux-image-cloud-amd64 named no kernel (run apt-get update?): ${(r.stderr || r.stdout).slice(0, 400)}`,
+    );
   }
   return m[1];
 }
@@ -77,7 +84,14 @@ async function download(pkg: string, debsDir: string): Promise<string> {
 
 /** Extracts members matching `patterns` from a .deb's data into `into` (which must exist). */
 async function extract(deb: string, into: string, patterns: string[]): Promise<void> {
-  await execa('sh', ['-c', 'deb="$1"; dir="$2"; shift 2; dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" --wildcards "$@"', 'sh', deb, into, ...patterns]);
+  await execa('sh', [
+    '-c',
+    'deb="$1"; dir="$2"; shift 2; dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" --wildcards "$@"',
+    'sh',
+    deb,
+    into,
+    ...patterns,
+  ]);
 }
 
 export async function ensureDebianCloudKernel(opts: { dbg?: boolean; abi?: string } = {}): Promise<DebianCloudKernel> {

@@ -19,7 +19,12 @@ export function freePort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000, every = 100): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  ms = 30_000,
+  every = 100,
+): Promise<T> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -45,7 +50,9 @@ function run(cmd: string, args: string[], cwd = ROOT): Child {
   const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (err = (err + c).slice(-20_000)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal })),
+  );
   return {
     child,
     stderr: () => err,
@@ -64,18 +71,28 @@ export function startExporter(args: string[]): Child {
   return run(process.execPath, [BIN, 'exporter', ...args]);
 }
 
-export async function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: string }> {
+export async function httpGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; type: string; body: string }> {
   const r = await fetch(url, { headers });
   return { status: r.status, type: r.headers.get('content-type') ?? '', body: await r.text() };
 }
 
 /** Waits until the exporter answers /healthz with 200 (its sources have started). */
 export async function healthy(port: number, ms = 45_000): Promise<void> {
-  await until(`exporter on :${port} healthy`, async () => (await httpGet(`http://127.0.0.1:${port}/healthz`)).status === 200, ms, 200);
+  await until(
+    `exporter on :${port} healthy`,
+    async () => (await httpGet(`http://127.0.0.1:${port}/healthz`)).status === 200,
+    ms,
+    200,
+  );
 }
 
-export const PROMETHEUS = ['/usr/bin/prometheus', '/usr/local/bin/prometheus'].find((p) => spawnSync(p, ['--version']).status === 0) ?? null;
-export const PROMTOOL = ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => spawnSync(p, ['--version']).status === 0) ?? null;
+export const PROMETHEUS =
+  ['/usr/bin/prometheus', '/usr/local/bin/prometheus'].find((p) => spawnSync(p, ['--version']).status === 0) ?? null;
+export const PROMTOOL =
+  ['/usr/bin/promtool', '/usr/local/bin/promtool'].find((p) => spawnSync(p, ['--version']).status === 0) ?? null;
 
 export interface Prometheus extends Child {
   port: number;
@@ -93,9 +110,17 @@ export interface TargetGroup {
 export async function startPrometheus(
   dir: string,
   targets: string[] | TargetGroup[],
-  opts: { scrapeS: number; ruleFile?: string; /** Prometheus's own web configuration (basic auth, TLS), with the header its API then needs. */ web?: { file: string; authorization: string } },
+  opts: {
+    scrapeS: number;
+    ruleFile?: string;
+    /** Prometheus's own web configuration (basic auth, TLS), with the header its API then needs. */ web?: {
+      file: string;
+      authorization: string;
+    };
+  },
 ): Promise<Prometheus> {
-  const groups: TargetGroup[] = targets.length && typeof targets[0] === 'string' ? [{ targets: targets as string[] }] : (targets as TargetGroup[]);
+  const groups: TargetGroup[] =
+    targets.length && typeof targets[0] === 'string' ? [{ targets: targets as string[] }] : (targets as TargetGroup[]);
   const port = await freePort();
   const config = [
     'global:',
@@ -108,12 +133,24 @@ export async function startPrometheus(
     '    static_configs:',
     ...groups.flatMap((g) => [
       `      - targets: [${g.targets.map((t) => `"${t}"`).join(', ')}]`,
-      ...(g.labels ? ['        labels:', ...Object.entries(g.labels).map(([k, v]) => `          ${k}: ${JSON.stringify(v)}`)] : []),
+      ...(g.labels
+        ? ['        labels:', ...Object.entries(g.labels).map(([k, v]) => `          ${k}: ${JSON.stringify(v)}`)]
+        : []),
     ]),
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
   const web = opts.web ? [`--web.config.file=${opts.web.file}`] : [];
-  const c = run(PROMETHEUS!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', ...web], dir);
+  const c = run(
+    PROMETHEUS!,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+      ...web,
+    ],
+    dir,
+  );
   const headers: Record<string, string> = opts.web ? { Authorization: opts.web.authorization } : {};
   const base = `http://127.0.0.1:${port}`;
   const api = async <T>(path: string): Promise<T> => {

@@ -20,18 +20,28 @@ export interface Fleet {
 }
 
 /** Prometheus first (so rate() sees each replay from its start), then the exporters at `speed`. */
-export async function startFleet(dir: string, standIns: readonly StandIn[], speed = 1, web?: { file: string; authorization: string }): Promise<Fleet> {
+export async function startFleet(
+  dir: string,
+  standIns: readonly StandIn[],
+  speed = 1,
+  web?: { file: string; authorization: string },
+): Promise<Fleet> {
   const ports = new Map<string, number>();
   for (const s of standIns) ports.set(s.node, await freePort());
   const prom = await startPrometheus(
     dir,
-    standIns.map((s) => ({ targets: [`127.0.0.1:${ports.get(s.node)!}`], labels: { node: s.node, nodepool: s.nodepool ?? 'gpu' } })),
+    standIns.map((s) => ({
+      targets: [`127.0.0.1:${ports.get(s.node)!}`],
+      labels: { node: s.node, nodepool: s.nodepool ?? 'gpu' },
+    })),
     { scrapeS: 1, web },
   );
   const nodes = new Map<string, { port: number; child: Child }>();
   for (const s of standIns) {
     const port = ports.get(s.node)!;
-    const args = s.file ? ['--replay', join(ROOT, 'fixtures/sessions', `${s.file}.jsonl`), '--speed', String(speed)] : ['--state-dir', join(dir, `state-${s.node}`)];
+    const args = s.file
+      ? ['--replay', join(ROOT, 'fixtures/sessions', `${s.file}.jsonl`), '--speed', String(speed)]
+      : ['--state-dir', join(dir, `state-${s.node}`)];
     nodes.set(s.node, { port, child: startExporter([...args, '--listen', `127.0.0.1:${port}`]) });
   }
   await Promise.all([...ports.values()].map((p) => healthy(p)));

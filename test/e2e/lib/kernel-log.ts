@@ -46,5 +46,7 @@ export function kernelLogSeq(): number {
 
 /** Kernel lines since `afterSeq` reporting a segfault of process `pid` (the kernel names it comm[pid]). */
 export function segfaultsSince(afterSeq: number, pid: number): string[] {
-  return (kernelLog() ?? []).filter((r) => r.seq > afterSeq && new RegExp(`\\[${pid}\\]: segfault`).test(r.text)).map((r) => r.text);
+  return (kernelLog() ?? [])
+    .filter((r) => r.seq > afterSeq && new RegExp(`\\[${pid}\\]: segfault`).test(r.text))
+    .map((r) => r.text);
 }

@@ -89,10 +89,18 @@ export function nobodyTree(): NobodyTree {
     linkNodeModules(tree);
     if (!nobodyCanReach(tree)) throw new Error(`nobody cannot read the copy under ${tree}`);
     const made = tree;
-    return { root: made, bin: join(made, 'bin', 'kerntop'), skip: null, dispose: () => rmSync(made, { recursive: true, force: true }) };
+    return {
+      root: made,
+      bin: join(made, 'bin', 'kerntop'),
+      skip: null,
+      dispose: () => rmSync(made, { recursive: true, force: true }),
+    };
   } catch (e) {
     if (tree) rmSync(tree, { recursive: true, force: true });
-    return { ...here, skip: `nobody cannot reach the checkout (blocked at ${blocked}) and no readable copy could be made under ${base}: ${(e as Error).message}` };
+    return {
+      ...here,
+      skip: `nobody cannot reach the checkout (blocked at ${blocked}) and no readable copy could be made under ${base}: ${(e as Error).message}`,
+    };
   }
 }
 

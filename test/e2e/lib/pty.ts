@@ -8,5 +8,11 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** Everything kerntop wrote to the terminal (the pty turns \n into \r\n). */
 export function kerntopOnTty(args: string[], env: NodeJS.ProcessEnv = {}): string {
   const cmd = [process.execPath, BIN, ...args].map(quote).join(' ');
-  return execFileSync('script', ['-qec', cmd, '/dev/null'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  return execFileSync('script', ['-qec', cmd, '/dev/null'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20,
+  });
 }

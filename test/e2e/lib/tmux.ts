@@ -66,7 +66,10 @@ export class TmuxServer {
     const w = new TmuxWindow(this, `w${++this.n}`);
     const all = Object.entries({ TERM: 'xterm-256color', LANG: 'C.UTF-8', ...env });
     // env takes its -u options before any NAME=VALUE.
-    const envArgs = [...all.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`), ...all.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`)];
+    const envArgs = [
+      ...all.filter(([, v]) => v === undefined).map(([k]) => `-u ${k}`),
+      ...all.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`),
+    ];
     const shell = `env ${envArgs.join(' ')} PS1=${JSON.stringify(PROMPT)} bash --norc --noprofile`;
     // Closing the last window makes the server exit; a new window that races with that exit gets
     // "server exited unexpectedly". Try again once the old server is gone.

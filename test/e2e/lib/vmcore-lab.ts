@@ -13,7 +13,17 @@
 import { execa } from 'execa';
 import { createConnection } from 'node:net';
 import {
-  chmodSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -44,8 +54,14 @@ export interface VmcoreLab {
 /** Why this machine cannot make a dump, or null when it can. */
 export function labUnavailableReason(): string | null {
   if (process.getuid?.() !== 0) return 'needs root (apt-get download, QEMU dump files are 0400)';
-  for (const [cmd, pkg] of [['qemu-system-x86_64', 'qemu-system-x86'], ['busybox', 'busybox-static'], ['cpio', 'cpio'],
-    ['zstd', 'zstd'], ['apt-get', 'apt'], ['dpkg-deb', 'dpkg']] as const) {
+  for (const [cmd, pkg] of [
+    ['qemu-system-x86_64', 'qemu-system-x86'],
+    ['busybox', 'busybox-static'],
+    ['cpio', 'cpio'],
+    ['zstd', 'zstd'],
+    ['apt-get', 'apt'],
+    ['dpkg-deb', 'dpkg'],
+  ] as const) {
     if (!whichSync(cmd)) return `${cmd} missing (apt-get install ${pkg})`;
   }
   return null;
@@ -72,10 +88,14 @@ async function timed<T>(timings: Record<string, number>, name: string, fn: () =>
  * ABI below `abi` whose -dbg package the archive still lists.
  */
 export async function resolveOtherCloudAbi(abi: string): Promise<string | null> {
-  const { stdout } = await execa('apt-cache', ['search', '--names-only', '^linux-image-[0-9.]+-[0-9]+-cloud-amd64-dbg$'], { reject: false });
+  const { stdout } = await execa('apt-cache', ['search', '--names-only', '^linux-image-[0-9.]+-[0-9]+-cloud-amd64-dbg$'], {
+    reject: false,
+  });
   const num = (a: string) => Number(/^[\d.]+-(\d+)-/.exec(a)?.[1] ?? -1);
-  const abis = [...stdout.matchAll(/^linux-image-(\S+-cloud-amd64)-dbg /gm)].map((m) => m[1])
-    .filter((a) => num(a) < num(abi)).sort((a, b) => num(b) - num(a));
+  const abis = [...stdout.matchAll(/^linux-image-(\S+-cloud-amd64)-dbg /gm)]
+    .map((m) => m[1])
+    .filter((a) => num(a) < num(abi))
+    .sort((a, b) => num(b) - num(a));
   return abis[0] ?? null;
 }
 
@@ -125,7 +145,8 @@ class Qmp {
         const msg = JSON.parse(line) as Record<string, unknown>;
         if ('event' in msg) continue; // STOP, DUMP_COMPLETED, ... interleave with replies
         const w = this.waiters.shift();
-        if (w) w(msg); else this.queue.push(msg);
+        if (w) w(msg);
+        else this.queue.push(msg);
       }
     });
   }
@@ -165,21 +186,44 @@ class Qmp {
 
 /** Boots the guest, waits for the end of the panic, dumps its memory to `out` (ELF, paging on). */
 export async function crashAndDump(opts: {
-  vmlinuz: string; initramfs: string; out: string; consoleLog: string; timeoutMs?: number;
+  vmlinuz: string;
+  initramfs: string;
+  out: string;
+  consoleLog: string;
+  timeoutMs?: number;
   /** QMP dump-guest-memory format: "elf" (default, paging on) or QEMU 7.2's flattened "kdump-zlib". */
   format?: 'elf' | 'kdump-zlib';
 }): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'kerntop-qemu-'));
   const sock = join(work, 'qmp.sock');
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
-  const qemu = execa('qemu-system-x86_64', [
-    '-accel', 'tcg', '-m', '512', '-smp', '1',
-    '-kernel', opts.vmlinuz, '-initrd', opts.initramfs,
-    '-append', 'console=ttyS0 panic=0',
-    '-device', 'vmcoreinfo',
-    '-display', 'none', '-serial', `file:${opts.consoleLog}`, '-no-reboot',
-    '-qmp', `unix:${sock},server=on,wait=off`,
-  ], { stdin: 'ignore', reject: false, forceKillAfterDelay: 2000 });
+  const qemu = execa(
+    'qemu-system-x86_64',
+    [
+      '-accel',
+      'tcg',
+      '-m',
+      '512',
+      '-smp',
+      '1',
+      '-kernel',
+      opts.vmlinuz,
+      '-initrd',
+      opts.initramfs,
+      '-append',
+      'console=ttyS0 panic=0',
+      '-device',
+      'vmcoreinfo',
+      '-display',
+      'none',
+      '-serial',
+      `file:${opts.consoleLog}`,
+      '-no-reboot',
+      '-qmp',
+      `unix:${sock},server=on,wait=off`,
+    ],
+    { stdin: 'ignore', reject: false, forceKillAfterDelay: 2000 },
+  );
   let qmp: Qmp | undefined;
   try {
     // panic=0 leaves the guest in panic's halt loop; the banner's end marks a finished panic.
@@ -237,7 +281,12 @@ export async function ensureVmcoreLab(): Promise<VmcoreLab> {
     await timed(timings, 'crash_dump_no_vmcoreinfo', async () => {
       const initrd = join(dumps, 'initramfs-plain.cpio.gz');
       await makeInitramfs(initrd);
-      await crashAndDump({ vmlinuz: k.vmlinuz, initramfs: initrd, out: vmcoreNoInfo, consoleLog: join(dumps, 'console-no-vmcoreinfo.log') });
+      await crashAndDump({
+        vmlinuz: k.vmlinuz,
+        initramfs: initrd,
+        out: vmcoreNoInfo,
+        consoleLog: join(dumps, 'console-no-vmcoreinfo.log'),
+      });
     });
   }
   // A debuginfo tree as the -dbg package lays it out, for --debuginfo-dir: the vmlinux (a hard
@@ -248,9 +297,18 @@ export async function ensureVmcoreLab(): Promise<VmcoreLab> {
     await timed(timings, 'extract_module_debuginfo', async () => {
       const x = mkdtempSync(join(dir, '.x-'));
       try {
-        await execa('sh', ['-c', `dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards '*/qemu_fw_cfg.ko'`, 'sh', kernel.debs.dbg!, x]);
+        await execa('sh', [
+          '-c',
+          `dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards '*/qemu_fw_cfg.ko'`,
+          'sh',
+          kernel.debs.dbg!,
+          x,
+        ]);
         mkdirSync(join(modDbg, '..'), { recursive: true });
-        renameSync(join(x, 'usr', 'lib', 'debug', 'lib', 'modules', abi, 'kernel', 'drivers', 'firmware', 'qemu_fw_cfg.ko'), modDbg);
+        renameSync(
+          join(x, 'usr', 'lib', 'debug', 'lib', 'modules', abi, 'kernel', 'drivers', 'firmware', 'qemu_fw_cfg.ko'),
+          modDbg,
+        );
       } finally {
         rmSync(x, { recursive: true, force: true });
       }
@@ -277,6 +335,6 @@ export async function ensureOtherVmlinux(abi: string): Promise<{ abi: string; vm
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
   const t0 = performance.now();
   const lab = await ensureVmcoreLab();
-  const other = process.argv.includes("--other") ? await ensureOtherVmlinux(lab.abi) : null;
+  const other = process.argv.includes('--other') ? await ensureOtherVmlinux(lab.abi) : null;
   console.log(JSON.stringify({ ...lab, other, total_s: Math.round(performance.now() - t0) / 1000 }, null, 2));
 }

@@ -6,12 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const uid = () => `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const sh = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const isRoot = () => process.geteuid?.() === 0;
 
 /** A loop device over a temp file; major:minor and name for matching events. */
-export async function withLoopDevice<T>(sizeMb: number, fn: (dev: { path: string; name: string; majmin: string }) => Promise<T>): Promise<T> {
+export async function withLoopDevice<T>(
+  sizeMb: number,
+  fn: (dev: { path: string; name: string; majmin: string }) => Promise<T>,
+): Promise<T> {
   const file = join(tmpdir(), `kerntop-loop-${uid()}.img`);
   execFileSync('truncate', ['-s', `${sizeMb}M`, file]);
   const path = sh('losetup', ['-f', '--show', file]);
@@ -79,7 +83,15 @@ export async function oomKill(comm = `ktoom${uid().slice(0, 6)}`, limitMb = 32):
   const cg = makeMemcg(limitMb);
   try {
     // The child joins the cgroup itself before allocating, so nothing else is charged there.
-    const child = spawn('/usr/bin/python3', ['-c', `import os\nopen(${JSON.stringify(cg.procs)}, 'w').write(str(os.getpid()))\n` + pyWithComm(comm, 'a = b"x" * (512 << 20)')], { stdio: 'ignore' });
+    const child = spawn(
+      '/usr/bin/python3',
+      [
+        '-c',
+        `import os\nopen(${JSON.stringify(cg.procs)}, 'w').write(str(os.getpid()))\n` +
+          pyWithComm(comm, 'a = b"x" * (512 << 20)'),
+      ],
+      { stdio: 'ignore' },
+    );
     const pid = child.pid!;
     await new Promise((r) => child.once('exit', r));
     return { pid, comm };
@@ -97,12 +109,21 @@ export async function oomKill(comm = `ktoom${uid().slice(0, 6)}`, limitMb = 32):
 
 /** Touches fresh memory page by page: minor faults. */
 export function touchMemory(mb = 200): void {
-  execFileSync('/usr/bin/python3', ['-c', `a = bytearray(${mb} << 20)\nfor i in range(0, len(a), 4096): a[i] = 1`], { stdio: 'ignore' });
+  execFileSync('/usr/bin/python3', ['-c', `a = bytearray(${mb} << 20)\nfor i in range(0, len(a), 4096): a[i] = 1`], {
+    stdio: 'ignore',
+  });
 }
 
 /** UDP to a closed port on loopback: kfree_skb with reason NO_SOCKET. */
 export function udpToClosedPort(n = 20): void {
-  execFileSync('/usr/bin/python3', ['-c', `import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nfor i in range(${n}): s.sendto(b"x", ("127.0.0.1", 9))`], { stdio: 'ignore' });
+  execFileSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      `import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nfor i in range(${n}): s.sendto(b"x", ("127.0.0.1", 9))`,
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 export interface LossyLink {
@@ -141,7 +162,10 @@ export function lossyLink(dropPercent = 30): LossyLink {
     sh('ip', ['link', 'add', `va${id}`, 'netns', a, 'type', 'veth', 'peer', 'name', `vb${id}`, 'netns', b]);
     sh('ip', ['-n', a, 'addr', 'add', `${addrA}/24`, 'dev', `va${id}`]);
     sh('ip', ['-n', b, 'addr', 'add', `${addrB}/24`, 'dev', `vb${id}`]);
-    for (const [ns, dev] of [[a, `va${id}`], [b, `vb${id}`]]) {
+    for (const [ns, dev] of [
+      [a, `va${id}`],
+      [b, `vb${id}`],
+    ]) {
       sh('ip', ['-n', ns, 'link', 'set', dev, 'up']);
       sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     }
@@ -156,10 +180,32 @@ export function lossyLink(dropPercent = 30): LossyLink {
 
 /** A TCP transfer from a to b across the lossy link (server in b on port 5001). */
 export async function tcpTransfer(link: LossyLink, bytes = 4 << 20, timeoutMs = 20_000): Promise<{ sport: number }> {
-  const server = spawn('ip', ['netns', 'exec', link.b, '/usr/bin/python3', '-c', `import socket\ns = socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(("${link.addrB}", 5001))\ns.listen(1)\nc, _ = s.accept()\nwhile c.recv(65536): pass\n`], { stdio: 'ignore' });
+  const server = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      link.b,
+      '/usr/bin/python3',
+      '-c',
+      `import socket\ns = socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(("${link.addrB}", 5001))\ns.listen(1)\nc, _ = s.accept()\nwhile c.recv(65536): pass\n`,
+    ],
+    { stdio: 'ignore' },
+  );
   try {
     await sleep(400);
-    const out = execFileSync('ip', ['netns', 'exec', link.a, '/usr/bin/python3', '-c', `import socket\nc = socket.create_connection(("${link.addrB}", 5001), timeout=15)\nprint(c.getsockname()[1], flush=True)\nbuf = b"y" * 65536\nn = 0\nwhile n < ${bytes}: c.sendall(buf); n += len(buf)\nc.shutdown(socket.SHUT_WR)\nc.recv(1)\n`], { encoding: 'utf8', timeout: timeoutMs });
+    const out = execFileSync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        link.a,
+        '/usr/bin/python3',
+        '-c',
+        `import socket\nc = socket.create_connection(("${link.addrB}", 5001), timeout=15)\nprint(c.getsockname()[1], flush=True)\nbuf = b"y" * 65536\nn = 0\nwhile n < ${bytes}: c.sendall(buf); n += len(buf)\nc.shutdown(socket.SHUT_WR)\nc.recv(1)\n`,
+      ],
+      { encoding: 'utf8', timeout: timeoutMs },
+    );
     return { sport: Number(out.trim().split('\n')[0]) };
   } finally {
     server.kill('SIGKILL');

@@ -30,24 +30,41 @@ export function kernelCmdline(arch: ArchInfo, append?: string): string {
 }
 
 export function qemuArgv(o: {
-  qemu: string; arch: ArchInfo; accel: Accel; memory: string; cpus: number; image: string; initramfs: string; cmdline: string;
+  qemu: string;
+  arch: ArchInfo;
+  accel: Accel;
+  memory: string;
+  cpus: number;
+  image: string;
+  initramfs: string;
+  cmdline: string;
 }): string[] {
   const machine = [...o.arch.machine];
   // -cpu max works under TCG on virt machines; KVM wants the host's CPU model there.
   const cpuAt = machine.indexOf('-cpu');
   if (o.accel === 'kvm' && cpuAt >= 0) machine[cpuAt + 1] = 'host';
   return [
-    o.qemu, ...machine,
-    '-accel', o.accel,
-    '-m', o.memory,
-    '-smp', String(o.cpus),
-    '-kernel', o.image,
-    '-initrd', o.initramfs,
-    '-append', o.cmdline,
+    o.qemu,
+    ...machine,
+    '-accel',
+    o.accel,
+    '-m',
+    o.memory,
+    '-smp',
+    String(o.cpus),
+    '-kernel',
+    o.image,
+    '-initrd',
+    o.initramfs,
+    '-append',
+    o.cmdline,
     // No default devices (VGA, NIC with its option ROM): nothing to boot but the kernel.
-    '-nodefaults', '-no-user-config',
-    '-display', 'none',
-    '-serial', 'stdio',
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-serial',
+    'stdio',
     '-no-reboot',
   ];
 }
@@ -61,14 +78,25 @@ export async function runQemu(req: RunnerRequest): Promise<RunnerResult> {
   const qemu = findQemu(req.arch);
   const initramfs = runInitramfs(req.arch, req.workDir, req.exec);
   const command = qemuArgv({
-    qemu, arch: req.arch, accel: req.accel, memory: req.memory, cpus: req.cpus,
-    image: req.kernel.image, initramfs: initramfs.path, cmdline: kernelCmdline(req.arch, req.append),
+    qemu,
+    arch: req.arch,
+    accel: req.accel,
+    memory: req.memory,
+    cpus: req.cpus,
+    image: req.kernel.image,
+    initramfs: initramfs.path,
+    cmdline: kernelCmdline(req.arch, req.append),
   });
   const out = await runVmProcess(command, {
-    timeoutMs: req.timeoutMs, signal: req.signal, onData: req.onData, stopWhen: stopAfterPanic,
+    timeoutMs: req.timeoutMs,
+    signal: req.signal,
+    onData: req.onData,
+    stopWhen: stopAfterPanic,
   });
   if (out.spawnError) {
-    throw new BootTestSetupError(`cannot start ${qemu}: ${out.spawnError.message}; install it: apt-get install ${req.arch.qemuPackage}`);
+    throw new BootTestSetupError(
+      `cannot start ${qemu}: ${out.spawnError.message}; install it: apt-get install ${req.arch.qemuPackage}`,
+    );
   }
   const refusal = qemuRefusal(out);
   if (refusal) {
@@ -84,9 +112,14 @@ export async function runQemu(req: RunnerRequest): Promise<RunnerResult> {
  * the serial console (a guest that ran and died leaves its console; its poweroff or, with -no-reboot,
  * its reboot exits 0). Null when the guest ran.
  */
-export function qemuRefusal(out: Pick<VmOutcome, 'output' | 'stderr' | 'exitCode' | 'timedOut' | 'aborted' | 'stopped'>): string | null {
+export function qemuRefusal(
+  out: Pick<VmOutcome, 'output' | 'stderr' | 'exitCode' | 'timedOut' | 'aborted' | 'stopped'>,
+): string | null {
   if (out.timedOut || out.aborted || out.stopped || out.exitCode === null || out.exitCode === 0) return null;
   if (out.output.trim() !== '') return null;
-  const lines = out.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = out.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.length ? lines.slice(-3).join(' | ') : `it exited with status ${out.exitCode} and said nothing`;
 }

@@ -48,7 +48,10 @@ export function vngExec(exec: string | undefined): string {
   return `(${exec ?? 'true'}); echo "${MARKER_COMPLETED} rc=$?"`;
 }
 
-export function vngArgv(vng: string, req: Pick<RunnerRequest, 'kernel' | 'kernelArg' | 'arch' | 'memory' | 'cpus' | 'accel' | 'append' | 'exec'>): string[] {
+export function vngArgv(
+  vng: string,
+  req: Pick<RunnerRequest, 'kernel' | 'kernelArg' | 'arch' | 'memory' | 'cpus' | 'accel' | 'append' | 'exec'>,
+): string[] {
   const argv = [vng, '--run'];
   // vng finds the host's kernel (and its modules) by itself when --run has no argument.
   if (req.kernel.origin !== 'host') argv.push(req.kernelArg ?? req.kernel.image);
@@ -65,23 +68,37 @@ function loadPty(): NodePty {
   try {
     return createRequire(import.meta.url)('@lydell/node-pty') as NodePty;
   } catch (e) {
-    throw new BootTestSetupError(`the vng runner needs the @lydell/node-pty module (${(e as Error).message}); run 'npm ci' in kerntop's directory, or use --runner qemu`);
+    throw new BootTestSetupError(
+      `the vng runner needs the @lydell/node-pty module (${(e as Error).message}); run 'npm ci' in kerntop's directory, or use --runner qemu`,
+    );
   }
 }
 
 export async function runVng(req: RunnerRequest): Promise<RunnerResult> {
   const vng = findVng();
-  if (!vng) throw new BootTestSetupError('vng (virtme-ng) not found on PATH; install it (pip install virtme-ng) or use --runner qemu');
+  if (!vng)
+    throw new BootTestSetupError('vng (virtme-ng) not found on PATH; install it (pip install virtme-ng) or use --runner qemu');
   const pty = loadPty();
   const command = vngArgv(vng, req);
   const pdeath = pdeathsigPrefix();
-  const full = [...pdeath, 'sh', '-c', `${pdeath.map(shQuote).join(' ')} "$@"; printf '\\n${SENTINEL} %d\\n' $?; exec sleep 3600`, 'sh', ...command];
+  const full = [
+    ...pdeath,
+    'sh',
+    '-c',
+    `${pdeath.map(shQuote).join(' ')} "$@"; printf '\\n${SENTINEL} %d\\n' $?; exec sleep 3600`,
+    'sh',
+    ...command,
+  ];
   const t0 = performance.now();
   const state = { timedOut: false, aborted: false, stopped: false };
   let term: ReturnType<NodePty['spawn']>;
   try {
     term = pty.spawn(full[0], full.slice(1), {
-      name: 'xterm', cols: 250, rows: 50, cwd: process.cwd(), env: process.env as Record<string, string>,
+      name: 'xterm',
+      cols: 250,
+      rows: 50,
+      cwd: process.cwd(),
+      env: process.env as Record<string, string>,
     });
   } catch (e) {
     throw new BootTestSetupError(`cannot start ${vng} under a pseudo-terminal: ${(e as Error).message}`);
@@ -89,7 +106,11 @@ export async function runVng(req: RunnerRequest): Promise<RunnerResult> {
   trackPty(term.pid);
   let output = '';
   return await new Promise<RunnerResult>((resolve) => {
-    const w = watchVm({ timeoutMs: req.timeoutMs, signal: req.signal, stopWhen: stopAfterPanic }, () => killGroup(term.pid), state);
+    const w = watchVm(
+      { timeoutMs: req.timeoutMs, signal: req.signal, stopWhen: stopAfterPanic },
+      () => killGroup(term.pid),
+      state,
+    );
     let vngExit: number | null = null;
     let held = '';
     const dataSub = term.onData((d) => {
@@ -122,8 +143,14 @@ export async function runVng(req: RunnerRequest): Promise<RunnerResult> {
       live.delete(term.pid);
       if (held && vngExit === null) output += held;
       resolve({
-        output, stderr: '', exitCode: vngExit, signal: null, ...state,
-        wall_ms: performance.now() - t0, runner: 'vng', command,
+        output,
+        stderr: '',
+        exitCode: vngExit,
+        signal: null,
+        ...state,
+        wall_ms: performance.now() - t0,
+        runner: 'vng',
+        command,
       });
     });
   });

@@ -20,7 +20,8 @@ import { resultLines, verdict } from './result-lines.js';
 export type BootTestRunner = JobRunner<BootTestOptions, BootTestResult>;
 
 /** Loaded on first use, as the CLI does: the job and the log classifier are not needed to start kerntop. */
-export const runBootTestJob: BootTestRunner = async (opts, hooks) => (await import('../../../jobs/boot-test/job.js')).runBootTest(opts, hooks);
+export const runBootTestJob: BootTestRunner = async (opts, hooks) =>
+  (await import('../../../jobs/boot-test/job.js')).runBootTest(opts, hooks);
 
 export interface BootTestModalProps extends ModalProps {
   /** The job; tests pass one that replays a recorded run. */
@@ -33,7 +34,10 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
   const theme = useTheme();
   const g = theme.glyphs;
   // Keys can come faster than a render (a paste, tmux send-keys): every key reads the latest form.
-  const [view, getView, setView] = useLiveState<{ form: FormState; resultOffset: number }>(() => ({ form: { form: initialForm(), focus: 0, error: null }, resultOffset: 0 }));
+  const [view, getView, setView] = useLiveState<{ form: FormState; resultOffset: number }>(() => ({
+    form: { form: initialForm(), focus: 0, error: null },
+    resultOffset: 0,
+  }));
   const job = useJob(runJob, { name: 'boot-test' });
   const { run } = job;
   const busy = run.phase === 'running' || run.phase === 'cancelling';
@@ -92,7 +96,12 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
         field.kind === 'toggle' ? (
           <Text {...(focused ? { bold: true } : {})}>{f.form.hostKernel ? '[x]' : '[ ]'}</Text>
         ) : (
-          <TextField value={f.form[field.name as 'kernel' | 'memory' | 'cpus' | 'timeout']} width={valueW} focused={focused} style={ignored ? theme.dim : undefined} />
+          <TextField
+            value={f.form[field.name as 'kernel' | 'memory' | 'cpus' | 'timeout']}
+            width={valueW}
+            focused={focused}
+            style={ignored ? theme.dim : undefined}
+          />
         );
       const hint = ignored ? 'ignored: Host kernel is on' : field.hint;
       out.push(
@@ -140,7 +149,10 @@ export function BootTestModal({ width, height, runJob = runBootTestJob }: BootTe
     line(`Enter new test${more}  Esc closes`, theme.dim);
   } else {
     // Could not run (no kernel there, no QEMU...) or cancelled before a result: the job's own words.
-    const why = run.phase === 'cancelled' ? ['cancelled: the VM was stopped'] : wrapCells(sanitize(`could not run: ${run.error ?? 'unknown error'}`), width, 4, g.ellipsis);
+    const why =
+      run.phase === 'cancelled'
+        ? ['cancelled: the VM was stopped']
+        : wrapCells(sanitize(`could not run: ${run.error ?? 'unknown error'}`), width, 4, g.ellipsis);
     why.forEach((w, i) => line(w, run.phase === 'cancelled' ? theme.status('WARNING') : theme.alert, `why${i}`));
     for (const l of run.tail.slice(-Math.max(0, room - 2 - why.length))) line(l.text, theme.dim, `t${l.id}`);
     line('Enter back to the form  Esc closes', theme.dim);

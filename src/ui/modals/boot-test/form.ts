@@ -34,7 +34,13 @@ export const FIELDS: readonly FieldSpec[] = [
 ];
 
 export function initialForm(): BootForm {
-  return { kernel: '', hostKernel: false, memory: DEFAULTS.memory, cpus: String(DEFAULTS.cpus), timeout: String(DEFAULTS.timeout_s) };
+  return {
+    kernel: '',
+    hostKernel: false,
+    memory: DEFAULTS.memory,
+    cpus: String(DEFAULTS.cpus),
+    timeout: String(DEFAULTS.timeout_s),
+  };
 }
 
 export interface FormState {
@@ -56,7 +62,8 @@ export function formOptions(f: BootForm): { options: BootTestOptions } | { error
   const cpus = Number(f.cpus.trim());
   if (!/^\d+$/.test(f.cpus.trim()) || cpus < 1) return { error: `CPUs "${f.cpus.trim()}": give a whole number >= 1` };
   const timeout_s = Number(f.timeout.trim());
-  if (!f.timeout.trim() || !Number.isFinite(timeout_s) || timeout_s <= 0) return { error: `timeout "${f.timeout.trim()}": give seconds > 0` };
+  if (!f.timeout.trim() || !Number.isFinite(timeout_s) || timeout_s <= 0)
+    return { error: `timeout "${f.timeout.trim()}": give seconds > 0` };
   return { options: { ...(f.hostKernel ? { hostKernel: true } : { kernel }), memory, cpus, timeout_s } };
 }
 
@@ -77,7 +84,10 @@ export function formKey(s: FormState, input: string, key: Key): FormAction {
   const field = FIELDS[s.focus];
   if (field.kind === 'toggle') {
     if (input === ' ' || key.leftArrow || key.rightArrow) {
-      return { kind: 'edit', state: { ...s, error: null, form: { ...s.form, [field.name]: !s.form[field.name as 'hostKernel'] } } };
+      return {
+        kind: 'edit',
+        state: { ...s, error: null, form: { ...s.form, [field.name]: !s.form[field.name as 'hostKernel'] } },
+      };
     }
     return { kind: 'none' };
   }

@@ -26,7 +26,8 @@ export type VmcoreRunner = JobRunner<VmcoreReportOptions, VmcoreReportResult>;
 export type ListDumps = (dir: string) => Promise<CrashList>;
 
 /** Loaded on first use, as the CLI does: drgn's driver and the archive code are not needed to start kerntop. */
-export const runVmcoreJob: VmcoreRunner = async (opts, hooks) => (await import('../../../jobs/vmcore/job.js')).runVmcoreReport(opts, hooks);
+export const runVmcoreJob: VmcoreRunner = async (opts, hooks) =>
+  (await import('../../../jobs/vmcore/job.js')).runVmcoreReport(opts, hooks);
 export const listDumps: ListDumps = async (dir) => (await import('../../../jobs/vmcore/crashes.js')).listCrashes(dir);
 
 export const DEFAULT_CRASH_DIR = '/var/crash';
@@ -66,7 +67,8 @@ const moveIndex = (i: number, n: number, page: number, move: ScrollMove): number
 };
 
 /** The window of `room` rows that keeps `index` in view. */
-const windowStart = (index: number, n: number, room: number): number => Math.max(0, Math.min(index - Math.floor(room / 2), n - room));
+const windowStart = (index: number, n: number, room: number): number =>
+  Math.max(0, Math.min(index - Math.floor(room / 2), n - room));
 
 function debuginfoText(e: CrashEntry): { text: string; tone: Tone } {
   const d = e.debuginfo;
@@ -75,12 +77,35 @@ function debuginfoText(e: CrashEntry): { text: string; tone: Tone } {
 }
 
 const CRASH_COLUMNS: Column<{ e: CrashEntry; dir: string }>[] = [
-  { key: 'time', header: 'TIME', priority: 1, cell: ({ e }) => (e.time_iso ? e.time_iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '?') },
+  {
+    key: 'time',
+    header: 'TIME',
+    priority: 1,
+    cell: ({ e }) => (e.time_iso ? e.time_iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '?'),
+  },
   { key: 'release', header: 'RELEASE', priority: 2, maxWidth: 28, cell: ({ e }) => e.release ?? '?' },
   { key: 'debuginfo', header: 'DEBUGINFO', priority: 1, cell: ({ e }) => (e.debuginfo.found ? 'yes' : 'no') },
-  { key: 'size', header: 'SIZE', priority: 3, align: 'right', cell: ({ e }) => (e.size_bytes === null ? '?' : humanBytes(e.size_bytes)) },
-  { key: 'format', header: 'FORMAT', priority: 4, cell: ({ e }) => `${e.format}${e.producer !== 'unknown' ? `/${e.producer}` : ''}` },
-  { key: 'dump', header: 'DUMP', priority: 2, flex: true, minWidth: 10, cell: ({ e, dir }) => (e.dump.startsWith(`${dir}/`) ? e.dump.slice(dir.length + 1) : e.dump) },
+  {
+    key: 'size',
+    header: 'SIZE',
+    priority: 3,
+    align: 'right',
+    cell: ({ e }) => (e.size_bytes === null ? '?' : humanBytes(e.size_bytes)),
+  },
+  {
+    key: 'format',
+    header: 'FORMAT',
+    priority: 4,
+    cell: ({ e }) => `${e.format}${e.producer !== 'unknown' ? `/${e.producer}` : ''}`,
+  },
+  {
+    key: 'dump',
+    header: 'DUMP',
+    priority: 2,
+    flex: true,
+    minWidth: 10,
+    cell: ({ e, dir }) => (e.dump.startsWith(`${dir}/`) ? e.dump.slice(dir.length + 1) : e.dump),
+  },
 ];
 
 // The same units as `kerntop crashes` (dumpfile.ts's humanBytes), without loading the dump reader.
@@ -91,12 +116,30 @@ function humanBytes(n: number): string {
   return `${n} B`;
 }
 
-export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes = listDumps, dir = DEFAULT_CRASH_DIR }: VmcoreModalProps) {
+export function VmcoreModal({
+  width,
+  height,
+  runJob = runVmcoreJob,
+  listCrashes = listDumps,
+  dir = DEFAULT_CRASH_DIR,
+}: VmcoreModalProps) {
   const theme = useTheme();
   const g = theme.glyphs;
   const [v, getView, set] = useLiveState<ViewState>(() => ({
-    step: 'list', dir, focus: 'list', fresh: false, scanning: true, list: null, scanError: null, selected: 0,
-    chosen: defaultPlugins(), pluginFocus: 0, message: null, progress: new Map(), dump: null, offset: 0,
+    step: 'list',
+    dir,
+    focus: 'list',
+    fresh: false,
+    scanning: true,
+    list: null,
+    scanError: null,
+    selected: 0,
+    chosen: defaultPlugins(),
+    pluginFocus: 0,
+    message: null,
+    progress: new Map(),
+    dump: null,
+    offset: 0,
   }));
   const scanSeq = useRef(0);
   const job = useJob(runJob, {
@@ -251,7 +294,12 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
       for (const p of sel.problems) facts.push({ label: 'problem', value: p.message, tone: p.fatal ? 'bad' : 'warn' });
     }
     const factW = 9;
-    const details = labelledRows(facts.map((f) => ({ ...f, value: sanitize(f.value) })), Math.max(1, width - factW - 2), 3, g.ellipsis);
+    const details = labelledRows(
+      facts.map((f) => ({ ...f, value: sanitize(f.value) })),
+      Math.max(1, width - factW - 2),
+      3,
+      g.ellipsis,
+    );
     const rowsRoom = Math.max(1, room - 1 - 1 - (details.length ? details.length + 1 : 0) - 1);
     if (v.scanning) line(`listing ${v.dir}${g.ellipsis}`, theme.dim);
     else if (v.scanError) line(`cannot list ${v.dir}: ${v.scanError}`, theme.alert);
@@ -269,9 +317,10 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
       line(' ', {}, 'gap');
       details.forEach((d, i) => labelled(d.label, factW, d.value, toneStyle(theme, d.tone), `x${i}`));
     }
-    const hint = v.focus === 'dir'
-      ? `Enter lists  ${entries.length ? 'Down/Tab the dumps  ' : ''}${TEXT_KEYS_HINT}  Esc closes`
-      : 'Up/Down choose  Enter plugins  Tab directory  Esc closes';
+    const hint =
+      v.focus === 'dir'
+        ? `Enter lists  ${entries.length ? 'Down/Tab the dumps  ' : ''}${TEXT_KEYS_HINT}  Esc closes`
+        : 'Up/Down choose  Enter plugins  Tab directory  Esc closes';
     line(hint, theme.dim, 'hint');
   } else if (run.phase === 'idle') {
     const e = entries[v.selected];
@@ -281,7 +330,11 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
     const nameW = Math.max(...VMCORE_PLUGINS.map((p) => p.name.length));
     const kindW = Math.max(...VMCORE_PLUGINS.map((p) => p.kind.length));
     const noDebuginfo = e ? !e.debuginfo.found : false;
-    line(`      ${fit('PLUGIN', nameW)}  ${fit('KIND', kindW)}  ${fit('NEEDS', 7)}  DESCRIPTION`, { bold: true, dim: true }, 'head');
+    line(
+      `      ${fit('PLUGIN', nameW)}  ${fit('KIND', kindW)}  ${fit('NEEDS', 7)}  DESCRIPTION`,
+      { bold: true, dim: true },
+      'head',
+    );
     const listRoom = Math.max(1, room - 3 - 1 - (v.message ? 1 : 0) - 1);
     const start = windowStart(v.pluginFocus, VMCORE_PLUGINS.length, listRoom);
     VMCORE_PLUGINS.slice(start, start + listRoom).forEach((p, i) => {
@@ -297,7 +350,13 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
           <Text {...(focused ? { bold: true } : {})}>{`${fit(p.name, nameW)}  `}</Text>
           <Text dimColor={p.kind !== 'default'}>{`${fit(p.kind, kindW)}  `}</Text>
           <Text {...(lacking ? theme.status('WARNING') : theme.dim)}>{`${fit(needs, 7)}  `}</Text>
-          <Text>{truncate(lacking ? `${p.description} (no vmlinux: will not run)` : p.description, Math.max(0, width - nameW - kindW - 19), g.ellipsis)}</Text>
+          <Text>
+            {truncate(
+              lacking ? `${p.description} (no vmlinux: will not run)` : p.description,
+              Math.max(0, width - nameW - kindW - 19),
+              g.ellipsis,
+            )}
+          </Text>
         </Text>,
       );
     });
@@ -317,7 +376,15 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
     const nameW = Math.max(6, ...plugins.map((p) => p.name.length));
     line(`${fit('PLUGIN', nameW)}  ${fit('STATUS', 8)}  ${fit('TIME', 8, 'right')}  DETAIL`, { bold: true, dim: true }, 'head');
     const style = (p: PluginProgress): Style =>
-      p.status === 'ok' ? theme.status('OK') : p.status === 'failed' ? theme.status('CRITICAL') : p.status === 'not_run' ? theme.status('WARNING') : p.status === 'running' ? theme.accent : theme.dim;
+      p.status === 'ok'
+        ? theme.status('OK')
+        : p.status === 'failed'
+          ? theme.status('CRITICAL')
+          : p.status === 'not_run'
+            ? theme.status('WARNING')
+            : p.status === 'running'
+              ? theme.accent
+              : theme.dim;
     const listRoom = Math.max(1, room - 2 - 2);
     plugins.slice(0, listRoom).forEach((p) => {
       out.push(
@@ -342,12 +409,17 @@ export function VmcoreModal({ width, height, runJob = runVmcoreJob, listCrashes 
         <Text>{truncate(`  ${r.dump.path}`, Math.max(0, width - verdict.text.length), g.ellipsis)}</Text>
       </Text>,
     );
-    lines.slice(v.offset, v.offset + summaryRoom).forEach((l, i) => labelled(l.label, summaryW, l.value, toneStyle(theme, l.tone), `s${v.offset + i}`));
+    lines
+      .slice(v.offset, v.offset + summaryRoom)
+      .forEach((l, i) => labelled(l.label, summaryW, l.value, toneStyle(theme, l.tone), `s${v.offset + i}`));
     line(' ', {}, 'gap');
     line(`Enter back to the dumps${lines.length > summaryRoom ? '  Up/Down scroll' : ''}  Esc closes`, theme.dim, 'hint');
   } else {
     if (run.phase === 'cancelled') line('cancelled: the collector was stopped; nothing was kept', theme.status('WARNING'), 'why');
-    else wrapCells(sanitize(`could not run: ${run.error ?? 'unknown error'}`), width, 4, g.ellipsis).forEach((w, i) => line(w, theme.alert, `why${i}`));
+    else
+      wrapCells(sanitize(`could not run: ${run.error ?? 'unknown error'}`), width, 4, g.ellipsis).forEach((w, i) =>
+        line(w, theme.alert, `why${i}`),
+      );
     for (const t of run.tail.slice(-Math.max(0, room - 6))) line(t.text, theme.dim, `t${t.id}`);
     line('Enter back to the dumps  Esc closes', theme.dim, 'hint');
   }

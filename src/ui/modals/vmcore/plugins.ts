@@ -14,7 +14,11 @@ export function defaultPlugins(catalog: readonly PluginInfo[] = VMCORE_PLUGINS):
  * The job options for a chosen set: -o with exactly those names, and --experimental when one of them
  * is experimental (sos's rules would otherwise skip it).
  */
-export function reportOptions(vmcore: string, chosen: ReadonlySet<string>, catalog: readonly PluginInfo[] = VMCORE_PLUGINS): VmcoreReportOptions {
+export function reportOptions(
+  vmcore: string,
+  chosen: ReadonlySet<string>,
+  catalog: readonly PluginInfo[] = VMCORE_PLUGINS,
+): VmcoreReportOptions {
   const only = catalog.filter((p) => chosen.has(p.name)).map((p) => p.name);
   const experimental = catalog.some((p) => chosen.has(p.name) && p.kind === 'experimental');
   return {
