@@ -8,6 +8,7 @@
 //   sources       bpftrace, kmsg, replay: turn the outside world into events
 //   jobs          long actions (boot test, vmcore report)
 //   report        quiet summary text and JSON, metrics exposition
+//   fleet         the fleet view's PromQL client and row model (reads the exporter's metric names)
 //   ui            the Ink interface
 //   cli           commands: wire sources, store and views together
 //
@@ -20,6 +21,7 @@ const rooms = [
   ['sources', '^src/sources/'],
   ['jobs', '^src/jobs/'],
   ['report', '^src/(report|exporter)/'],
+  ['fleet', '^src/fleet/'],
   ['ui', '^src/ui/'],
   ['cli', '^src/cli/'],
 ];

@@ -13,6 +13,31 @@ import type { Sample } from './sample.js';
 
 export type { Sample } from './sample.js';
 
+/** The names of the exported families, for the rows below and for readers of them (the fleet view's PromQL). */
+export const METRIC = {
+  build_info: 'kerntop_build_info',
+  runq_latency_seconds: 'kerntop_runq_latency_seconds',
+  bio_latency_seconds: 'kerntop_bio_latency_seconds',
+  vfs_latency_seconds: 'kerntop_vfs_latency_seconds',
+  latency_warn_threshold_seconds: 'kerntop_latency_warn_threshold_seconds',
+  probe_events_total: 'kerntop_probe_events_total',
+  probe_threshold_events_total: 'kerntop_probe_threshold_events_total',
+  oom_kills_total: 'kerntop_oom_kills_total',
+  tcp_retransmits_total: 'kerntop_tcp_retransmits_total',
+  skb_drops_total: 'kerntop_skb_drops_total',
+  page_faults_total: 'kerntop_page_faults_total',
+  kernel_log_findings_total: 'kerntop_kernel_log_findings_total',
+  xid_errors_total: 'kerntop_xid_errors_total',
+  xid_last_timestamp_seconds: 'kerntop_xid_last_timestamp_seconds',
+  xid_catalog_info: 'kerntop_xid_catalog_info',
+  subsystem_status: 'kerntop_subsystem_status',
+  probe_state: 'kerntop_probe_state',
+  kmsg_records_total: 'kerntop_kmsg_records_total',
+  kmsg_lost_records_total: 'kerntop_kmsg_lost_records_total',
+  parse_errors_total: 'kerntop_parse_errors_total',
+  events_applied_total: 'kerntop_events_applied_total',
+} as const;
+
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
 /** What the exporter knows besides the store: fixed for the life of the process. */
@@ -67,7 +92,7 @@ function byKey(state: StoreState, family: string, label: string, keep?: (k: stri
 
 export const FAMILIES: readonly Family[] = [
   {
-    name: 'kerntop_build_info',
+    name: METRIC.build_info,
     help: 'Always 1; labels: kerntop version, kernel release and bpftrace version of this node.',
     type: 'gauge',
     collect: (_s, info) => [
@@ -77,15 +102,11 @@ export const FAMILIES: readonly Family[] = [
       },
     ],
   },
-  latencyHistogram('sched', 'kerntop_runq_latency_seconds', 'Run-queue latency (wakeup to running)'),
-  latencyHistogram('bio', 'kerntop_bio_latency_seconds', 'Block I/O request latency (issue to complete)'),
-  latencyHistogram(
-    'vfs',
-    'kerntop_vfs_latency_seconds',
-    'Read/write latency of regular files (vfs_read/vfs_write or the syscalls)',
-  ),
+  latencyHistogram('sched', METRIC.runq_latency_seconds, 'Run-queue latency (wakeup to running)'),
+  latencyHistogram('bio', METRIC.bio_latency_seconds, 'Block I/O request latency (issue to complete)'),
+  latencyHistogram('vfs', METRIC.vfs_latency_seconds, 'Read/write latency of regular files (vfs_read/vfs_write or the syscalls)'),
   {
-    name: 'kerntop_latency_warn_threshold_seconds',
+    name: METRIC.latency_warn_threshold_seconds,
     help: 'The latency threshold this exporter was started with (--sched-warn, --bio-warn, --vfs-warn), per probe family.',
     type: 'gauge',
     collect: (s) => [
@@ -95,7 +116,7 @@ export const FAMILIES: readonly Family[] = [
     ],
   },
   {
-    name: 'kerntop_probe_events_total',
+    name: METRIC.probe_events_total,
     help: 'Occurrences measured per probe family: wakeups timed, requests completed, calls timed, OOM kills, retransmits, drops, faults.',
     type: 'counter',
     collect: (s) =>
@@ -105,7 +126,7 @@ export const FAMILIES: readonly Family[] = [
       })),
   },
   {
-    name: 'kerntop_probe_threshold_events_total',
+    name: METRIC.probe_threshold_events_total,
     help: 'Occurrences per probe family that crossed its threshold and were reported one by one.',
     type: 'counter',
     collect: (s) =>
@@ -115,25 +136,25 @@ export const FAMILIES: readonly Family[] = [
       })),
   },
   {
-    name: 'kerntop_oom_kills_total',
+    name: METRIC.oom_kills_total,
     help: 'OOM kills (tracepoint oom:mark_victim).',
     type: 'counter',
     collect: (s) => [{ value: counterOf(s, 'oom', 'events') }],
   },
   {
-    name: 'kerntop_tcp_retransmits_total',
+    name: METRIC.tcp_retransmits_total,
     help: 'TCP retransmits (tracepoint tcp:tcp_retransmit_skb).',
     type: 'counter',
     collect: (s) => [{ value: counterOf(s, 'tcp_retrans', 'events') }],
   },
   {
-    name: 'kerntop_skb_drops_total',
+    name: METRIC.skb_drops_total,
     help: 'Packets dropped by the kernel (tracepoint skb:kfree_skb), by drop reason as the running kernel names it.',
     type: 'counter',
     collect: (s) => byKey(s, 'drops', 'reason'),
   },
   {
-    name: 'kerntop_page_faults_total',
+    name: METRIC.page_faults_total,
     help: 'Page faults by kind (major: the page was read from disk; minor: it was in memory).',
     type: 'counter',
     collect: (s) =>
@@ -142,25 +163,25 @@ export const FAMILIES: readonly Family[] = [
         : [],
   },
   {
-    name: 'kerntop_kernel_log_findings_total',
+    name: METRIC.kernel_log_findings_total,
     help: 'Reports the log classifier found in the kernel log, by class (panic, oops, warning, soft_lockup, hung_task, rcu_stall, ...).',
     type: 'counter',
     collect: (s) => KERNEL_LOG_CLASSES.map((c) => ({ labels: { class: c }, value: counterOf(s, c, 'alerts') })),
   },
   {
-    name: 'kerntop_xid_errors_total',
+    name: METRIC.xid_errors_total,
     help: 'NVIDIA Xid errors in the kernel log, per GPU (PCI address, UUID when the driver named it) and Xid code; join kerntop_xid_catalog_info on xid for its class and action.',
     type: 'counter',
     collect: (s) => xidRows(s).map((r) => ({ labels: r.labels, value: r.total })),
   },
   {
-    name: 'kerntop_xid_last_timestamp_seconds',
+    name: METRIC.xid_last_timestamp_seconds,
     help: 'When the last Xid of this code was logged for this GPU, in Unix seconds.',
     type: 'gauge',
     collect: (s) => xidRows(s).map((r) => ({ labels: r.labels, value: r.last_ms / 1000 })),
   },
   {
-    name: 'kerntop_xid_catalog_info',
+    name: METRIC.xid_catalog_info,
     help: "Always 1: kerntop's Xid catalog row (name, class: application, hardware, memory_ecc, nvlink, gsp, informational; action: none ... drain_reset, reboot_node) of every Xid counted on this node, to join on xid.",
     type: 'gauge',
     // Only the codes this node has counted: those are the ones a join can meet, and the whole
@@ -175,7 +196,7 @@ export const FAMILIES: readonly Family[] = [
     },
   },
   {
-    name: 'kerntop_subsystem_status',
+    name: METRIC.subsystem_status,
     help: 'Health state per subsystem as the quiet summary judges it (one series per state; 1 for the current one).',
     type: 'gauge',
     collect: (s) => {
@@ -187,7 +208,7 @@ export const FAMILIES: readonly Family[] = [
     },
   },
   {
-    name: 'kerntop_probe_state',
+    name: METRIC.probe_state,
     help: 'State per probe family (STARTING, ATTACHED, SKIPPED, FAILED; one series per state, 1 for the current one).',
     type: 'gauge',
     collect: (s) =>
@@ -196,19 +217,19 @@ export const FAMILIES: readonly Family[] = [
       ),
   },
   {
-    name: 'kerntop_kmsg_records_total',
+    name: METRIC.kmsg_records_total,
     help: 'Kernel log records read (from /dev/kmsg, or dmesg where it is unavailable).',
     type: 'counter',
     collect: (s) => [{ value: s.kmsg.records.total }],
   },
   {
-    name: 'kerntop_kmsg_lost_records_total',
+    name: METRIC.kmsg_lost_records_total,
     help: 'Kernel log records overwritten in the ring buffer before kerntop read them.',
     type: 'counter',
     collect: (s) => [{ value: s.kmsg.lost }],
   },
   {
-    name: 'kerntop_parse_errors_total',
+    name: METRIC.parse_errors_total,
     help: 'Lines a source could not parse (skipped, never fatal), by source.',
     type: 'counter',
     collect: (s) =>
@@ -217,7 +238,7 @@ export const FAMILIES: readonly Family[] = [
         .map(([k, v]) => ({ labels: { source: k }, value: v })),
   },
   {
-    name: 'kerntop_events_applied_total',
+    name: METRIC.events_applied_total,
     help: 'Events from every source that the exporter has applied to its store.',
     type: 'counter',
     collect: (_s, info) => [{ value: info.events_applied() }],

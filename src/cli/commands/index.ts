@@ -9,6 +9,7 @@ import { crashesCommand } from './crashes.js';
 import { bootTestCommand } from './boot-test.js';
 import { lastBootCommand } from './last-boot.js';
 import { exporterCommand } from './exporter.js';
+import { fleetCommand } from './fleet.js';
 
 // Every subcommand is one module here; each is a thin shell over a source, a job or the store.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,4 +24,5 @@ export const commands: CommandModule<any, any>[] = [
   bootTestCommand,
   lastBootCommand,
   exporterCommand,
+  fleetCommand,
 ];

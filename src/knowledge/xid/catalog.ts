@@ -30,6 +30,9 @@ export const XID_ACTION_CODES = [
 ] as const;
 export type XidActionCode = (typeof XID_ACTION_CODES)[number];
 
+/** The actions that take a GPU (or the node) out of service: what fleet views and alerts call drain/reset. */
+export const DRAIN_OR_RESET_ACTIONS: readonly XidActionCode[] = ['drain_reset', 'drain_p2p', 'reset_gpu', 'reboot_node'];
+
 export interface XidInfo {
   xid: number;
   /** NVIDIA's mnemonic where the catalog gives one. */

@@ -100,12 +100,27 @@ export interface Prometheus extends Child {
   api<T = unknown>(path: string): Promise<T>;
 }
 
+/** Targets of one static_configs entry, with the target labels the scrape config adds to them. */
+export interface TargetGroup {
+  targets: string[];
+  labels?: Record<string, string>;
+}
+
 /** A Prometheus server on 127.0.0.1 with its TSDB in dir, scraping targets every scrapeS seconds. */
 export async function startPrometheus(
   dir: string,
-  targets: string[],
-  opts: { scrapeS: number; ruleFile?: string },
+  targets: string[] | TargetGroup[],
+  opts: {
+    scrapeS: number;
+    ruleFile?: string;
+    /** Prometheus's own web configuration (basic auth, TLS), with the header its API then needs. */ web?: {
+      file: string;
+      authorization: string;
+    };
+  },
 ): Promise<Prometheus> {
+  const groups: TargetGroup[] =
+    targets.length && typeof targets[0] === 'string' ? [{ targets: targets as string[] }] : (targets as TargetGroup[]);
   const port = await freePort();
   const config = [
     'global:',
@@ -116,9 +131,15 @@ export async function startPrometheus(
     'scrape_configs:',
     '  - job_name: kerntop',
     '    static_configs:',
-    `      - targets: [${targets.map((t) => `"${t}"`).join(', ')}]`,
+    ...groups.flatMap((g) => [
+      `      - targets: [${g.targets.map((t) => `"${t}"`).join(', ')}]`,
+      ...(g.labels
+        ? ['        labels:', ...Object.entries(g.labels).map(([k, v]) => `          ${k}: ${JSON.stringify(v)}`)]
+        : []),
+    ]),
   ].join('\n');
   writeFileSync(join(dir, 'prometheus.yml'), `${config}\n`);
+  const web = opts.web ? [`--web.config.file=${opts.web.file}`] : [];
   const c = run(
     PROMETHEUS!,
     [
@@ -126,17 +147,19 @@ export async function startPrometheus(
       `--storage.tsdb.path=${join(dir, 'tsdb')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      ...web,
     ],
     dir,
   );
+  const headers: Record<string, string> = opts.web ? { Authorization: opts.web.authorization } : {};
   const base = `http://127.0.0.1:${port}`;
   const api = async <T>(path: string): Promise<T> => {
-    const r = await fetch(`${base}${path}`);
+    const r = await fetch(`${base}${path}`, { headers });
     const j = (await r.json()) as { status: string; data: T; error?: string };
     if (j.status !== 'success') throw new Error(`${path}: ${j.error}`);
     return j.data;
   };
-  await until('prometheus ready', async () => (await fetch(`${base}/-/ready`)).status === 200, 30_000, 200);
+  await until('prometheus ready', async () => (await fetch(`${base}/-/ready`, { headers })).status === 200, 30_000, 200);
   return {
     ...c,
     port,
