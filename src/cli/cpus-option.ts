@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ProbeFamily } from '../events.js';
-import { formatCpuList, parseCpuList, parseSysfsCpuList } from '../sources/cpus/cpulist.js';
+import { formatCpuList, parseCpuList, parseSysfsCpuList } from '../knowledge/cpulist.js';
 
 /**
  * --cpus LIST: the CPUs to measure, checked against the CPUs this host has (present ones; an offline

@@ -1,4 +1,4 @@
-import type { Status } from '../events.js';
+import type { Status } from './severity.js';
 
 // What to do about noise on a CPU kept for real-time work, by what was seen there. One table per kind
 // of source, matched in order; the first row that matches names the fix. Texts take the CPU (N),

@@ -1,4 +1,4 @@
-import { formatCpuList } from '../sources/cpus/cpulist.js';
+import { formatCpuList } from '../knowledge/cpulist.js';
 import { selectCpuRows, type CpuRow } from '../store/cpus-select.js';
 import type { StoreState } from '../store/state.js';
 

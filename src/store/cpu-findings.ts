@@ -1,5 +1,5 @@
 import { DEFAULT_THRESHOLDS } from '../events.js';
-import { formatCpuList } from '../sources/cpus/cpulist.js';
+import { formatCpuList } from '../knowledge/cpulist.js';
 import {
   adviceFor,
   IRQ_ADVICE,

@@ -2,7 +2,7 @@ import type { CpuNoiseSource, Log2Bucket } from '../events.js';
 import { quantile, toBuckets, type Log2Hist } from './histogram.js';
 import type { CpuAcc, CpusState } from './cpus.js';
 import { PER_CPU_KTHREAD } from '../knowledge/rt-advice.js';
-import { formatCpuList } from '../sources/cpus/cpulist.js';
+import { formatCpuList } from '../knowledge/cpulist.js';
 
 /** One noise source of one CPU, as views show it. */
 export interface CpuSourceRow {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CpuTopologyEvent, KernelEvent, ProbeStatusEvent, ProbeTickEvent, SourceDiagEvent } from '../../src/events.js';
-import { parseSysfsCpuList } from '../../src/sources/cpus/cpulist.js';
+import { parseSysfsCpuList } from '../../src/knowledge/cpulist.js';
 import { BIN, ROOT, startKerntop, type Running } from './lib/kerntop.js';
 import { HAVE_TMUX, TmuxServer } from './lib/tmux.js';
 import { isRoot, sleep } from './lib/workloads.js';

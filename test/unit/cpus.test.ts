@@ -17,7 +17,7 @@ import { compose, runningTotals, splitInterval } from '../../src/sources/bpftrac
 import { cpuFilterExpr } from '../../src/sources/bpftrace/cpus.js';
 import { decoderFor } from '../../src/sources/bpftrace/decoders.js';
 import { tracersUnmet } from '../../src/sources/bpftrace/tracers.js';
-import { formatCpuList, parseCpuList } from '../../src/sources/cpus/cpulist.js';
+import { formatCpuList, parseCpuList } from '../../src/knowledge/cpulist.js';
 import { cpusFrom } from '../../src/cli/cpus-option.js';
 import { selectCpuRows } from '../../src/store/cpus-select.js';
 import { selectCpuFindings } from '../../src/store/cpu-findings.js';

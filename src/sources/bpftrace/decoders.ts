@@ -1,26 +1,11 @@
-import type { KernelEvent, Log2Bucket, ProbeFamily, ProbeTickEvent, Severity, Thresholds } from '../../events.js';
+import type { KernelEvent, Log2Bucket, ProbeFamily, ProbeTickEvent, Severity } from '../../events.js';
 import { isTroubleDropReason, TCP_STATES } from '../../knowledge/drop-reasons.js';
 import { EVENT_LINES } from './catalog.js';
 import { readEventLine, type EventLine, type EventRecord } from './event-line.js';
 import { NOISE_DECODER } from './noise-decoder.js';
 
-export type MapValue = number | Record<string, number> | Log2Bucket[] | Record<string, Log2Bucket[]>;
-
-export interface DecodeContext {
-  thresholds: Thresholds;
-  dropReasons: ReadonlyMap<number, string>;
-  /** Block device name for major:minor (e.g. "loop3"), if known. */
-  deviceName(major: number, minor: number): string | undefined;
-  /** IRQ name for an IRQ number ("virtio2-input.0"), if known. */
-  irqName?(irq: number): string | undefined;
-}
-
-/** Reads a family's `EV` lines by their contract (EVENT_LINES in catalog.ts). */
-export interface EventDecoder {
-  line: EventLine;
-  /** The words after `EV <family>`; null when they do not fit the line. */
-  decode(words: readonly string[], ctx: DecodeContext, ts_ms: number): KernelEvent | null;
-}
+export type { DecodeContext, EventDecoder, FamilyDecoder, MapValue } from './decoder-types.js';
+import type { DecodeContext, EventDecoder, FamilyDecoder, MapValue } from './decoder-types.js';
 
 function onEvent<L extends EventLine>(
   line: L,
@@ -33,20 +18,6 @@ function onEvent<L extends EventLine>(
       return f ? decode(f, ctx, ts_ms) : null;
     },
   };
-}
-
-/** How one family's bpftrace output becomes events: a table row per family. */
-export interface FamilyDecoder {
-  family: ProbeFamily;
-  /** An `EV <family> ...` line. */
-  event?: EventDecoder;
-  /** The family's maps printed in one interval. */
-  tick(
-    maps: ReadonlyMap<string, MapValue>,
-    ctx: DecodeContext,
-    ts_ms: number,
-    interval_ms: number,
-  ): { tick: ProbeTickEvent; events: KernelEvent[] };
 }
 
 const scalar = (v: MapValue | undefined): number => (typeof v === 'number' ? v : 0);

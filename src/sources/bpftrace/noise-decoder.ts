@@ -2,7 +2,7 @@ import type { CpuNoiseSource, CpuTick, KernelEvent, Log2Bucket, ProbeTickEvent }
 import { DEFAULT_THRESHOLDS } from '../../events.js';
 import { softirqName, vectorName } from '../../knowledge/interrupts.js';
 import { EVENT_LINES } from './catalog.js';
-import type { DecodeContext, FamilyDecoder, MapValue } from './decoders.js';
+import type { DecodeContext, FamilyDecoder, MapValue } from './decoder-types.js';
 import { readEventLine } from './event-line.js';
 
 // The noise family's maps (bpf-scripts/noise.*.bt) become one probe.tick with a CpuTick per CPU.

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CpuTopologyEvent } from '../../events.js';
 import type { Emit, EventSource } from '../source.js';
-import { parseSysfsCpuList } from './cpulist.js';
+import { parseSysfsCpuList } from '../../knowledge/cpulist.js';
 
 const CPU_DIR = '/sys/devices/system/cpu';
 /** cgroup v2 mount points where isolated cpuset partitions can be found. */

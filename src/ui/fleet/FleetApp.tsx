@@ -1,4 +1,6 @@
-import React, { useEffect, useReducer, useRef } from 'react';
+import React, { useEffect, useReducer } from 'react';
+import { useLiveState } from '../hooks/useLiveState.js';
+import { useTick } from '../hooks/useStoreSnapshot.js';
 import { Box, Text, useApp, useInput, type Key } from 'ink';
 import type { FleetOptions } from '../../fleet/fetch.js';
 import { fetchHistory, fetchNodeSummary, type History, type NodeSummary } from '../../fleet/node-detail.js';
@@ -69,7 +71,7 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
   const theme = useTheme();
   const { exit } = useApp();
   const size = useTerminalSize(sizeOverride);
-  const ui = useRef<Ui>({
+  const [u, getUi, set] = useLiveState<Ui>({
     sort: 'status',
     reverse: false,
     filter: '',
@@ -82,16 +84,9 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
     summary: null,
   });
   const [, rerender] = useReducer((n: number) => n + 1, 0);
-  const set = (p: Partial<Ui>) => {
-    ui.current = { ...ui.current, ...p };
-    rerender();
-  };
   useEffect(() => poller.subscribe(rerender), [poller]);
   // The clock in the header and the data's age move once a second.
-  useEffect(() => {
-    const t = setInterval(rerender, 1000);
-    return () => clearInterval(t);
-  }, []);
+  const now = useTick(1000);
 
   const layoutOf = (u: Ui) => {
     const all = poller.state.snapshot?.rows ?? [];
@@ -108,7 +103,6 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
     if (selIndex >= offset + tableRowsH) offset = selIndex - tableRowsH + 1;
     return { all, rows, selIndex, bodyH, tableRowsH, offset };
   };
-  const u = ui.current;
   const ps = poller.state;
   const { all, rows, selIndex, bodyH, tableRowsH, offset } = layoutOf(u);
 
@@ -120,7 +114,10 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
   const openNode = (r: NodeRow) => {
     set({ open: r, history: null, summary: null });
     const k = keyOf(r);
-    const still = () => ui.current.open !== null && keyOf(ui.current.open) === k;
+    const still = () => {
+      const open = getUi().open;
+      return open !== null && keyOf(open) === k;
+    };
     fetchHistory(prom, opts, r).then(
       (h) => still() && set({ history: h }),
       (e: Error) => still() && set({ history: { error: e.message } }),
@@ -128,19 +125,9 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
     void fetchNodeSummary(r).then((s) => still() && set({ summary: s }));
   };
 
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') return quit();
-    const plain = !key.ctrl && !key.meta && !key.tab && !key.return && !key.escape;
-    if (plain && input.length > 1) {
-      for (const ch of input) onKey(ch === '\r' ? '' : ch, ch === '\r' ? { ...key, return: true } : key);
-      return;
-    }
-    onKey(input, key);
-  });
-
   // Keys read the latest UI state, not this render's: two keys can arrive before the next render.
   function onKey(input: string, key: Key): void {
-    const u = ui.current;
+    const u = getUi();
     const { rows, selIndex, tableRowsH, offset } = layoutOf(u);
     if (u.editing !== null) {
       if (key.escape) set({ editing: null, filter: '' });
@@ -194,6 +181,16 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
     if (input === '/') return set({ editing: u.filter });
   }
 
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') return quit();
+    const plain = !key.ctrl && !key.meta && !key.tab && !key.return && !key.escape;
+    if (plain && input.length > 1) {
+      for (const ch of input) onKey(ch === '\r' ? '' : ch, ch === '\r' ? { ...key, return: true } : key);
+      return;
+    }
+    onKey(input, key);
+  });
+
   // Header: what is shown, how sick, how fresh.
   const stale = all.filter((r) => r.status === 'STALE').length;
   const stragglers = all.filter((r) => r.straggler.length).length;
@@ -208,7 +205,7 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
     ...(stragglers
       ? [{ text: `${stragglers} straggler${stragglers > 1 ? 's' : ''}`, priority: 1, style: theme.status('WARNING') }]
       : []),
-    { text: formatClock(Date.now()), priority: 3 },
+    { text: formatClock(now), priority: 3 },
   ];
   const m = ps.snapshot?.medians;
   const line2 = ps.error
@@ -217,7 +214,7 @@ export function FleetApp({ poller, prom, opts, title, onQuit, size: sizeOverride
       ? { text: ps.snapshot.empty_reason, style: theme.alert }
       : ps.snapshot
         ? {
-            text: `median p99 run queue ${formatUs(m?.runq_p99_us)}, block I/O ${formatUs(m?.bio_p99_us)}; refreshed ${Math.max(0, Math.round((Date.now() - ps.at_ms) / 1000))} s ago, ${ps.snapshot.requests} queries`,
+            text: `median p99 run queue ${formatUs(m?.runq_p99_us)}, block I/O ${formatUs(m?.bio_p99_us)}; refreshed ${Math.max(0, Math.round((now - ps.at_ms) / 1000))} s ago, ${ps.snapshot.requests} queries`,
             style: theme.dim,
           }
         : { text: 'asking Prometheus...', style: theme.dim };
