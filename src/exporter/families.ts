@@ -27,6 +27,7 @@ export const METRIC = {
   skb_drops_total: 'kerntop_skb_drops_total',
   page_faults_total: 'kerntop_page_faults_total',
   kernel_log_findings_total: 'kerntop_kernel_log_findings_total',
+  kernel_log_last_finding_timestamp_seconds: 'kerntop_kernel_log_last_finding_timestamp_seconds',
   xid_errors_total: 'kerntop_xid_errors_total',
   xid_last_timestamp_seconds: 'kerntop_xid_last_timestamp_seconds',
   xid_catalog_info: 'kerntop_xid_catalog_info',
@@ -167,6 +168,21 @@ export const FAMILIES: readonly Family[] = [
     help: 'Reports the log classifier found in the kernel log, by class (panic, oops, warning, soft_lockup, hung_task, rcu_stall, ...).',
     type: 'counter',
     collect: (s) => KERNEL_LOG_CLASSES.map((c) => ({ labels: { class: c }, value: counterOf(s, c, 'alerts') })),
+  },
+  {
+    name: METRIC.kernel_log_last_finding_timestamp_seconds,
+    help: "The newest kernel-log finding: its class and title (the classifier's, at most 120 characters); the value is its time in Unix seconds. One series at a time.",
+    type: 'gauge',
+    collect: (s) => {
+      let newest: { cls: string; title: string; ts_ms: number } | null = null;
+      for (const c of KERNEL_LOG_CLASSES) {
+        const t = s.subsystems.get(c)?.last_title;
+        if (t && (!newest || t.ts_ms > newest.ts_ms)) newest = { cls: c, title: t.title, ts_ms: t.ts_ms };
+      }
+      return newest
+        ? [{ labels: { class: newest.cls, title: newest.title.slice(0, 120) }, value: Math.floor(newest.ts_ms / 1000) }]
+        : [];
+    },
   },
   {
     name: METRIC.xid_errors_total,

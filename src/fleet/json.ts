@@ -28,7 +28,7 @@ export const NodeRowSchema = z.object({
     gpus: z.array(z.string()),
     codes: z.array(z.number()),
   }),
-  log_finding: z.object({ class: z.string(), count: z.number() }).nullable(),
+  log_finding: z.object({ class: z.string(), count: z.number(), title: z.string().optional() }).nullable(),
   probes_not_attached: z.array(z.string()),
   age_s: nullableNumber,
   down: z.boolean(),

@@ -55,7 +55,8 @@ export function fleetQueries(o: QueryOptions): Record<InstantQuery, string> {
     oom_1h: `sum by (${BY}) (increase(${s(METRIC.oom_kills_total)}[1h]))`,
     retrans_rate: `sum by (${BY}) (rate(${s(METRIC.tcp_retransmits_total)}[${o.window}]))`,
     xid_1h: `${newInHour(s(METRIC.xid_errors_total))} * on (${BY}, xid) group_left (name, class, action) ${s(METRIC.xid_catalog_info)}`,
-    log_1h: `increase(${s(METRIC.kernel_log_findings_total)}[1h]) > 0`,
+    // The hour's counts per class, and (same request) the newest finding's title when its class is of the hour.
+    log_1h: `(increase(${s(METRIC.kernel_log_findings_total)}[1h]) > 0) or (${s(METRIC.kernel_log_last_finding_timestamp_seconds)} and on (${BY}, class) (increase(${s(METRIC.kernel_log_findings_total)}[1h]) > 0))`,
     probes_down: `${s(METRIC.probe_state, ['state!="ATTACHED"'])} == 1`,
   };
 }

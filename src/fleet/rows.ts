@@ -40,7 +40,7 @@ export interface NodeRow {
   retrans_per_s: number | null;
   xid: XidSummary;
   /** The most serious kernel-log class of the hour, with its count. */
-  log_finding: { class: string; count: number } | null;
+  log_finding: { class: string; count: number; title?: string } | null;
   /** Probe families not attached, as family:STATE. */
   probes_not_attached: string[];
   /** Seconds since the node's latest sample; null when Prometheus has none in the lookback. */
@@ -190,9 +190,20 @@ export function xidSummary(samples: readonly VectorSample[]): XidSummary {
 }
 
 function logFinding(samples: readonly VectorSample[]): NodeRow['log_finding'] {
-  const c = samples
+  // The info series (it has a title) names the newest finding; the others count each class.
+  const newest = samples.find((s) => s.metric.title !== undefined);
+  const counts = samples.filter((s) => s.metric.title === undefined);
+  const c = counts
     .map((s) => ({ class: s.metric.class, count: Math.max(1, Math.round(sampleNumber(s.value))) }))
     .sort((a, b) => logRank(a.class) - logRank(b.class));
+  if (newest) {
+    const n = counts.find((s) => s.metric.class === newest.metric.class);
+    return {
+      class: newest.metric.class,
+      count: n ? Math.max(1, Math.round(sampleNumber(n.value))) : 1,
+      title: newest.metric.title,
+    };
+  }
   return c[0] ?? null;
 }
 

@@ -42,6 +42,8 @@ export interface SubsystemState {
   by_comm: Record<string, number>;
   first_ms: number;
   last_ms: number;
+  /** Title and time of the newest one-by-one event (a kernel-log finding's title, for the exporter). */
+  last_title?: { title: string; ts_ms: number };
 }
 
 export interface StoreState {
@@ -176,6 +178,7 @@ export function apply(state: StoreState, ev: KerntopEvent): StoreState {
       const s = subsystem(state, ev.subsystem, ev.ts_ms);
       s.alerts++;
       s.worst_severity = worseSeverity(s.worst_severity, ev.severity);
+      if (!s.last_title || ev.ts_ms >= s.last_title.ts_ms) s.last_title = { title: ev.title, ts_ms: ev.ts_ms };
       if (ev.value_us !== undefined && (s.worst_us === null || ev.value_us > s.worst_us)) s.worst_us = ev.value_us;
       if (!ev.in_tick) {
         countAt(s, ev.ts_ms, 1);

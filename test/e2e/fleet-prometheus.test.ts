@@ -132,6 +132,13 @@ describe.skipIf(!isRoot || !PROMETHEUS)('kerntop fleet over a real Prometheus', 
     expect(row('node-c').xid.gpus[0]).toBe(normalizePci('0000:e1:00'));
     expect(row('node-c').xid.gpus).toContain(normalizePci('0000:e2:00'));
     expect(row('node-c').log_finding?.class).toBe('io_error');
+    // ... named by the title of the recording's newest kernel-log finding (the I/O error).
+    const ioTitle = readFileSync(join(ROOT, 'fixtures', 'sessions', 'gpu-straggler.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"subsystem":"io_error"'))
+      .map((l) => (JSON.parse(l) as { title: string }).title)
+      .at(-1);
+    expect(row('node-c').log_finding?.title).toBe(ioTitle);
 
     const e = row(STOPPED);
     expect(e.status).toBe('STALE');

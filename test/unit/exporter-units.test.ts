@@ -141,3 +141,27 @@ describe('KerntopRegistry.render', () => {
     expect(reg.render('text', store.state.version)).not.toBe(b);
   });
 });
+
+describe('kernel-log findings', () => {
+  it('the newest finding of a recording is one series with its class and title, its time as the value', async () => {
+    const { KerntopRegistry } = await import('../../src/exporter/registry.js');
+    const store = createStore();
+    const { events } = await readRecording('fixtures/sessions/gpu-straggler.jsonl');
+    for (const ev of events) store.dispatch(ev);
+    const io = events.filter((e) => e.type === 'kernel.event' && e.subsystem === 'io_error').at(-1) as {
+      title: string;
+      ts_ms: number;
+    };
+    const reg = new KerntopRegistry(() => store.state, {
+      version: 't',
+      kernel_release: 'k',
+      bpftrace_version: 'b',
+      events_applied: () => 0,
+    });
+    const text = await reg.render('text', store.state.version);
+    const series = text.split('\n').filter((l) => l.startsWith('kerntop_kernel_log_last_finding_timestamp_seconds{'));
+    expect(series).toEqual([
+      `kerntop_kernel_log_last_finding_timestamp_seconds{class="io_error",title="${io.title}"} ${Math.floor(io.ts_ms / 1000)}`,
+    ]);
+  });
+});

@@ -149,4 +149,21 @@ describe('rows from real Prometheus answers (fixtures/fleet/answers.json)', () =
     expect(c.probes_not_attached).toContain('vfs:SKIPPED');
     expect(rows.every((r) => r.straggler.length === 0)).toBe(true);
   });
+  it('the newest finding names its title when the exporter serves it (same request as the counts)', () => {
+    const ans = structuredClone(fx.answers) as typeof fx.answers;
+    const log = (ans as Record<string, { metric: Record<string, string>; value: [number, string] }[]>).log_1h;
+    const sample = log.find((x) => x.metric.node === 'node-c')!;
+    log.push({
+      metric: {
+        ...sample.metric,
+        __name__: 'kerntop_kernel_log_last_finding_timestamp_seconds',
+        title: 'blk_update_request: I/O error',
+      },
+      value: [fx.time_s, String(fx.time_s - 60)],
+    });
+    const r = buildRows(fx.series, ans, { nowS: fx.time_s, staleAfterS: 120, nodeLabel: 'node', stragglerFactor: 2 }).find(
+      (x) => x.node === 'node-c',
+    )!;
+    expect(r.log_finding).toEqual({ class: 'io_error', count: 1, title: 'blk_update_request: I/O error' });
+  });
 });

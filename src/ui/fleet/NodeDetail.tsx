@@ -48,7 +48,7 @@ export function NodeDetail({ row, history, summary, width, height, unicode }: No
     style: row.status === 'STALE' ? theme.alert : row.status === 'OK' ? theme.status('OK') : theme.status(row.status),
   });
   push(
-    `Xid/1h ${xidCell(row)}   kernel log/1h ${row.log_finding ? `${row.log_finding.class} x${row.log_finding.count}` : '-'}   probes not attached ${row.probes_not_attached.join(', ') || '-'}`,
+    `Xid/1h ${xidCell(row)}   kernel log/1h ${row.log_finding ? `${row.log_finding.class} x${row.log_finding.count}${row.log_finding.title ? ` (${row.log_finding.title})` : ''}` : '-'}   probes not attached ${row.probes_not_attached.join(', ') || '-'}`,
   );
   push('');
   if (history === null) push('last hour: asking Prometheus...', theme.dim);

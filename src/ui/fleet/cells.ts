@@ -99,8 +99,11 @@ export const FLEET_COLUMNS: readonly FleetColumn[] = [
     header: 'LOG/1h',
     priority: 3,
     minWidth: 6,
-    maxWidth: 16,
-    cell: (r) => (r.log_finding ? `${r.log_finding.class} x${r.log_finding.count}` : '-'),
+    maxWidth: 48,
+    cell: (r) =>
+      r.log_finding
+        ? `${r.log_finding.class} x${r.log_finding.count}${r.log_finding.title ? ` ${r.log_finding.title}` : ''}`
+        : '-',
   },
   { key: 'probes', header: 'PROBES', priority: 4, minWidth: 6, maxWidth: 20, cell: probesCell },
   { key: 'age', header: 'AGE', priority: 1, align: 'right', minWidth: 5, sort: 'age', cell: ageCell },
