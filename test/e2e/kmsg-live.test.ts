@@ -2,7 +2,18 @@
 // follow mode, the read position kept across runs, records lost when the ring is overrun, and agreement
 // with util-linux dmesg on every record of the live buffer.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -162,16 +173,26 @@ describe.skipIf(!isRoot)('kerntop kmsg on the live /dev/kmsg', () => {
 
   it('as a source inside this process: records, then stop() leaves no handle behind', async () => {
     const got: KerntopEvent[] = [];
-    const pipesBefore = process.getActiveResourcesInfo().filter((r) => /Pipe/.test(r)).length;
+    // This process's descriptors open on /dev/kmsg: the source's own, whatever earlier tests'
+    // child pipes are still doing (counting every Pipe handle raced with those closing).
+    const kmsgFds = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === '/dev/kmsg';
+        } catch {
+          return false;
+        }
+      }).length;
+    const before = kmsgFds();
     const src = new KmsgSource({ follow: true, start: 'end', cursor: null });
     await src.start((ev) => got.push(ev));
     await src.backlogDone;
     writeKmsg([`${mark} in-process`]);
-    expect(process.getActiveResourcesInfo().filter((r) => /Pipe/.test(r)).length).toBe(pipesBefore + 1);
+    expect(kmsgFds()).toBe(before + 1);
     await waitFor(() => got.some((e) => e.type === 'kmsg.record' && e.record.text === `${mark} in-process`), 5000);
     await src.stop();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(process.getActiveResourcesInfo().filter((r) => /Pipe/.test(r)).length).toBe(pipesBefore);
+    await waitFor(() => kmsgFds() === before, 2000).catch(() => undefined);
+    expect(kmsgFds()).toBe(before);
   });
 });
 

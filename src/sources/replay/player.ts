@@ -3,6 +3,7 @@ import { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { checkEvent } from '../../event-schemas.js';
+import { upgradeEvent } from './upgrade.js';
 import type { KerntopEvent } from '../../events.js';
 import type { Emit, EventSource } from '../source.js';
 import { isHeader, RECORDING_VERSION, type RecordingHeader } from './format.js';
@@ -69,7 +70,7 @@ async function* recordingLines(path: string, input: Readable): AsyncGenerator<It
         continue;
       }
       const c = checkEvent(v);
-      yield c.ok ? { event: c.event } : { bad: line, line: n, reason: c.reason };
+      yield c.ok ? { event: upgradeEvent(c.event) } : { bad: line, line: n, reason: c.reason };
     }
   } finally {
     rl.close();

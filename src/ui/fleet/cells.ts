@@ -99,7 +99,7 @@ export const FLEET_COLUMNS: readonly FleetColumn[] = [
     header: 'LOG/1h',
     priority: 3,
     minWidth: 6,
-    maxWidth: 48,
+    maxWidth: 16,
     cell: (r) =>
       r.log_finding
         ? `${r.log_finding.class} x${r.log_finding.count}${r.log_finding.title ? ` ${r.log_finding.title}` : ''}`
