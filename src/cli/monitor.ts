@@ -16,6 +16,7 @@ import { addNoise, cpusFrom, wantsNoise } from './cpus-option.js';
 import { CpuTopologySource } from '../sources/cpus/topology.js';
 import { tuiExitCode, type TuiExit } from '../ui/exit.js';
 import { parseProbeList, thresholdsFrom } from './options.js';
+import { importWithoutCi } from './without-ci.js';
 
 export interface MonitorArgs {
   quiet: boolean;
@@ -95,24 +96,9 @@ async function buildSources(
   return { sources, replay: null };
 }
 
-/**
- * The Ink UI, loaded only for the live screen (quiet and --events runs do without React's memory).
- * Ink decides once, when loaded, that a CI variable in the environment means "no live frames"; a
- * person at a real terminal (a CI job's debug shell, `docker exec -it` with CI=true inherited) still
- * gets the live screen: the variables are hidden from Ink while it loads, then put back.
- */
+/** The Ink UI, loaded only for the live screen (quiet and --events runs do without React's memory). */
 async function loadUi() {
-  const keys = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
-  const saved = keys.map((k) => process.env[k]);
-  for (const k of keys) delete process.env[k];
-  try {
-    const { runTui } = await import('../ui/run.js');
-    return { runTui };
-  } finally {
-    keys.forEach((k, i) => {
-      if (saved[i] !== undefined) process.env[k] = saved[i];
-    });
-  }
+  return importWithoutCi(() => import('../ui/run.js'));
 }
 
 /** Runs the monitor in the mode asked for and returns the exit code. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import type { Auth } from '../../fleet/prometheus.js';
 import type { FleetOptions } from '../../fleet/fetch.js';
+import { importWithoutCi } from '../without-ci.js';
 
 export interface FleetArgs {
   prometheus: string;
@@ -96,7 +97,7 @@ export async function runFleet(a: FleetArgs): Promise<number> {
       return 3;
     }
   }
-  const { runFleetTui } = await import('../../ui/fleet/run.js');
+  const { runFleetTui } = await importWithoutCi(() => import('../../ui/fleet/run.js'));
   return runFleetTui(prom, opts, { ...meta, intervalMs: a.interval * 1000 });
 }
 
