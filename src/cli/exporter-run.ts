@@ -8,7 +8,7 @@ import { KmsgSource } from '../sources/kmsg/source.js';
 import { ReplaySource } from '../sources/replay/player.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore } from '../store/index.js';
-import { planProbes } from './live-sources.js';
+import { planProbes, skippedStatuses } from './live-sources.js';
 import { parseProbeList, thresholdsFrom } from './options.js';
 import { health, type SourceStarts } from '../exporter/health.js';
 import { formatListen, parseListen } from '../exporter/listen.js';
@@ -80,16 +80,7 @@ export async function runExporter(a: ExporterArgs): Promise<number> {
     if (plan.source) {
       sources.push(plan.source);
       starts.probes = true;
-    } else
-      for (const d of plan.decisions)
-        emit({
-          type: 'probe.status',
-          ts_ms: now,
-          family: d.family,
-          state: 'SKIPPED',
-          ...(d.method ? { method: d.method } : {}),
-          reason: d.reason,
-        });
+    } else for (const st of skippedStatuses(plan, now)) emit(st);
     if (a.kmsg) {
       const problem = checkStateDir(a['state-dir']);
       if (problem) {

@@ -1,4 +1,4 @@
-import type { Thresholds } from '../events.js';
+import type { ProbeStatusEvent, Thresholds } from '../events.js';
 import { readDropReasons } from '../knowledge/drop-reasons.js';
 import {
   checkHost,
@@ -32,4 +32,16 @@ export async function planProbes(sel: ProbeSelection, thresholds: Thresholds, cp
         })
       : null;
   return { host, decisions, source };
+}
+
+/** The SKIPPED status of every family when no bpftrace child is started (nothing could attach). */
+export function skippedStatuses(plan: ProbePlan, ts_ms: number): ProbeStatusEvent[] {
+  return plan.decisions.map((d) => ({
+    type: 'probe.status',
+    ts_ms,
+    family: d.family,
+    state: 'SKIPPED',
+    ...(d.method ? { method: d.method } : {}),
+    reason: d.reason,
+  }));
 }

@@ -11,7 +11,7 @@ import { LogStream } from '../sources/kmsg/log-stream.js';
 import { lastBootDiags } from '../sources/last-boot/diag.js';
 import type { EventSource } from '../sources/source.js';
 import { createStore, selectOverallStatus, type Store } from '../store/index.js';
-import { planProbes } from './live-sources.js';
+import { planProbes, skippedStatuses } from './live-sources.js';
 import { addNoise, cpusFrom, wantsNoise } from './cpus-option.js';
 import { CpuTopologySource } from '../sources/cpus/topology.js';
 import { tuiExitCode, type TuiExit } from '../ui/exit.js';
@@ -66,16 +66,7 @@ async function buildSources(
   for (const d of await lastBootDiags({}, now)) emit(d);
   const sources: EventSource[] = [];
   if (plan.source) sources.push(plan.source);
-  else
-    for (const d of plan.decisions)
-      emit({
-        type: 'probe.status',
-        ts_ms: now,
-        family: d.family,
-        state: 'SKIPPED',
-        ...(d.method ? { method: d.method } : {}),
-        reason: d.reason,
-      });
+  else for (const st of skippedStatuses(plan, now)) emit(st);
   // The kernel log from now on: records already in the buffer happened before this run and would
   // otherwise be judged as if they were current (`kerntop kmsg` shows the whole buffer).
   // On the live screen the last lines of the buffer are shown as context, not judged.
