@@ -32,6 +32,7 @@ declare -A test_set=(
   [prometheus-node-exporter]=prometheus-node-exporter  # exporter benchmark reference
   [openssl]=openssl            # exporter TLS tests: a throw-away certificate
   [cyclictest]=rt-tests        # real-time latency tests and bench (SCHED_FIFO wakeups)
+  [/lib/systemd/systemd-journal-remote]=systemd-journal-remote  # last-boot tests: a real binary journal
 )
 sets=run
 [ "${1:-}" = "--test" ] && sets="run and test"

@@ -46,6 +46,13 @@ const LINES: { line: string; form: string; text: string; level?: number; facilit
     },
     { line: '2026-11-22T07:09:01+0000 gpu-host kernel: oom-kill', form: 'journal', text: 'oom-kill' },
     { line: '[    1.234567] gpu-host kernel: Linux version', form: 'journal-monotonic', text: 'Linux version', ts_us: 1_234_567 },
+    // A journal without _HOSTNAME fields (systemd-journal-remote from an export stream).
+    {
+      line: '[    4.182660] kernel: Kernel Offset: 0x2de00000',
+      form: 'journal-monotonic',
+      text: 'Kernel Offset: 0x2de00000',
+      ts_us: 4_182_660,
+    },
     { line: 'no prefix at all', form: 'plain', text: 'no prefix at all' },
     { line: 'foo :bar : not a level', form: 'plain', text: 'foo :bar : not a level' },
   ];

@@ -73,6 +73,26 @@ describe('inlined frames never name a crash (syzbot titles the raw console)', ()
   });
 });
 
+describe('a symbolized header repeated for each inlined callee is one report', () => {
+  const heldout = (f: string) => {
+    const t = readFileSync(new URL(`../../fixtures/crash-corpus-heldout/${f}`, import.meta.url), 'utf8');
+    return t.slice(t.indexOf('\n\n') + 2);
+  };
+  it('"BUG: KASAN: ... in instrument_atomic_read ... [inline]" twice, then the real header', () => {
+    const a = analyzeLog(heldout('syzbot-kasan-null-gfs2-drop-inode.log'));
+    expect(a.reports.length).toBe(1);
+    expect(a.title).toBe('KASAN: null-ptr-deref Read in gfs2_drop_inode');
+  });
+  it('"WARNING: CPU: 1 PID: 5825 at mm/vma.c:808 vma_merge_existing_range mm/vma.c:808 [inline]"', () => {
+    const a = analyzeLog(heldout('syzbot-warning-vma-modify.log'));
+    expect(a.reports.map((r) => r.title)).toEqual(['WARNING in vma_modify']);
+  });
+  it('lockdep\'s "at:" lines: the first one that is not an inlined callee', () => {
+    const a = analyzeLog(heldout('syzbot-deadlock-put-mnt-ns.log'));
+    expect(a.title).toBe('possible deadlock in put_mnt_ns');
+  });
+});
+
 describe('report kinds name the caller, not the helper', () => {
   it('WARNING: refcount bug in the 6.17+ header form ("WARNING: lib/refcount.c:19 at 0x0, CPU#1")', () => {
     const a = analyzeLog(corpus('syzkaller/754.log'));

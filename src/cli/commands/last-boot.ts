@@ -51,11 +51,13 @@ export const lastBootCommand: CommandModule<object, LastBootArgs> = {
       })
       .option('journal', {
         type: 'string',
-        describe: 'a saved `journalctl -k -b -1` output to read instead of asking journalctl (--no-journal: leave it out)',
+        describe:
+          "a saved journal instead of this host's: a journal directory (a rescued disk's /var/log/journal), one .journal file, or a text copy of `journalctl -k -b -1` (--no-journal: leave it out)",
       })
       .option('json', { type: 'boolean', default: false, describe: 'print the report as JSON' })
       .example('kerntop last-boot', 'did the last boot end in a crash, and which?')
-      .example('kerntop last-boot --pstore /mnt/old/pstore --no-journal --json', 'records copied from another machine') as never,
+      .example('kerntop last-boot --pstore /mnt/old/pstore --no-journal --json', 'records copied from another machine')
+      .example('kerntop last-boot --journal /mnt/var/log/journal', "a rescued disk's journal: its last boot") as never,
   handler: async (argv) => {
     const journal =
       argv.journal === false || String(argv.journal) === 'false' ? 'none' : argv.journal ? { file: argv.journal } : 'run';

@@ -255,6 +255,10 @@ export function parseLogPrefixInto(line: string, out: LogPrefix, opts?: PrefixOp
       if (sp > 0 && s.startsWith(' kernel: ', sp) && HOST_RE.test(s.slice(0, sp))) {
         s = s.slice(sp + 9);
         if (out.form === 'dmesg') out.form = 'journal-monotonic';
+      } else if (s.startsWith('kernel: ') && out.form === 'dmesg') {
+        // The same from a journal without _HOSTNAME fields (written by systemd-journal-remote).
+        s = s.slice(8);
+        out.form = 'journal-monotonic';
       }
     } else if ((end = endOf(CTIME_RE, s)) > 0) {
       if (out.form === 'plain') out.form = 'dmesg-ctime';

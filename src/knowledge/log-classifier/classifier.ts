@@ -10,6 +10,7 @@ import {
   type CrashFormat,
 } from './formats.js';
 import { finalizeReport, type ReportLine } from './report.js';
+import { isInlineFrameLine } from './frames.js';
 import type { CrashReport } from './types.js';
 import { lineSeverity as lineSeverityImport, lineEventKind, type LineSeverity } from './line-rules.js';
 import { REPORT_BODY_RE } from './report-body.js';
@@ -98,6 +99,8 @@ interface Open {
   ts_ms?: number;
   last_ts_ms?: number;
   dropped: number;
+  /** Every line so far is a header naming an inlined callee (see push). */
+  inlineHeaders: boolean;
 }
 
 export class Classifier {
@@ -134,6 +137,17 @@ export class Classifier {
         this.append(cur, l, true);
         return;
       }
+      if (cur && cur.inlineHeaders) {
+        // A symbolized report repeats its header once per inlined callee ("BUG: KASAN: ... in
+        // instrument_atomic_read include/linux/instrumented.h:68 [inline]") before the real one:
+        // one report, named by the first header that is not an inline frame.
+        cur.hm = hm;
+        cur.lines = [{ no: l.no, text: l.text, ctx: l.ctx }];
+        cur.end = l.no;
+        cur.inlineHeaders = isInlineFrameLine(l.text);
+        if (!hm.fmt.needsEvidence) cur.evidence = true;
+        return;
+      }
       if (cur) this.close();
       this.start(hm, l);
       return;
@@ -143,6 +157,7 @@ export class Classifier {
       this.lineOutside(l);
       return;
     }
+    cur.inlineHeaders = false;
     if (!cur.evidence) {
       if (EVIDENCE_RE.test(l.text)) cur.evidence = true;
       else if (l.no - cur.start > EVIDENCE_WINDOW) {
@@ -218,6 +233,7 @@ export class Classifier {
       ts_ms: l.ts_ms,
       last_ts_ms: l.ts_ms,
       dropped: 0,
+      inlineHeaders: isInlineFrameLine(l.text),
     };
   }
 

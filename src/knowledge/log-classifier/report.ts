@@ -100,6 +100,8 @@ function collectFrames(lines: ReportLine[], header: RegExpExecArray, parts: Stac
     }
     if ('at' in part) {
       for (let i = pos; i < lines.length; i++) {
+        // Lockdep repeats "at:" once per inlined callee when symbolized; the raw line names the real one.
+        if (isInlineFrameLine(lines[i].text)) continue;
         const m = part.at.exec(lines[i].text);
         if (m && m.groups?.func) {
           frames.push({ raw: m.groups.func, func: canonicalFunc(m.groups.func) });

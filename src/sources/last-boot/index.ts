@@ -1,11 +1,10 @@
 // Where the previous boot ended and why: the crash records it left (pstore, the newest kdump
 // directory) and its kernel log in the journal, each run through the log classifier. The first
 // source that holds a crash report names it; otherwise the journal's last line says how it ended.
-import { readFileSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { analyzeLog, type LogAnalysis } from '../../knowledge/log-classifier/index.js';
 import { readPstore } from './pstore.js';
-import { readPreviousBootJournal, type JournalRead } from './journal.js';
+import { readPreviousBootJournal, readSavedJournal, type JournalRead } from './journal.js';
 import { readCrashDir } from './var-crash.js';
 
 export type LastBootSourceKind = 'pstore' | 'crash-dir' | 'journal';
@@ -44,7 +43,7 @@ export interface LastBootReport {
 export interface LastBootOptions {
   pstoreDir?: string;
   crashDir?: string;
-  /** 'run': ask journalctl; 'none': leave the journal out; or a saved `journalctl -k -b -1` output. */
+  /** 'run': ask journalctl; 'none': leave the journal out; or a saved journal (directory, journal file or text copy). */
   journal?: 'run' | 'none' | { file: string };
   journalTimeoutMs?: number;
   /** When this boot began (default: now minus the uptime). */
@@ -103,18 +102,14 @@ async function journalSource(
   timeout_ms?: number,
 ): Promise<{ src: LastBootSource; text: string | null }> {
   if (opt === 'none') return { src: none('journal', 'journalctl -k -b -1', 'not read (--no-journal)'), text: null };
-  let j: JournalRead;
-  if (opt && typeof opt === 'object') {
-    try {
-      j = { text: readFileSync(opt.file, 'latin1'), error: null, origin: opt.file };
-    } catch (e) {
-      j = { text: null, error: `cannot read ${opt.file}: ${(e as Error).message}`, origin: opt.file };
-    }
-  } else j = await readPreviousBootJournal({ timeout_ms });
+  const j: JournalRead =
+    opt && typeof opt === 'object'
+      ? await readSavedJournal(opt.file, { timeout_ms })
+      : await readPreviousBootJournal({ timeout_ms });
   if (j.text === null) return { src: none('journal', j.origin, j.error ?? 'no previous boot'), text: null };
   const a = analyzeLog(j.text);
   const n = j.text.split('\n').filter((l) => l.trim()).length;
-  return { src: fromAnalysis('journal', j.origin, `${n} kernel lines`, null, a), text: j.text };
+  return { src: fromAnalysis('journal', j.origin, `${n} kernel lines${j.boot ? ` (${j.boot})` : ''}`, null, a), text: j.text };
 }
 
 /** Reads every source (none of them failing the others) and gives the verdict. */
