@@ -89,7 +89,7 @@ export async function readSavedJournal(path: string, opts: { timeout_ms?: number
   const shown = `journalctl ${source.join(' ')}`;
   const list = await journalctl([...source, '--list-boots', '-o', 'json', '-q'], timeout_ms);
   if (!list.ok) return { text: null, error: `${shown} --list-boots: ${list.error}`, origin: shown };
-  let boots: BootEntry[] = [];
+  let boots: BootEntry[];
   try {
     boots = list.stdout.trim() ? (JSON.parse(list.stdout) as BootEntry[]) : [];
   } catch {
