@@ -22,11 +22,16 @@ const root = new URL('../../fixtures/crash-corpus/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', root), 'utf8')) as Record<string, Entry>;
 
 /**
- * Held-out public reports (fixtures/crash-corpus-heldout): collected after the rules were written,
- * from outside syzkaller's pkg/report/testdata. Each file opens with SOURCE:, TITLE: and FUNCTION:
- * lines (the published title and guilty function) and a blank line; the log follows.
+ * Held-out public reports, each file opening with SOURCE:, TITLE: and FUNCTION: lines (the published
+ * title and guilty function) and a blank line; the log follows. Two rounds, from outside syzkaller's
+ * pkg/report/testdata: fixtures/crash-corpus-heldout (collected after the first rules were written;
+ * its misses were then looked at and fixed, so it is scored as tuned on since) and
+ * fixtures/crash-corpus-heldout-2 (collected after that, scored and never looked at).
  */
-const heldoutRoot = new URL('../../fixtures/crash-corpus-heldout/', import.meta.url);
+const HELDOUT_ROUNDS = {
+  1: new URL('../../fixtures/crash-corpus-heldout/', import.meta.url),
+  2: new URL('../../fixtures/crash-corpus-heldout-2/', import.meta.url),
+} as const;
 export interface HeldoutCase {
   file: string;
   source: string;
@@ -34,7 +39,8 @@ export interface HeldoutCase {
   function: string | null;
   log: string;
 }
-export function readHeldout(): HeldoutCase[] {
+export function readHeldout(round: keyof typeof HELDOUT_ROUNDS): HeldoutCase[] {
+  const heldoutRoot = HELDOUT_ROUNDS[round];
   const out: HeldoutCase[] = [];
   for (const file of readdirSync(heldoutRoot)
     .filter((f) => f.endsWith('.log'))
@@ -191,7 +197,7 @@ function score(set: 'dev' | 'heldout' | 'all'): Score {
   return s;
 }
 
-function scoreHeldout(): Score {
+function scoreHeldout(round: keyof typeof HELDOUT_ROUNDS): Score {
   const s: Score = {
     crashFiles: 0,
     detected: 0,
@@ -203,7 +209,7 @@ function scoreHeldout(): Score {
     falseCrash: 0,
     misses: [],
   };
-  for (const c of readHeldout()) {
+  for (const c of readHeldout(round)) {
     const a = analyzeLog(c.log);
     s.crashFiles++;
     if (!a.crashed) {
@@ -218,7 +224,8 @@ function scoreHeldout(): Score {
     else s.misses.push(`${c.file}: title "${a.title}" want "${c.title}"`);
     if (c.function) {
       s.funcCases++;
-      if (a.function === c.function) s.funcRight++;
+      // Compared as the title is, after the same normalisation ("bpf_prog_ADDR" for a JIT image's name).
+      if (a.function !== null && normTitle(a.function) === normTitle(c.function)) s.funcRight++;
       else s.misses.push(`${c.file}: function ${a.function} want ${c.function}`);
     }
   }
@@ -291,7 +298,8 @@ describe('crash corpus', () => {
     const dev = score('dev');
     const held = score('heldout');
     const all = score('all');
-    const pub = scoreHeldout();
+    const pub = scoreHeldout(1);
+    const pub2 = scoreHeldout(2);
     const showHeld = process.env.CORPUS_SHOW_HELDOUT === '1';
     console.log(
       [
@@ -300,7 +308,8 @@ describe('crash corpus', () => {
         report('syzkaller testdata held back (measured, not tuned on)', held, showHeld),
         report('all of fixtures/crash-corpus', all, false),
         byClass(),
-        report('held-out public reports, fixtures/crash-corpus-heldout (measured, not tuned on)', pub, showHeld),
+        report('public reports round 1, fixtures/crash-corpus-heldout (measured, then tuned on)', pub),
+        report('held-out public reports round 2, fixtures/crash-corpus-heldout-2 (measured, not tuned on)', pub2, showHeld),
       ].join('\n'),
     );
     // The aims hold on the set the classifier was written against; the held-out figures are
@@ -316,10 +325,15 @@ describe('crash corpus', () => {
     expect(dev.falseCrash + all.falseCrash).toBe(0);
     expect(pct(dev.funcRight, dev.funcCases)).toBeGreaterThanOrEqual(90);
     expect(pct(dev.titleRight, dev.detected)).toBeGreaterThanOrEqual(85);
-    // Held-out public reports: floors at what was measured when the frame tables were written
-    // (function 55.3% -> 77.1%, title 55.3% -> 77.1%, detected 97.9% -> 100%); the aims are 80/70/97.
+    // Public reports. Round 1: measured at function 55.3% and title 55.3% when the plumbing tables
+    // were written, 77.1% after them, then its misses were read and fixed (95.8%): floors below that.
+    // Round 2, never tuned on: measured at 86.8% and 86.8%; the floors are the aims (80/70/97).
     expect(pct(pub.detected, pub.crashFiles)).toBeGreaterThanOrEqual(97);
-    expect(pct(pub.funcRight, pub.funcCases)).toBeGreaterThanOrEqual(75);
-    expect(pct(pub.titleRight, pub.detected)).toBeGreaterThanOrEqual(70);
+    expect(pct(pub.funcRight, pub.funcCases)).toBeGreaterThanOrEqual(90);
+    expect(pct(pub.titleRight, pub.detected)).toBeGreaterThanOrEqual(90);
+    expect(pct(pub2.detected, pub2.crashFiles)).toBeGreaterThanOrEqual(97);
+    expect(pct(pub2.funcRight, pub2.funcCases)).toBeGreaterThanOrEqual(80);
+    expect(pct(pub2.titleRight, pub2.detected)).toBeGreaterThanOrEqual(70);
+    expect(pub.falseCrash + pub2.falseCrash).toBe(0);
   });
 });
