@@ -93,6 +93,32 @@ describe('a symbolized header repeated for each inlined callee is one report', (
   });
 });
 
+describe('conventions of pkg/report, pinned with round-2 reports (fixtures/crash-corpus-heldout-2)', () => {
+  const round2 = (f: string) => {
+    const t = readFileSync(new URL(`../../fixtures/crash-corpus-heldout-2/${f}`, import.meta.url), 'utf8');
+    return t.slice(t.indexOf('\n\n') + 2);
+  };
+  it('a trace goes on below the registers of an interrupt taken in the kernel', () => {
+    // <IRQ> ... </IRQ> <TASK> asm_sysvec_irq_work, "RIP: 0010:__schedule+0x1c8/0x5240", registers,
+    // then the task's own frames down to the syscall.
+    expect(analyzeLog(round2('syzbot-soft-lockup-sys-bpf.log')).title).toBe('BUG: soft lockup in sys_bpf');
+  });
+  it('a circular dependency: the second "at:" when the first is plumbing (__local_bh_disable_ip)', () => {
+    expect(analyzeLog(round2('syzbot-deadlock-drm-vblank-disable-and-save.log')).function).toBe('drm_vblank_disable_and_save');
+  });
+  it('"WARNING: inconsistent lock state" is named by its call trace, not by the lock\'s "at:"', () => {
+    expect(analyzeLog(round2('syzbot-inconsistent-lock-sock-hash-delete-elem.log')).function).toBe('sock_hash_delete_elem');
+  });
+  it('a JIT image in a title is bpf_prog_ADDR', () => {
+    expect(analyzeLog(round2('syzbot-paging-bpf-prog-addr.log')).title).toBe(
+      'BUG: unable to handle kernel paging request in bpf_prog_ADDR',
+    );
+  });
+  it('a stall under a signal is named exit_to_user_mode_loop, the frame above the syscall entry', () => {
+    expect(analyzeLog(round2('syzbot-rcu-stall-exit-to-user-mode-loop.log')).function).toBe('exit_to_user_mode_loop');
+  });
+});
+
 describe('report kinds name the caller, not the helper', () => {
   it('WARNING: refcount bug in the 6.17+ header form ("WARNING: lib/refcount.c:19 at 0x0, CPU#1")', () => {
     const a = analyzeLog(corpus('syzkaller/754.log'));

@@ -434,17 +434,24 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     example: 'BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 nice=0 stuck for 32s!',
   },
   // --- locking and context -----------------------------------------------------------------------
+  // Lockdep reports, each kind named where syzkaller names it (pkg/report/linux.go): a circular
+  // dependency by the first of the two "at:" lines that is not plumbing (the lock being taken,
+  // then the one held), recursion, irq inversion and the old "INFO:" safe -> unsafe order by the
+  // first "at:" line as it is, the new "WARNING:" safe -> unsafe order by the stack after
+  // "which became ... at:". "at:" lines that only name an
+  // inlined callee are passed over (report.ts), as the raw console has none.
   {
     id: 'lockdep-deadlock',
     class: 'lockdep',
     subsystem: 'oops',
-    header:
-      /^\s*(?:\[ )?(?:WARNING|INFO): (?:possible circular locking dependency detected|possible recursive locking detected|possible irq lock inversion dependency detected|(?:SOFT|HARD)IRQ-safe -> (?:SOFT|HARD)IRQ-unsafe lock order detected)/,
+    header: /^\s*(?:\[ )?(?:WARNING|INFO): possible circular locking dependency detected/,
     title: 'possible deadlock in {FUNC}',
     stack: {
       parts: [
-        { after: /is trying to acquire|just changed the state of lock/ },
+        { after: /is trying to acquire/ },
         { at: re('(?:, )?at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') },
+        { at: re('(?:, )?at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') },
+        'frames',
       ],
       parts2: ['trace'],
       skip: K.lockdepDeadlock.re,
@@ -452,13 +459,55 @@ export const CRASH_FORMATS: readonly CrashFormat[] = [
     example: 'WARNING: possible circular locking dependency detected',
   },
   {
+    id: 'lockdep-recursive',
+    class: 'lockdep',
+    subsystem: 'oops',
+    header:
+      /^\s*(?:\[ )?(?:(?:WARNING|INFO): (?:possible recursive locking detected|possible irq lock inversion dependency detected)|INFO: (?:SOFT|HARD)IRQ-safe -> (?:SOFT|HARD)IRQ-unsafe lock order detected)/,
+    title: 'possible deadlock in {FUNC}',
+    stack: {
+      parts: [
+        { after: /is trying to acquire|just changed the state of lock/ },
+        { at: re('(?:, )?at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') },
+      ],
+      parts2: ['trace'],
+    },
+    example: 'WARNING: possible recursive locking detected',
+  },
+  {
+    id: 'lockdep-irq-order',
+    class: 'lockdep',
+    subsystem: 'oops',
+    header: /^\s*WARNING: (?:SOFT|HARD)IRQ-safe -> (?:SOFT|HARD)IRQ-unsafe lock order detected/,
+    title: 'possible deadlock in {FUNC}',
+    stack: { parts: [{ after: /which became \S+ at:/ }, 'frames'], parts2: ['trace'], skip: K.lockdepDeadlock.re },
+    example: 'WARNING: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected',
+  },
+  {
+    // The new form ("WARNING:") is named by its call trace, the old one ("INFO: ... ]") by the
+    // "at:" line after "takes".
     id: 'lockdep-inconsistent',
     class: 'lockdep',
     subsystem: 'oops',
-    header: /^\s*(?:\[ )?(?:WARNING|INFO): inconsistent lock state/,
+    header: /^\s*WARNING: inconsistent lock state/,
     title: 'inconsistent lock state in {FUNC}',
-    stack: { parts: [{ after: /takes:?$|takes\b/ }, { at: re('at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') }], parts2: ['trace'] },
+    stack: {
+      parts: ['trace'],
+      parts2: [{ after: /takes:?$|takes\b/ }, { at: re('(?:, )?at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') }],
+    },
     example: 'WARNING: inconsistent lock state',
+  },
+  {
+    id: 'lockdep-inconsistent-old',
+    class: 'lockdep',
+    subsystem: 'oops',
+    header: /^\s*(?:\[ )?INFO: inconsistent lock state/,
+    title: 'inconsistent lock state in {FUNC}',
+    stack: {
+      parts: [{ after: /takes:?$|takes\b/ }, { at: re('(?:, )?at: (?:\\[<[0-9a-f]+>\\]\\s*)?{FUNC}') }],
+      parts2: ['trace'],
+    },
+    example: '[ INFO: inconsistent lock state ]',
   },
   {
     id: 'lockdep-suspicious-rcu',

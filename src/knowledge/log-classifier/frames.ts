@@ -179,8 +179,9 @@ export const STALL_ANCHORS: ReadonlyArray<RegExp> = [
   /^page_fault$/,
   /__fput/,
   /task_work_run/,
+  // Only the old name: exit_to_user_mode_loop (5.8+) is the frame syzkaller names for a stall
+  // in a signal or task-work callback (arch_do_signal_or_restart, get_signal below it).
   /exit_to_usermode/,
-  /exit_to_user_mode/,
   /smp_call_function/,
   /tasklet_action/,
   /tasklet_hi_action/,

@@ -35,6 +35,10 @@ const STACK_KEYWORD_RE =
 const TRACE_START_RE =
   /Call Trace:|Call trace:|^\s*backtrace(?: \(crc [0-9a-f]+\))?:|^Backtrace:|^\s*Stack:|^stack backtrace:|^Task dump for CPU/;
 const TRACE_END_RE = /^\s*<\/TASK>|^---\[ end |^\s*RIP: [0-9a-f]{4}:0x|^\s*Code: |^Modules linked in|^={20,}/;
+// x86 kernel-mode instruction pointer (code segment 0010, or 0060 on 32-bit), as printed for an
+// interrupt inside a trace; user mode is 0033/0023/0073.
+const KERNEL_IP_IN_TRACE_RE = /^\s*(?:RIP: 0010|EIP: 0060):[A-Za-z_]/;
+const CODE_RE = /^\s*Code: /;
 // "CPU: 0 PID: 45 Comm: sh Tainted: G        W          6.1.192 #1" (UID: since 6.11).
 const TASK_RE =
   /^\s*CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (.+?)(?: (?:Not tainted|Tainted: ([A-Z ]+?))\s+\S*\d+\.\d+|\s+Not tainted|\s+Tainted:|\s*$)/;
@@ -76,11 +80,16 @@ function collectFrames(lines: ReportLine[], header: RegExpExecArray, parts: Stac
         i++;
       }
       let seen = 0;
+      // An interrupt taken in the kernel prints its registers inside the trace ("asm_sysvec_...",
+      // "RIP: 0010:__schedule+0x1c8/0x5240", registers, "Code:") and the stack goes on below them.
+      let irqRegs = false;
       for (; i < lines.length; i++) {
         const t = lines[i].text;
-        if (seen > 0 && (STACK_KEYWORD_RE.test(t) || TRACE_END_RE.test(t))) break;
+        if (seen > 0 && KERNEL_IP_IN_TRACE_RE.test(t)) irqRegs = true;
+        else if (seen > 0 && (STACK_KEYWORD_RE.test(t) || (TRACE_END_RE.test(t) && !(irqRegs && CODE_RE.test(t))))) break;
         const f = parseFrame(t);
         if (f === null || f === 'questionable') continue;
+        irqRegs = false;
         seen++;
         if (!isInlineFrameLine(t)) frames.push(f);
       }
@@ -147,7 +156,9 @@ export function guiltyFrame(lines: ReportLine[], header: RegExpExecArray, spec: 
 export function sanitizeTitle(t: string): string {
   let s = t
     .replace(/([A-Za-z_$][\w.$]*)\+0x[0-9a-f]+\/0x[0-9a-f]+/g, '$1')
-    .replace(/\b(?:0x)?[0-9a-f]{8,}\b/g, 'ADDR')
+    // pkg/report's rule: anything that looks like an address after a non-alphanumeric character
+    // ("bpf_prog_82ec301e76077160" -> "bpf_prog_ADDR", the name of a JIT image).
+    .replace(/(^|[^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}/g, '$1ADDR')
     .replace(/\s+/g, ' ')
     .trim();
   if (s.length > 120) s = s.slice(0, 120);
