@@ -224,8 +224,16 @@ async function main() {
   });
   const uiFrames = frames - framesBefore;
   const heapEnd = heapAfterGc();
+  // Back to the main screen before quitting: the last press may have left the help open, and an
+  // Escape followed at once by 'q' reads as Alt+q. Then 'q', with a bound on the wait.
+  await sleep(300);
+  stdin.write('\u001B');
+  await sleep(300);
   stdin.write('q');
-  await ui;
+  const quitTimeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('bench/tui: the UI did not quit within 5 s of q')), 5000).unref(),
+  );
+  await Promise.race([ui, quitTimeout]);
 
   const refStore2 = createStore(rec.header.thresholds);
   refStore2.dispatch(session);
@@ -250,7 +258,7 @@ async function main() {
     `\nUI CPU: ${cpuPct(uiPhase).toFixed(1)}% of a core (aim <= 30%); ratio to the store alone: ${(cpuPct(uiPhase) / refCpu).toFixed(2)}x; UI's own share: ${(cpuPct(uiPhase) - refCpu).toFixed(1)}% of a core\n`,
   );
   process.stdout.write(
-    `frames: ${(uiFrames / (uiPhase.wall_ms / 1000)).toFixed(1)}/s (cap ~10 from the store plus key presses), Ink render time median ${pct(rm, 0.5).toFixed(2)} ms, p95 ${pct(rm, 0.95).toFixed(2)} ms; ${(stdout.bytes / 1024 / (uiPhase.wall_ms / 1000 + 1)).toFixed(0)} KiB/s written\n`,
+    `frames: ${(uiFrames / (uiPhase.wall_ms / 1000)).toFixed(1)}/s (live: one a second on the clock, plus key presses), Ink render time median ${pct(rm, 0.5).toFixed(2)} ms, p95 ${pct(rm, 0.95).toFixed(2)} ms; ${(stdout.bytes / 1024 / (uiPhase.wall_ms / 1000 + 1)).toFixed(0)} KiB/s written\n`,
   );
   process.stdout.write(
     `key press -> updated frame (n=${lat.length}${missed ? `, ${missed} not seen within 2 s` : ''}): median ${pct(lat, 0.5).toFixed(1)} ms, p95 ${pct(lat, 0.95).toFixed(1)} ms, max ${lat[lat.length - 1].toFixed(1)} ms (aim < 100 ms)\n`,

@@ -4,7 +4,7 @@ import type { Store } from '../store/index.js';
 import { Pane } from './components/Pane.js';
 import { editText, splitKeys } from './components/TextField.js';
 import { useLiveState } from './hooks/useLiveState.js';
-import { SNAPSHOT_INTERVAL_MS, useStoreSnapshot, useTick } from './hooks/useStoreSnapshot.js';
+import { LIVE_SNAPSHOT_INTERVAL_MS, SNAPSHOT_INTERVAL_MS, useStoreSnapshot, useTick } from './hooks/useStoreSnapshot.js';
 import { useTerminalSize, type TerminalSize } from './hooks/useTerminalSize.js';
 import { focusOrder, PANE_TITLES, planLayout, type LayoutPlan, type PaneBox, type PaneName } from './layout.js';
 import { eventLines, klogLines, xidRows, type EventLine, type KlogLine, type XidRow } from './lines.js';
@@ -126,7 +126,7 @@ export function App({
   replay,
   onQuit,
   size: sizeOverride,
-  snapshotIntervalMs = SNAPSHOT_INTERVAL_MS,
+  snapshotIntervalMs = replay ? SNAPSHOT_INTERVAL_MS : LIVE_SNAPSHOT_INTERVAL_MS,
 }: AppProps) {
   const theme = useTheme();
   const { exit } = useApp();

@@ -13,6 +13,9 @@
 // row lower than Ink assumes, so every redraw landed a row down. The patched module marks itself
 // (INCREMENTAL_FIXED) and run.tsx turns incremental rendering on only then; without the hook
 // (`tsx src/cli/main.ts`, tests) Ink rewrites the whole frame on a change, as before.
+// The fifth: each frame Ink measures every Text node's widest line again, uncached (string-width
+// per character, the largest cost of an idle live frame in a CPU profile); it now asks measure-text,
+// whose cache the first patch bounds.
 // If a future Ink no longer has the exact lines, the source is left as it is (and the unit test that
 // pins these patterns fails, so the hook gets a look).
 
@@ -76,6 +79,14 @@ export const PATCHES: Patch[] = [
       ],
     ],
     proof: `>= ${FRAME_CACHE_LIMIT}`,
+  },
+  {
+    file: '/ink/build/render-node-to-output.js',
+    edits: [
+      ["import widestLine from 'widest-line';", "import measureText from './measure-text.js';"],
+      ['                const currentWidth = widestLine(text);', '                const currentWidth = measureText(text).width;'],
+    ],
+    proof: 'measureText(text).width',
   },
   {
     file: '/ink/build/log-update.js',

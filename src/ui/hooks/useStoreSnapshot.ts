@@ -2,8 +2,16 @@ import { useEffect, useRef, useState } from 'react';
 import type { Store } from '../../store/index.js';
 import { takeSnapshot, type Snapshot } from '../snapshot.js';
 
-/** Redraw at most this often, however fast events come: the eye does not need more than 10 frames/s. */
+/** A replay redraws at most this often, however fast its events come: 10 frames/s. */
 export const SNAPSHOT_INTERVAL_MS = 100;
+/**
+ * The live screen takes the store's measurements once a second, on the second, as top does: the
+ * probe families report once a second each, at their own moments, and drawing each of them apart
+ * cost several frames a second of an idle screen (Ink lays out and measures the whole frame each
+ * time). On the second boundary the header's clock changes in the same frame. Keys still answer at
+ * once: they change the view's own state, not the snapshot.
+ */
+export const LIVE_SNAPSHOT_INTERVAL_MS = 1000;
 
 /**
  * The store seen at a capped rate. A dispatch only marks the store dirty and arms a timer; when it
@@ -35,7 +43,11 @@ export function useStoreSnapshot(store: Store, paused: boolean, intervalMs = SNA
     };
     const schedule = () => {
       if (timer) return;
-      timer = setTimeout(flush, Math.max(0, intervalMs - (Date.now() - lastFlush.current)));
+      const now = Date.now();
+      // Whole seconds and longer: on the boundary (+1 ms, as useTick), so a clock ticks in the same frame.
+      const delay =
+        intervalMs >= 1000 ? intervalMs - (now % intervalMs) + 1 : Math.max(0, intervalMs - (now - lastFlush.current));
+      timer = setTimeout(flush, delay);
     };
     const unsubscribe = store.subscribe(schedule);
     // Catch up with what arrived while paused or before mounting.
