@@ -2,10 +2,10 @@
 // (fixtures/crash-corpus, origins in SOURCES.md) and prints the rates. The expected class and guilty
 // function follow from the published title by the fixed mapping below (not by the classifier's
 // own tables), unless the manifest names them.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeLog, type LogAnalysis } from '../../src/knowledge/log-classifier/index.js';
-import { logText } from './log-classifier-corpus-files.js';
+import { logText, readHeldout, type HeldoutRound } from './log-classifier-corpus-files.js';
 
 interface Entry {
   set: 'dev' | 'heldout';
@@ -20,47 +20,6 @@ interface Entry {
 
 const root = new URL('../../fixtures/crash-corpus/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', root), 'utf8')) as Record<string, Entry>;
-
-/**
- * Held-out public reports, each file opening with SOURCE:, TITLE: and FUNCTION: lines (the published
- * title and guilty function) and a blank line; the log follows. Two rounds, from outside syzkaller's
- * pkg/report/testdata: fixtures/crash-corpus-heldout (collected after the first rules were written;
- * its misses were then looked at and fixed, so it is scored as tuned on since) and
- * fixtures/crash-corpus-heldout-2 (collected after that, scored and never looked at).
- */
-const HELDOUT_ROUNDS = {
-  1: new URL('../../fixtures/crash-corpus-heldout/', import.meta.url),
-  2: new URL('../../fixtures/crash-corpus-heldout-2/', import.meta.url),
-  3: new URL('../../fixtures/crash-corpus-heldout-3/', import.meta.url),
-} as const;
-export interface HeldoutCase {
-  file: string;
-  source: string;
-  title: string;
-  function: string | null;
-  log: string;
-}
-export function readHeldout(round: keyof typeof HELDOUT_ROUNDS): HeldoutCase[] {
-  const heldoutRoot = HELDOUT_ROUNDS[round];
-  const out: HeldoutCase[] = [];
-  for (const file of readdirSync(heldoutRoot)
-    .filter((f) => f.endsWith('.log'))
-    .sort()) {
-    const text = readFileSync(new URL(file, heldoutRoot), 'utf8');
-    const blank = text.indexOf('\n\n');
-    const head = text.slice(0, blank);
-    const field = (k: string) => new RegExp(`^${k}: (.*)$`, 'm').exec(head)?.[1];
-    const fn = field('FUNCTION');
-    out.push({
-      file,
-      source: field('SOURCE') ?? '',
-      title: field('TITLE') ?? '',
-      function: fn === undefined || fn === '-' ? null : fn,
-      log: text.slice(blank + 2),
-    });
-  }
-  return out;
-}
 
 /** syzkaller's title normalisation (pkg/report sanitizeTitle): addresses, line numbers and other numbers. */
 export function normTitle(t: string): string {
@@ -198,7 +157,7 @@ function score(set: 'dev' | 'heldout' | 'all'): Score {
   return s;
 }
 
-function scoreHeldout(round: keyof typeof HELDOUT_ROUNDS): Score {
+function scoreHeldout(round: HeldoutRound): Score {
   const s: Score = {
     crashFiles: 0,
     detected: 0,

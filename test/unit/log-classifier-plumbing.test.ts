@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeLog } from '../../src/knowledge/log-classifier/index.js';
 import { canonicalFunc, isInlineFrameLine, isSkippedFrame, parseFrame } from '../../src/knowledge/log-classifier/frames.js';
 import { PLUMBING_FRAMES, KIND_PLUMBING } from '../../src/knowledge/log-classifier/plumbing.js';
-import { logText } from './log-classifier-corpus-files.js';
+import { logText, readHeldout } from './log-classifier-corpus-files.js';
 
 const corpus = (f: string) => logText(f, readFileSync(new URL(`../../fixtures/crash-corpus/${f}`, import.meta.url), 'utf8'));
 
@@ -74,10 +74,7 @@ describe('inlined frames never name a crash (syzbot titles the raw console)', ()
 });
 
 describe('a symbolized header repeated for each inlined callee is one report', () => {
-  const heldout = (f: string) => {
-    const t = readFileSync(new URL(`../../fixtures/crash-corpus-heldout/${f}`, import.meta.url), 'utf8');
-    return t.slice(t.indexOf('\n\n') + 2);
-  };
+  const heldout = (f: string) => readHeldout(1).find((c) => c.file === f)!.log;
   it('"BUG: KASAN: ... in instrument_atomic_read ... [inline]" twice, then the real header', () => {
     const a = analyzeLog(heldout('syzbot-kasan-null-gfs2-drop-inode.log'));
     expect(a.reports.length).toBe(1);
@@ -94,10 +91,7 @@ describe('a symbolized header repeated for each inlined callee is one report', (
 });
 
 describe('conventions of pkg/report, pinned with round-2 reports (fixtures/crash-corpus-heldout-2)', () => {
-  const round2 = (f: string) => {
-    const t = readFileSync(new URL(`../../fixtures/crash-corpus-heldout-2/${f}`, import.meta.url), 'utf8');
-    return t.slice(t.indexOf('\n\n') + 2);
-  };
+  const round2 = (f: string) => readHeldout(2).find((c) => c.file === f)!.log;
   it('a trace goes on below the registers of an interrupt taken in the kernel', () => {
     // <IRQ> ... </IRQ> <TASK> asm_sysvec_irq_work, "RIP: 0010:__schedule+0x1c8/0x5240", registers,
     // then the task's own frames down to the syscall.
