@@ -1,6 +1,7 @@
 // The live screen redraws only what changed: an idle screen draws nothing, a store update that changes
-// nothing on screen draws nothing, and the clock's tick re-renders the header, not the panes. Counted
-// in Ink renders, writes to the terminal and pane renders, never timed.
+// nothing on screen draws nothing, events are drawn once a second with the clock, and the clock's tick
+// re-renders the header, not the panes. Counted in Ink renders, writes to the terminal and pane
+// renders, never timed.
 import { describe, expect, it, vi } from 'vitest';
 import type { KerntopEvent } from '../../src/events.js';
 import { createStore, type Store } from '../../src/store/index.js';
@@ -93,6 +94,36 @@ describe('redraws', () => {
     await sleep(1500);
     expect(s.renders() - renders).toBe(0);
     expect(s.stdout.frames.slice(writes)).toEqual([]);
+    await close(s);
+  });
+
+  it('live: events arriving all through a second are drawn together, with the clock, about once a second', async () => {
+    const store = createStore();
+    for (const e of sessionEvents(10)) store.dispatch(e.type === 'session.info' ? ({ ...e, replay: false } as KerntopEvent) : e);
+    const s = await open(store, false);
+    await settle(s, 100);
+    const renders = s.renders();
+    const t0 = Date.now();
+    // Five events a second for 3 s, each one a new line of the events pane.
+    for (let i = 0; i < 15; i++) {
+      store.dispatch({
+        type: 'kernel.event',
+        ts_ms: Date.now(),
+        source: 'tcp_retrans',
+        subsystem: 'tcp_retrans',
+        severity: 'info',
+        title: `rt-event-${100 + i}`,
+      });
+      await sleep(200);
+    }
+    // Drawn one by one that would be 15 frames plus one per clock tick. On the second it is one frame
+    // a second, two where the clock and the data miss the same frame: at most two per second begun.
+    const seconds = Math.ceil((Date.now() - t0) / 1000);
+    expect(s.renders() - renders).toBeLessThanOrEqual(2 * seconds);
+    // The last one shows on the next second.
+    const until = Date.now() + 3000;
+    while (!s.stdout.frames.join('').includes('rt-event-114') && Date.now() < until) await sleep(20);
+    expect(s.stdout.frames.join('')).toContain('rt-event-114');
     await close(s);
   });
 
