@@ -1,23 +1,11 @@
 // Replays a recording into a store and runs the interactive UI over it, for trying the UI without root:
 //   npx tsx src/ui/dev-replay.ts fixtures/sessions/<file>.jsonl [--speed 4] [--pane events] [--loop]
 // `--speed 0` dispatches everything at once; `--rate N` paces at N events per second instead.
-import type { KerntopEvent, SessionInfoEvent } from '../events.js';
+import type { KerntopEvent } from '../events.js';
 import { readRecording } from '../sources/replay/player.js';
-import type { RecordingHeader } from '../sources/replay/format.js';
+import { sessionEvent } from '../sources/replay/format.js';
 import { createStore, type Store } from '../store/index.js';
 import { runTui } from './run.js';
-
-/** The session event a replay starts with: the recording's header, marked as a replay. */
-export function sessionEvent(h: RecordingHeader): SessionInfoEvent {
-  return {
-    type: 'session.info',
-    ts_ms: h.start_ms,
-    host: h.host,
-    kernel_release: h.kernel_release,
-    thresholds: h.thresholds,
-    replay: true,
-  };
-}
 
 export interface Pacer {
   stop(): void;

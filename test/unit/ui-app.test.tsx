@@ -5,7 +5,7 @@ import type { KernelEvent, KerntopEvent } from '../../src/events.js';
 import { readRecording } from '../../src/sources/replay/player.js';
 import { createStore, type Store } from '../../src/store/index.js';
 import { App } from '../../src/ui/App.js';
-import { sessionEvent } from '../../src/ui/dev-replay.js';
+import { sessionEvent } from '../../src/sources/replay/format.js';
 import { makeTheme, ThemeContext } from '../../src/ui/theme.js';
 import { kernelLogEvents } from './ui-fixtures.js';
 import { KEYS, renderAt, type Rendered } from './ui-render.js';

@@ -2,7 +2,8 @@
 // survives a warm reboot), EFI variables, ERST. A crash dump (kmsg_dump) is cut into parts of the
 // backend's record size; each part file starts with "Reason#count PartN" and Part1 holds the newest
 // lines (fs/pstore/platform.c pstore_dump), so the log is the parts joined from the highest number down.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { listDir } from './list-dir.js';
 import { join } from 'node:path';
 
 export interface PstoreDump {
@@ -38,16 +39,12 @@ const RAMOOPS_HDR_RE = /^====\d+\.\d+(?:-[CD])?\r?\n/;
 
 export function readPstore(dir = '/sys/fs/pstore'): PstoreRead {
   const out: PstoreRead = { dir, error: null, dumps: [], console: [], skipped: [] };
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (e) {
-    out.error =
-      (e as NodeJS.ErrnoException).code === 'ENOENT'
-        ? `${dir} does not exist (pstore not mounted, or no backend)`
-        : `cannot read ${dir}: ${(e as Error).message}`;
+  const listed = listDir(dir, 'pstore not mounted, or no backend');
+  if (listed.names === null) {
+    out.error = listed.error;
     return out;
   }
+  const names = listed.names;
   const parts = new Map<
     string,
     {

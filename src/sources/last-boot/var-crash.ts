@@ -2,6 +2,7 @@
 // /var/crash/<YYYYMMDDHHMM>/dmesg.<stamp> next to the dump, Fedora/RHEL kdump
 // /var/crash/<addr>-<date>/vmcore-dmesg.txt. The dmesg file is the kernel log up to the crash.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { listDir } from './list-dir.js';
 import { join } from 'node:path';
 
 export interface CrashDirRead {
@@ -15,16 +16,12 @@ const DMESG_RE = /^(?:dmesg\.\d+|vmcore-dmesg\.txt|dmesg\.txt)$/;
 
 export function readCrashDir(dir = '/var/crash'): CrashDirRead {
   const out: CrashDirRead = { dir, error: null, newest: null };
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (e) {
-    out.error =
-      (e as NodeJS.ErrnoException).code === 'ENOENT'
-        ? `${dir} does not exist (no kdump dumps)`
-        : `cannot read ${dir}: ${(e as Error).message}`;
+  const listed = listDir(dir, 'no kdump dumps');
+  if (listed.names === null) {
+    out.error = listed.error;
     return out;
   }
+  const names = listed.names;
   const found: Array<{ path: string; dmesg: string; mtime_ms: number }> = [];
   for (const n of names) {
     const p = join(dir, n);

@@ -1,4 +1,4 @@
-import type { Thresholds } from '../../events.js';
+import type { SessionInfoEvent, Thresholds } from '../../events.js';
 
 /** First line of a recording. Bump RECORDING_VERSION when an event changes shape incompatibly. */
 export const RECORDING_VERSION = 1;
@@ -20,4 +20,16 @@ export interface RecordingHeader {
 
 export function isHeader(v: unknown): v is RecordingHeader {
   return !!v && typeof v === 'object' && typeof (v as RecordingHeader).kerntop_recording === 'number';
+}
+
+/** The session event a replay starts with: the recording's header, marked as a replay. */
+export function sessionEvent(h: RecordingHeader): SessionInfoEvent {
+  return {
+    type: 'session.info',
+    ts_ms: h.start_ms,
+    host: h.host,
+    kernel_release: h.kernel_release,
+    thresholds: h.thresholds,
+    replay: true,
+  };
 }

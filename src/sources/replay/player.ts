@@ -6,7 +6,7 @@ import { checkEvent } from '../../event-schemas.js';
 import { upgradeEvent } from './upgrade.js';
 import type { KerntopEvent } from '../../events.js';
 import type { Emit, EventSource } from '../source.js';
-import { isHeader, RECORDING_VERSION, type RecordingHeader } from './format.js';
+import { isHeader, RECORDING_VERSION, sessionEvent, type RecordingHeader } from './format.js';
 
 /** Longest piece of a bad line kept as a sample. */
 const SAMPLE_CHARS = 200;
@@ -110,14 +110,7 @@ export class ReplaySource implements EventSource {
     this.header = first.value.header;
     this.opts.onHeader?.(this.header);
     const h = this.header;
-    emit({
-      type: 'session.info',
-      ts_ms: h.start_ms,
-      host: h.host,
-      kernel_release: h.kernel_release,
-      thresholds: h.thresholds,
-      replay: true,
-    });
+    emit(sessionEvent(h));
     this.done = this.pump(it, emit, h.start_ms);
   }
 
