@@ -110,8 +110,8 @@ function analysis(file: string): LogAnalysis {
   return a;
 }
 
-function score(set: 'dev' | 'heldout' | 'all'): Score {
-  const s: Score = {
+function emptyScore(): Score {
+  return {
     crashFiles: 0,
     detected: 0,
     classRight: 0,
@@ -122,6 +122,33 @@ function score(set: 'dev' | 'heldout' | 'all'): Score {
     falseCrash: 0,
     misses: [],
   };
+}
+
+/**
+ * Scores one crash log against its published title: detected, class, title and guilty function
+ * (right when it is one of `functions`; compared as the title is, after the same normalisation:
+ * "bpf_prog_ADDR" for a JIT image's name).
+ */
+function judgeCrash(s: Score, file: string, a: LogAnalysis, title: string, wantClass: string, functions: string[]): void {
+  s.crashFiles++;
+  if (!a.crashed) {
+    s.misses.push(`${file}: not detected (want ${title})`);
+    return;
+  }
+  s.detected++;
+  if (a.type === wantClass) s.classRight++;
+  else s.misses.push(`${file}: class ${a.type} want ${wantClass} (${a.title})`);
+  if (a.title !== null && normTitle(a.title) === normTitle(title)) s.titleRight++;
+  else s.misses.push(`${file}: title "${a.title}" want "${title}"`);
+  if (functions.length === 0) return;
+  s.funcCases++;
+  const got = a.function === null ? null : normTitle(a.function);
+  if (got !== null && functions.some((f) => normTitle(f) === got)) s.funcRight++;
+  else s.misses.push(`${file}: function ${a.function} want ${functions[0]}`);
+}
+
+function score(set: 'dev' | 'heldout' | 'all'): Score {
+  const s = emptyScore();
   for (const [file, e] of Object.entries(manifest)) {
     if (set !== 'all' && e.set !== set) continue;
     const a = analysis(file);
@@ -133,62 +160,19 @@ function score(set: 'dev' | 'heldout' | 'all'): Score {
       }
       continue;
     }
-    s.crashFiles++;
     const title = e.title!;
-    const wantClass = e.class ?? classOfTitle(title);
     const wantFunc = e.function !== undefined ? e.function : functionOfTitle(title);
-    if (!a.crashed) {
-      s.misses.push(`${file}: not detected (want ${title})`);
-      continue;
-    }
-    s.detected++;
-    if (a.type === wantClass) s.classRight++;
-    else s.misses.push(`${file}: class ${a.type} want ${wantClass} (${a.title})`);
-    if (a.title !== null && normTitle(a.title) === normTitle(title)) s.titleRight++;
-    else s.misses.push(`${file}: title "${a.title}" want "${title}"`);
-    if (wantFunc) {
-      s.funcCases++;
-      // syzkaller's ALT: titles are its other accepted names for the same crash ("sys_foo" for "foo").
-      const alsoRight = (e.alt ?? []).map(functionOfTitle);
-      if (a.function === wantFunc || (a.function !== null && alsoRight.includes(a.function))) s.funcRight++;
-      else s.misses.push(`${file}: function ${a.function} want ${wantFunc}`);
-    }
+    // syzkaller's ALT: titles are its other accepted names for the same crash ("sys_foo" for "foo").
+    const alsoRight = (e.alt ?? []).map(functionOfTitle).filter((f): f is string => f !== null);
+    judgeCrash(s, file, a, title, e.class ?? classOfTitle(title), wantFunc ? [wantFunc, ...alsoRight] : []);
   }
   return s;
 }
 
 function scoreHeldout(round: HeldoutRound): Score {
-  const s: Score = {
-    crashFiles: 0,
-    detected: 0,
-    classRight: 0,
-    funcCases: 0,
-    funcRight: 0,
-    titleRight: 0,
-    healthyFiles: 0,
-    falseCrash: 0,
-    misses: [],
-  };
-  for (const c of readHeldout(round)) {
-    const a = analyzeLog(c.log);
-    s.crashFiles++;
-    if (!a.crashed) {
-      s.misses.push(`${c.file}: not detected (want ${c.title})`);
-      continue;
-    }
-    s.detected++;
-    const wantClass = classOfTitle(c.title);
-    if (a.type === wantClass) s.classRight++;
-    else s.misses.push(`${c.file}: class ${a.type} want ${wantClass} (${a.title})`);
-    if (a.title !== null && normTitle(a.title) === normTitle(c.title)) s.titleRight++;
-    else s.misses.push(`${c.file}: title "${a.title}" want "${c.title}"`);
-    if (c.function) {
-      s.funcCases++;
-      // Compared as the title is, after the same normalisation ("bpf_prog_ADDR" for a JIT image's name).
-      if (a.function !== null && normTitle(a.function) === normTitle(c.function)) s.funcRight++;
-      else s.misses.push(`${c.file}: function ${a.function} want ${c.function}`);
-    }
-  }
+  const s = emptyScore();
+  for (const c of readHeldout(round))
+    judgeCrash(s, c.file, analyzeLog(c.log), c.title, classOfTitle(c.title), c.function ? [c.function] : []);
   return s;
 }
 
