@@ -1,19 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_THRESHOLDS,
-  type CpuTopologyEvent,
-  type KernelEvent,
-  type KerntopEvent,
-  type ProbeTickEvent,
-} from '../../src/events.js';
-import { parseInterrupts } from '../../src/knowledge/interrupts.js';
-import { OutputAssembler } from '../../src/sources/bpftrace/assembler.js';
+import { type CpuTopologyEvent, type KernelEvent, type ProbeTickEvent } from '../../src/events.js';
 import { decide, type HostCapabilities } from '../../src/sources/bpftrace/capability.js';
 import { catalogEntry } from '../../src/sources/bpftrace/catalog.js';
-import { compose, runningTotals, splitInterval } from '../../src/sources/bpftrace/compose.js';
+import { compose } from '../../src/sources/bpftrace/compose.js';
 import { cpuFilterExpr } from '../../src/sources/bpftrace/cpus.js';
 import { decoderFor } from '../../src/sources/bpftrace/decoders.js';
 import { tracersUnmet } from '../../src/sources/bpftrace/tracers.js';
@@ -23,42 +15,11 @@ import { selectCpuRows } from '../../src/store/cpus-select.js';
 import { selectCpuFindings } from '../../src/store/cpu-findings.js';
 import { apply, createState, selectFindings, selectOverallStatus } from '../../src/store/index.js';
 import { summaryJson, summaryText } from '../../src/report/summary.js';
+import { bpftraceFixture, decodeNoiseCapture, thresholds, twoCpuTopology } from './noise-capture.js';
 
-const fixture = (f: string) => readFileSync(new URL(`../../fixtures/bpftrace/${f}`, import.meta.url), 'utf8');
-const capture = fixture('noise-0.17.jsonl').split('\n');
-// The program that printed the capture: its interval says which maps are running totals.
-const noiseTotals = runningTotals(splitInterval(fixture('noise-0.17.bt')).tick);
-const irqNames = parseInterrupts(fixture('interrupts-2cpu.txt'));
-const thresholds = { ...DEFAULT_THRESHOLDS };
-
-function decodeCapture(): KerntopEvent[] {
-  let t = 1_000_000;
-  const a = new OutputAssembler(
-    ['noise'],
-    { thresholds, dropReasons: new Map(), deviceName: () => undefined, irqName: (n) => irqNames.get(n) },
-    () => (t += 100),
-    noiseTotals,
-  );
-  const out: KerntopEvent[] = [];
-  for (const l of capture) {
-    const r = a.feed(l);
-    expect(r.malformed).toBeUndefined();
-    out.push(...r.events);
-  }
-  return out;
-}
-
-const topology = (over: Partial<CpuTopologyEvent> = {}): CpuTopologyEvent => ({
-  type: 'cpu.topology',
-  ts_ms: 1_000_000,
-  present: [0, 1],
-  online: [0, 1],
-  isolated: [],
-  nohz_full: [],
-  partitions: {},
-  measured: null,
-  ...over,
-});
+const capture = bpftraceFixture('noise-0.17.jsonl').split('\n');
+const decodeCapture = () => decodeNoiseCapture('noise-0.17.jsonl', 'noise-0.17.bt', (r) => expect(r.malformed).toBeUndefined());
+const topology = twoCpuTopology;
 
 function stateWith(top: CpuTopologyEvent) {
   const s = createState(thresholds, 1_000_000);

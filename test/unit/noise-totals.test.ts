@@ -3,9 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkEvent } from '../../src/event-schemas.js';
-import { DEFAULT_THRESHOLDS, type KerntopEvent, type ProbeTickEvent } from '../../src/events.js';
-import { parseInterrupts } from '../../src/knowledge/interrupts.js';
-import { OutputAssembler } from '../../src/sources/bpftrace/assembler.js';
+import { type KerntopEvent, type ProbeTickEvent } from '../../src/events.js';
 import { catalogEntry } from '../../src/sources/bpftrace/catalog.js';
 import { compose, runningTotals, splitInterval } from '../../src/sources/bpftrace/compose.js';
 import { RunningTotals } from '../../src/sources/bpftrace/deltas.js';
@@ -15,25 +13,14 @@ import { selectCpuRows } from '../../src/store/cpus-select.js';
 import { apply, createState, createStore } from '../../src/store/index.js';
 import { sourceLabel } from '../../src/ui/panes/Cpus.js';
 import { takeSnapshot } from '../../src/ui/snapshot.js';
+import { bpftraceFixture, decodeNoiseCapture, thresholds, twoCpuTopology } from './noise-capture.js';
 
 const fixture = (f: string) => readFileSync(new URL(`../../fixtures/${f}`, import.meta.url), 'utf8');
 // Every family's program, noise by its fullest tracepoint strategy, printing running totals.
-const capture = fixture('bpftrace/all-families-0.17.jsonl').split('\n');
-const program = fixture('bpftrace/all-families-0.17.bt');
-const totals = runningTotals(splitInterval(program).tick);
-const irqNames = parseInterrupts(fixture('bpftrace/interrupts-2cpu.txt'));
-const thresholds = { ...DEFAULT_THRESHOLDS };
-
-function decode(): KerntopEvent[] {
-  let t = 1_000_000;
-  const a = new OutputAssembler(
-    ['noise'],
-    { thresholds, dropReasons: new Map(), deviceName: () => undefined, irqName: (n) => irqNames.get(n) },
-    () => (t += 100),
-    totals,
-  );
-  return capture.flatMap((l) => a.feed(l).events);
-}
+const capture = bpftraceFixture('all-families-0.17.jsonl').split('\n');
+const decode = () => decodeNoiseCapture('all-families-0.17.jsonl', 'all-families-0.17.bt');
+// The maps that program prints as running totals.
+const totals = runningTotals(splitInterval(bpftraceFixture('all-families-0.17.bt')).tick);
 
 /** The last value bpftrace printed for a keyed map (cumulative for a running total). */
 function lastPrinted(name: string): Record<string, number> {
@@ -100,16 +87,7 @@ describe('noise fragments follow the running-total rule', () => {
 describe("kerntop's own tasks in the noise", () => {
   it('are shown among the tasks that took a CPU, labelled, with the fix of where kerntop runs', () => {
     const s = createState(thresholds, 1_000_000);
-    apply(s, {
-      type: 'cpu.topology',
-      ts_ms: 1_000_000,
-      present: [0, 1],
-      online: [0, 1],
-      isolated: [1],
-      nohz_full: [],
-      partitions: {},
-      measured: null,
-    });
+    apply(s, twoCpuTopology({ isolated: [1] }));
     for (const e of decode()) apply(s, e);
     const cpu1 = selectCpuRows(s.cpus, { window: 'run', top: 50 }).find((r) => r.cpu === 1)!;
     // The capture's bpftrace child (its pid was the program's $1) and node ran on CPU 1.
@@ -123,16 +101,7 @@ describe("kerntop's own tasks in the noise", () => {
     for (const n of nodes) expect(n.own).toBe(n.id === 'kerntop:node');
     // The finding names where kerntop runs as the fix (a tick holding only its own bpftrace's time).
     const t = createState(thresholds, 1_000_000);
-    apply(t, {
-      type: 'cpu.topology',
-      ts_ms: 1_000_000,
-      present: [0, 1],
-      online: [0, 1],
-      isolated: [1],
-      nohz_full: [],
-      partitions: {},
-      measured: null,
-    });
+    apply(t, twoCpuTopology({ isolated: [1] }));
     const mine = {
       kind: 'task' as const,
       id: 'kerntop:bpftrace',
@@ -222,16 +191,7 @@ describe('cpus pane snapshot', () => {
     const store = createStore(thresholds, 1_000_000);
     const events = decode();
     const ticks = events.filter((e): e is ProbeTickEvent => e.type === 'probe.tick' && !!e.by_cpu);
-    store.dispatch({
-      type: 'cpu.topology',
-      ts_ms: 1_000_000,
-      present: [0, 1],
-      online: [0, 1],
-      isolated: [],
-      nohz_full: [],
-      partitions: {},
-      measured: null,
-    });
+    store.dispatch(twoCpuTopology());
     store.dispatch(ticks[0]);
     const a = takeSnapshot(store.state);
     expect(a.cpus.length).toBe(2);
